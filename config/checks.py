@@ -1,0 +1,106 @@
+"""Cross-field checks of an ``AppSpec`` that a single field cannot express.
+
+Each problem is reported at the YAML path of the offending value, so the loader can print
+``services.web.cpu: 300 is not a valid Fargate CPU; allowed: …``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from config.fargate import fargate_size_error
+
+if TYPE_CHECKING:
+    from config.schema import AppSpec, StrategyItem
+
+Loc = tuple[str | int, ...]
+Problem = tuple[Loc, str, Any]
+
+
+def raise_problems(title: str, problems: Sequence[Problem]) -> None:
+    """Raise one pydantic ``ValidationError`` carrying every problem at its own path."""
+    if not problems:
+        return
+    details = [
+        InitErrorDetails(
+            type=PydanticCustomError("spec_check", "{message}", {"message": message}),
+            loc=loc,
+            input=value,
+        )
+        for loc, message, value in problems
+    ]
+    raise ValidationError.from_exception_data(title, details)
+
+
+def find_problems(spec: AppSpec) -> Iterator[Problem]:
+    """Every cross-field problem of ``spec``, in document order."""
+    yield from _network_problems(spec)
+    yield from _ec2_problems(spec)
+    yield from _strategy_problems(spec, ("cluster", "default_capacity"), spec.cluster.default_capacity)
+    for name, service in spec.services.items():
+        if service.capacity is not None:
+            yield from _strategy_problems(spec, ("services", name, "capacity"), service.capacity)
+        if spec.runs_on_fargate(name):
+            size_error = fargate_size_error(service.cpu, service.memory)
+            if size_error:
+                field, message = size_error
+                yield ("services", name, field), message, getattr(service, field)
+
+
+def _network_problems(spec: AppSpec) -> Iterator[Problem]:
+    network = spec.network
+    if not 16 <= network.cidr.prefixlen <= 24:
+        yield ("network", "cidr"), "VPC CIDR must be between /16 and /24", str(network.cidr)
+    if network.nat_gateways > network.max_azs:
+        yield (
+            ("network", "nat_gateways"),
+            f"{network.nat_gateways} NAT gateways for {network.max_azs} AZs; "
+            f"allowed: 0 to {network.max_azs}",
+            network.nat_gateways,
+        )
+
+
+def _ec2_problems(spec: AppSpec) -> Iterator[Problem]:
+    for name, group in spec.cluster.ec2_capacity.items():
+        if group.min_capacity > group.max_capacity:
+            yield (
+                ("cluster", "ec2_capacity", name, "min_capacity"),
+                f"min_capacity {group.min_capacity} is above max_capacity {group.max_capacity}",
+                group.min_capacity,
+            )
+
+
+def _strategy_problems(
+    spec: AppSpec, loc: Loc, strategy: Sequence[StrategyItem]
+) -> Iterator[Problem]:
+    from config.schema import FARGATE_PROVIDERS
+
+    known = [*(FARGATE_PROVIDERS if spec.cluster.fargate else ()), *spec.cluster.ec2_capacity]
+    seen: set[str] = set()
+    for index, item in enumerate(strategy):
+        if item.provider not in known:
+            yield (
+                (*loc, index, "provider"),
+                f"unknown capacity provider {item.provider!r}; "
+                f"this cluster has: {', '.join(known) or 'none'}",
+                item.provider,
+            )
+        if item.provider in seen:
+            yield (*loc, index, "provider"), f"{item.provider!r} is listed twice", item.provider
+        seen.add(item.provider)
+    providers = [item.provider for item in strategy]
+    kinds = {p in FARGATE_PROVIDERS for p in providers if p in known}
+    if len(kinds) > 1:
+        yield (
+            loc,
+            "a strategy cannot mix Fargate providers with EC2 capacity groups",
+            providers,
+        )
+    if sum(1 for item in strategy if item.base > 0) > 1:
+        yield loc, "only one provider in a strategy may have a base above 0", providers
+    if all(item.weight == 0 for item in strategy):
+        yield loc, "at least one provider needs a weight above 0", providers

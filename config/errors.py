@@ -1,0 +1,85 @@
+"""``SpecError``: every problem of a spec file, each named by its YAML path and line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from config.introspection import allowed_keys
+from config.patterns import PATTERN_HINTS
+from config.yaml_source import Loc
+
+
+@dataclass(frozen=True)
+class SpecProblem:
+    """One problem: ``path`` is dotted (``services.web.cpu``), ``line`` 1-based when known."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f" (line {self.line})" if self.line else ""
+        return f"{self.path or '<top level>'}{where}: {self.message}"
+
+
+class SpecError(ValueError):
+    """The spec file is invalid. ``problems`` lists each one; ``str()`` is the user message."""
+
+    def __init__(self, source: str, problems: list[SpecProblem]) -> None:
+        self.source = source
+        self.problems = problems
+        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        body = "\n".join(f"  {problem}" for problem in problems)
+        super().__init__(f"{source}: {count}\n{body}")
+
+
+def dotted(loc: Loc) -> str:
+    """``('services', 'web', 'capacity', 0)`` → ``services.web.capacity[0]``."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def from_validation_error(
+    source: Path | str, error: ValidationError, model: type[BaseModel], lines: dict[Loc, int]
+) -> SpecError:
+    """Translate pydantic's errors into YAML-path problems, in file order."""
+    problems = []
+    for detail in error.errors(include_url=False):
+        loc = tuple(detail["loc"])
+        problems.append(SpecProblem(dotted(loc), _message(detail, model), _line(loc, lines)))
+    problems.sort(key=lambda p: (p.line or 0, p.path))
+    return SpecError(str(source), problems)
+
+
+def _line(loc: Loc, lines: dict[Loc, int]) -> int | None:
+    while loc not in lines and loc:
+        loc = loc[:-1]
+    return lines.get(loc)
+
+
+def _message(detail: ErrorDetails, model: type[BaseModel]) -> str:
+    kind, value = detail["type"], detail.get("input")
+    ctx: dict[str, Any] = dict(detail.get("ctx") or {})
+    if kind == "spec_check":
+        return str(ctx["message"])
+    if kind == "extra_forbidden":
+        keys = allowed_keys(model, tuple(detail["loc"])[:-1])
+        return f"unknown key; allowed: {', '.join(keys)}" if keys else "unknown key"
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "string_pattern_mismatch":
+        hint = PATTERN_HINTS.get(str(ctx.get("pattern")), "it has the wrong format")
+        return f"{value!r} is not valid: {hint}"
+    return f"{detail['msg']} (got {_short(value)})"
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

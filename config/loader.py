@@ -1,0 +1,74 @@
+"""Load ``config/environments/<env>.yaml`` into a validated, immutable ``AppSpec``."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from config.errors import SpecError, SpecProblem, from_validation_error
+from config.patterns import NAME
+from config.schema import AppSpec
+from config.yaml_source import YamlSyntaxError, parse_yaml
+
+CONFIG_DIR = Path(__file__).resolve().parent
+ENVIRONMENTS_DIR = CONFIG_DIR / "environments"
+
+
+def available_environments(environments_dir: Path = ENVIRONMENTS_DIR) -> list[str]:
+    """Names of the environment files, sorted."""
+    return sorted(path.stem for path in environments_dir.glob("*.yaml"))
+
+
+def spec_path(env: str, environments_dir: Path = ENVIRONMENTS_DIR) -> Path:
+    """The file of environment ``env``; ``SpecError`` if the name is bad or has no file."""
+    if not re.match(NAME, env):
+        raise SpecError(
+            "environment", [SpecProblem("env", f"{env!r} is not a valid environment name")]
+        )
+    path = environments_dir / f"{env}.yaml"
+    if not path.is_file():
+        choices = ", ".join(available_environments(environments_dir)) or "none"
+        raise SpecError(
+            "environment", [SpecProblem("env", f"no environment {env!r}; available: {choices}")]
+        )
+    return path
+
+
+def load_spec(env: str, environments_dir: Path = ENVIRONMENTS_DIR) -> AppSpec:
+    """Read and validate environment ``env``. Raises ``SpecError`` naming every YAML path."""
+    path = spec_path(env, environments_dir)
+    spec = parse_spec(path.read_text(encoding="utf-8"), source=_display(path))
+    if spec.environment.name != env:
+        raise SpecError(
+            _display(path),
+            [
+                SpecProblem(
+                    "environment.name",
+                    f"{spec.environment.name!r} does not match the file name {env!r}",
+                )
+            ],
+        )
+    return spec
+
+
+def parse_spec(text: str, source: str = "<spec>") -> AppSpec:
+    """Validate spec ``text`` (YAML). ``source`` names the file in error messages."""
+    try:
+        data, lines = parse_yaml(text)
+    except YamlSyntaxError as error:
+        raise SpecError(source, [SpecProblem("", f"invalid YAML: {error}")]) from None
+    if not isinstance(data, dict):
+        raise SpecError(source, [SpecProblem("", "the file must be a YAML mapping of keys")])
+    try:
+        return AppSpec.model_validate(data)
+    except ValidationError as error:
+        raise from_validation_error(source, error, AppSpec, lines) from None
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

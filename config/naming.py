@@ -1,0 +1,48 @@
+"""Physical names shared by the CDK app and the deployer.
+
+The app names the cluster, the services and the task-definition families, so that the
+deployer (and a human with the AWS console) can find them from the spec alone.
+"""
+
+from __future__ import annotations
+
+from config.schema import AppSpec
+
+
+def stack_prefix(spec: AppSpec) -> str:
+    """``<app>-<env>``: the prefix of every stack of one environment."""
+    return f"{spec.app}-{spec.environment.name}"
+
+
+def network_stack_name(spec: AppSpec) -> str:
+    return f"{stack_prefix(spec)}-network"
+
+
+def cluster_stack_name(spec: AppSpec) -> str:
+    return f"{stack_prefix(spec)}-cluster"
+
+
+def service_stack_name(spec: AppSpec, service: str) -> str:
+    return f"{stack_prefix(spec)}-svc-{service}"
+
+
+def cluster_name(spec: AppSpec) -> str:
+    return stack_prefix(spec)
+
+
+def capacity_provider_name(spec: AppSpec, group: str) -> str:
+    """``cp-<app>-<env>-<group>`` (ECS reserves names starting with aws, ecs, fargate)."""
+    return f"cp-{stack_prefix(spec)}-{group}"
+
+
+def task_family(spec: AppSpec, service: str) -> str:
+    return f"{stack_prefix(spec)}-{service}"
+
+
+def all_stack_names(spec: AppSpec) -> list[str]:
+    """Every stack of the environment, in deployment order."""
+    return [
+        network_stack_name(spec),
+        cluster_stack_name(spec),
+        *(service_stack_name(spec, name) for name in spec.services),
+    ]

@@ -1,0 +1,22 @@
+"""Regular expressions of the spec and the plain-words hint shown when a value misses one."""
+
+from __future__ import annotations
+
+NAME = r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$"
+ACCOUNT = r"^\d{12}$"
+REGION = r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$"
+INSTANCE_TYPE = r"^[a-z][a-z0-9-]*\.[a-z0-9]+$"
+ENV_VAR_NAME = r"^[A-Za-z_][A-Za-z0-9_]{0,254}$"
+IMAGE = (
+    r"^[a-z0-9]([a-z0-9._/-]*[a-z0-9])?(:[0-9]{1,5}/[a-z0-9]([a-z0-9._/-]*[a-z0-9])?)?"
+    r"(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$"
+)
+
+PATTERN_HINTS: dict[str, str] = {
+    NAME: "use lowercase letters, digits and '-', 2-32 characters, starting with a letter",
+    ACCOUNT: "an AWS account id is 12 digits, quoted in YAML (\"123456789012\")",
+    REGION: "use an AWS region code such as us-east-1 or eu-west-2",
+    INSTANCE_TYPE: "use an EC2 instance type such as t3.medium or m7g.large",
+    ENV_VAR_NAME: "use letters, digits and '_', not starting with a digit",
+    IMAGE: "use registry/repository:tag or registry/repository@sha256:<64 hex digits>",
+}

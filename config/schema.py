@@ -1,0 +1,137 @@
+"""The typed deployment spec: one ``AppSpec`` per environment file.
+
+Every model is immutable and rejects unknown keys. Field descriptions are the config
+reference: they flow into the JSON Schema (``deployer schema``) that editors use.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from config import patterns
+from config.checks import find_problems, raise_problems
+
+Name = Annotated[str, StringConstraints(pattern=patterns.NAME)]
+ImageRef = Annotated[
+    str,
+    StringConstraints(pattern=patterns.IMAGE, max_length=512),
+    Field(description="container image: registry/repository:tag or …@sha256:<digest>"),
+]
+EnvVarName = Annotated[str, StringConstraints(pattern=patterns.ENV_VAR_NAME)]
+
+FARGATE = "FARGATE"
+FARGATE_SPOT = "FARGATE_SPOT"
+FARGATE_PROVIDERS = (FARGATE, FARGATE_SPOT)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EnvironmentSpec(_Model):
+    """Where the environment lives."""
+
+    name: Name = Field(description="environment name; must match the file name")
+    account: str = Field(pattern=patterns.ACCOUNT, description="12-digit AWS account id")
+    region: str = Field(pattern=patterns.REGION, description="AWS region code")
+    target: Literal["local", "aws"] = Field(
+        description="'local': the moto endpoint on loopback; 'aws': a real account"
+    )
+
+
+class NetworkSpec(_Model):
+    """The VPC. Default: 10.0.0.0/16 over 2 AZs with 1 NAT gateway."""
+
+    cidr: ipaddress.IPv4Network = Field(
+        default=ipaddress.IPv4Network("10.0.0.0/16"), description="VPC CIDR block (/16 to /24)"
+    )
+    max_azs: int = Field(default=2, ge=1, le=6, description="availability zones to span")
+    nat_gateways: int = Field(
+        default=1, ge=0, le=6, description="NAT gateways (0 = no egress from private subnets)"
+    )
+
+
+class StrategyItem(_Model):
+    """One entry of a capacity provider strategy."""
+
+    provider: str = Field(
+        description="FARGATE, FARGATE_SPOT, or the name of an EC2 capacity group"
+    )
+    weight: int = Field(default=1, ge=0, le=1000, description="relative share of tasks")
+    base: int = Field(default=0, ge=0, le=100000, description="tasks placed here first")
+
+
+class Ec2CapacitySpec(_Model):
+    """An EC2 Auto Scaling group used as a capacity provider."""
+
+    instance_type: str = Field(
+        default="t3.medium", pattern=patterns.INSTANCE_TYPE, description="EC2 instance type"
+    )
+    min_capacity: int = Field(default=0, ge=0, le=1000, description="minimum instances")
+    max_capacity: int = Field(default=2, ge=1, le=1000, description="maximum instances")
+    target_capacity_percent: int = Field(
+        default=100, ge=1, le=100, description="managed scaling target utilisation (%)"
+    )
+
+
+class ClusterSpec(_Model):
+    """The ECS cluster and its capacity. Default: Fargate only, enhanced insights."""
+
+    container_insights: Literal["enhanced", "enabled", "disabled"] = Field(
+        default="enhanced", description="CloudWatch Container Insights level"
+    )
+    fargate: bool = Field(
+        default=True, description="add the FARGATE and FARGATE_SPOT capacity providers"
+    )
+    ec2_capacity: dict[Name, Ec2CapacitySpec] = Field(
+        default_factory=dict, description="EC2 capacity groups by name"
+    )
+    default_capacity: tuple[StrategyItem, ...] = Field(
+        default=(StrategyItem(provider=FARGATE),),
+        min_length=1,
+        description="strategy for services that do not set their own 'capacity'",
+    )
+
+
+class ServiceSpec(_Model):
+    """A long-running ECS service with one container (first cut)."""
+
+    image: ImageRef
+    cpu: int = Field(default=256, ge=128, le=16384, description="task CPU units")
+    memory: int = Field(default=512, ge=128, le=122880, description="task memory (MiB)")
+    container_port: int | None = Field(
+        default=None, ge=1, le=65535, description="port the container listens on"
+    )
+    desired_count: int = Field(default=1, ge=0, le=1000, description="tasks to keep running")
+    capacity: tuple[StrategyItem, ...] | None = Field(
+        default=None, min_length=1, description="capacity provider strategy override"
+    )
+    environment: dict[EnvVarName, str] = Field(
+        default_factory=dict, description="plain environment variables (never secrets)"
+    )
+
+
+class AppSpec(_Model):
+    """One environment of one application."""
+
+    app: Name = Field(description="application name; prefixes every stack and resource")
+    environment: EnvironmentSpec
+    network: NetworkSpec = NetworkSpec()
+    cluster: ClusterSpec = ClusterSpec()
+    services: dict[Name, ServiceSpec] = Field(min_length=1, description="services by name")
+
+    @model_validator(mode="after")
+    def _check_cross_field(self) -> AppSpec:
+        raise_problems(type(self).__name__, list(find_problems(self)))
+        return self
+
+    def strategy_for(self, service: str) -> tuple[StrategyItem, ...]:
+        """The capacity provider strategy a service runs with (its own, else the default)."""
+        return self.services[service].capacity or self.cluster.default_capacity
+
+    def runs_on_fargate(self, service: str) -> bool:
+        """True when the service's strategy uses Fargate providers (not EC2 groups)."""
+        return all(item.provider in FARGATE_PROVIDERS for item in self.strategy_for(service))

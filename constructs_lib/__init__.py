@@ -1,0 +1,22 @@
+"""Reusable CDK constructs for Amazon ECS: network, cluster, task definitions, services.
+
+Importable on its own: it depends only on ``aws-cdk-lib`` and ``constructs``.
+"""
+
+from constructs_lib.cluster import FARGATE, FARGATE_SPOT, EcsCluster
+from constructs_lib.ec2_capacity import Ec2CapacityGroup
+from constructs_lib.network import Network
+from constructs_lib.service import EcsService
+from constructs_lib.task_definition import Capacity, ContainerProps, VersionedTaskDefinition
+
+__all__ = [
+    "FARGATE",
+    "FARGATE_SPOT",
+    "Capacity",
+    "ContainerProps",
+    "Ec2CapacityGroup",
+    "EcsCluster",
+    "EcsService",
+    "Network",
+    "VersionedTaskDefinition",
+]

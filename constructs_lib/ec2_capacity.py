@@ -1,0 +1,56 @@
+"""``Ec2CapacityGroup``: the settings of one EC2 Auto Scaling capacity provider."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from aws_cdk import aws_ec2 as ec2
+
+
+@dataclass(frozen=True)
+class Ec2CapacityGroup:
+    """One EC2 Auto Scaling group that ``EcsCluster`` turns into a capacity provider.
+
+    Defaults: no instances at rest (``min_capacity`` 0), at most 2, managed scaling to 100%
+    utilisation, 30 GiB encrypted gp3 root volume, ECS-optimised Amazon Linux 2023 for the
+    instance type's CPU architecture (looked up once and pinned in ``cdk.context.json``,
+    so instances roll only when you refresh it with ``cdk context --reset``), a capacity provider name chosen by CloudFormation
+    (set ``capacity_provider_name`` to get a stable name services can use without a
+    cross-stack reference).
+    """
+
+    name: str
+    instance_type: ec2.InstanceType
+    min_capacity: int = 0
+    max_capacity: int = 2
+    target_capacity_percent: int = 100
+    root_volume_gib: int = 30
+    capacity_provider_name: str | None = None
+    machine_image: ec2.IMachineImage | None = None
+
+    def __post_init__(self) -> None:
+        name = self.capacity_provider_name
+        if name is not None and (
+            not re.fullmatch(r"[A-Za-z0-9_-]{1,255}", name)
+            or name.lower().startswith(("aws", "ecs", "fargate"))
+        ):
+            raise ValueError(
+                f"Ec2CapacityGroup {self.name!r}: capacity_provider_name={name!r} is invalid; "
+                "use 1-255 letters, digits, '-' or '_', not starting with aws, ecs or fargate"
+            )
+        if not 0 <= self.min_capacity <= self.max_capacity:
+            raise ValueError(
+                f"Ec2CapacityGroup {self.name!r}: min_capacity={self.min_capacity} must be "
+                f"between 0 and max_capacity={self.max_capacity}"
+            )
+        if not 1 <= self.target_capacity_percent <= 100:
+            raise ValueError(
+                f"Ec2CapacityGroup {self.name!r}: target_capacity_percent="
+                f"{self.target_capacity_percent} is out of range; allowed: 1 to 100"
+            )
+        if not 8 <= self.root_volume_gib <= 16384:
+            raise ValueError(
+                f"Ec2CapacityGroup {self.name!r}: root_volume_gib={self.root_volume_gib} is "
+                "out of range; allowed: 8 to 16384"
+            )

@@ -1,0 +1,81 @@
+"""``Network``: the VPC that ECS tasks run in."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+PUBLIC_SUBNETS = "public"
+PRIVATE_SUBNETS = "private"
+
+
+class Network(Construct):
+    """A VPC with a public and a private subnet in each availability zone.
+
+    Tasks belong in the private subnets (``private_subnets``); only load balancers and NAT
+    gateways live in the public ones.
+
+    Defaults: CIDR 10.0.0.0/16, 2 AZs, 1 NAT gateway (private subnets without NAT become
+    isolated), VPC flow logs of all traffic to a log group kept 1 year and retained on
+    deletion, an S3 gateway endpoint (ECR image layers never cross the NAT), and the VPC's
+    default security group stripped of all rules.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        cidr: str = "10.0.0.0/16",
+        max_azs: int = 2,
+        nat_gateways: int = 1,
+        availability_zones: Sequence[str] | None = None,
+        flow_logs: bool = True,
+        restrict_default_security_group: bool = True,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        if not 1 <= max_azs <= 6:
+            raise ValueError(f"max_azs={max_azs} is out of range; allowed: 1 to 6")
+        if not 0 <= nat_gateways <= max_azs:
+            raise ValueError(f"nat_gateways={nat_gateways} is out of range; allowed: 0 to {max_azs}")
+        private_type = (
+            ec2.SubnetType.PRIVATE_WITH_EGRESS if nat_gateways else ec2.SubnetType.PRIVATE_ISOLATED
+        )
+        self.vpc = ec2.Vpc(
+            self,
+            "Vpc",
+            ip_addresses=ec2.IpAddresses.cidr(cidr),
+            max_azs=None if availability_zones else max_azs,
+            availability_zones=list(availability_zones) if availability_zones else None,
+            nat_gateways=nat_gateways,
+            subnet_configuration=[
+                ec2.SubnetConfiguration(
+                    name=PUBLIC_SUBNETS, subnet_type=ec2.SubnetType.PUBLIC, cidr_mask=24
+                ),
+                ec2.SubnetConfiguration(name=PRIVATE_SUBNETS, subnet_type=private_type, cidr_mask=20),
+            ],
+            restrict_default_security_group=restrict_default_security_group,
+        )
+        self.vpc.add_gateway_endpoint("S3Endpoint", service=ec2.GatewayVpcEndpointAwsService.S3)
+        self.flow_log_group: logs.ILogGroup | None = None
+        if flow_logs:
+            self.flow_log_group = logs.LogGroup(
+                self,
+                "FlowLogGroup",
+                retention=logs.RetentionDays.ONE_YEAR,
+                removal_policy=cdk.RemovalPolicy.RETAIN,
+            )
+            self.vpc.add_flow_log(
+                "FlowLog",
+                destination=ec2.FlowLogDestination.to_cloud_watch_logs(self.flow_log_group),
+                traffic_type=ec2.FlowLogTrafficType.ALL,
+            )
+
+    @property
+    def private_subnets(self) -> ec2.SubnetSelection:
+        """Where tasks and EC2 capacity run: the private subnets, one per AZ."""
+        return ec2.SubnetSelection(subnet_group_name=PRIVATE_SUBNETS)

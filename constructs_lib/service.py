@@ -1,0 +1,83 @@
+"""``EcsService``: a long-running ECS service placed by a capacity provider strategy."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_ecs as ecs
+from constructs import Construct
+
+
+class EcsService(Construct):
+    """A service in private subnets, kept at ``desired_count`` by ECS.
+
+    Placement is always a capacity provider strategy, never a launch type, so moving the
+    service between Fargate, Fargate Spot and EC2 capacity never replaces it.
+
+    Defaults: deployment circuit breaker with rollback on; ``min_healthy_percent`` 100 and
+    ``max_healthy_percent`` 200 (a rolling deploy never drops below the desired count);
+    no public IP; a security group of its own with no ingress (``connections`` opens it);
+    Fargate platform ``LATEST``; tags propagated from the service to its tasks.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        cluster: ecs.ICluster,
+        task_definition: ecs.TaskDefinition,
+        capacity_provider_strategies: Sequence[ecs.CapacityProviderStrategy],
+        service_name: str | None = None,
+        desired_count: int = 1,
+        vpc_subnets: ec2.SubnetSelection | None = None,
+        min_healthy_percent: int = 100,
+        max_healthy_percent: int = 200,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        if not capacity_provider_strategies:
+            raise ValueError("capacity_provider_strategies must name at least one provider")
+        if desired_count < 0:
+            raise ValueError(f"desired_count={desired_count} must be 0 or more")
+        if not 0 <= min_healthy_percent <= 100 or max_healthy_percent <= min_healthy_percent:
+            raise ValueError(
+                f"min_healthy_percent={min_healthy_percent}, max_healthy_percent="
+                f"{max_healthy_percent}: need 0 <= min <= 100 and max > min"
+            )
+        self.security_group = ec2.SecurityGroup(
+            self,
+            "SecurityGroup",
+            vpc=cluster.vpc,
+            description=f"ECS service {service_name or construct_id}",
+            allow_all_outbound=True,
+        )
+        common = {
+            "cluster": cluster,
+            "task_definition": task_definition,
+            "service_name": service_name,
+            "desired_count": desired_count,
+            "capacity_provider_strategies": list(capacity_provider_strategies),
+            "circuit_breaker": ecs.DeploymentCircuitBreaker(enable=True, rollback=True),
+            "min_healthy_percent": min_healthy_percent,
+            "max_healthy_percent": max_healthy_percent,
+            "propagate_tags": ecs.PropagatedTagSource.SERVICE,
+            "security_groups": [self.security_group],
+            "vpc_subnets": vpc_subnets,
+        }
+        self.service: ecs.BaseService
+        if task_definition.is_fargate_compatible:
+            self.service = ecs.FargateService(
+                self,
+                "Service",
+                assign_public_ip=False,
+                platform_version=ecs.FargatePlatformVersion.LATEST,
+                **common,  # type: ignore[arg-type]
+            )
+        else:
+            self.service = ecs.Ec2Service(self, "Service", **common)  # type: ignore[arg-type]
+
+    @property
+    def connections(self) -> ec2.Connections:
+        """Network rules of the service's tasks (``service.connections.allow_from(...)``)."""
+        return self.service.connections

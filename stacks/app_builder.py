@@ -1,0 +1,73 @@
+"""Build every stack of one environment into a CDK ``App`` (or any construct scope)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import aws_cdk as cdk
+from constructs import Construct
+
+from config import naming
+from config.schema import AppSpec
+from stacks.cluster_stack import ClusterStack
+from stacks.network_stack import NetworkStack
+from stacks.service_stack import ServiceStack
+
+
+def build_environment(
+    scope: Construct, spec: AppSpec, *, images: Mapping[str, str] | None = None
+) -> list[cdk.Stack]:
+    """Add the network, cluster and one stack per service; return them in deploy order.
+
+    ``images`` maps service name to an image reference overriding the spec (release input).
+    """
+    images = images or {}
+    unknown = sorted(set(images) - set(spec.services))
+    if unknown:
+        raise ValueError(
+            f"image override for unknown service(s) {unknown}; services: {sorted(spec.services)}"
+        )
+    env = cdk.Environment(account=spec.environment.account, region=spec.environment.region)
+    tags = {"app": spec.app, "environment": spec.environment.name}
+    network = NetworkStack(
+        scope,
+        naming.network_stack_name(spec),
+        spec=spec,
+        env=env,
+        tags=tags,
+        synthesizer=_synthesizer(spec),
+    )
+    cluster = ClusterStack(
+        scope,
+        naming.cluster_stack_name(spec),
+        spec=spec,
+        network=network.network,
+        env=env,
+        tags=tags,
+        synthesizer=_synthesizer(spec),
+    )
+    stacks: list[cdk.Stack] = [network, cluster]
+    for name in spec.services:
+        stacks.append(
+            ServiceStack(
+                scope,
+                naming.service_stack_name(spec, name),
+                spec=spec,
+                service=name,
+                network=network.network,
+                cluster=cluster.ecs_cluster,
+                image=images.get(name),
+                env=env,
+                tags={**tags, "service": name},
+                synthesizer=_synthesizer(spec),
+            )
+        )
+    return stacks
+
+
+def _synthesizer(spec: AppSpec) -> cdk.DefaultStackSynthesizer:
+    # moto cannot update a stack that has an SSM-typed parameter (the bootstrap version
+    # check is one), so the local target synthesises without that check.
+    return cdk.DefaultStackSynthesizer(
+        generate_bootstrap_version_rule=spec.environment.target == "aws"
+    )

@@ -1,0 +1,51 @@
+"""``ClusterStack``: the ECS cluster and its capacity providers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_ecs as ecs
+from constructs import Construct
+
+from config.naming import capacity_provider_name, cluster_name
+from config.schema import AppSpec
+from constructs_lib import Ec2CapacityGroup, EcsCluster, Network
+
+_INSIGHTS = {
+    "enhanced": ecs.ContainerInsights.ENHANCED,
+    "enabled": ecs.ContainerInsights.ENABLED,
+    "disabled": ecs.ContainerInsights.DISABLED,
+}
+
+
+class ClusterStack(cdk.Stack):
+    """Composes ``EcsCluster`` from ``spec.cluster`` inside the network's private subnets."""
+
+    def __init__(
+        self, scope: Construct, construct_id: str, *, spec: AppSpec, network: Network, **kwargs: Any
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        cluster_spec = spec.cluster
+        self.ecs_cluster = EcsCluster(
+            self,
+            "EcsCluster",
+            vpc=network.vpc,
+            vpc_subnets=network.private_subnets,
+            cluster_name=cluster_name(spec),
+            fargate=cluster_spec.fargate,
+            container_insights=_INSIGHTS[cluster_spec.container_insights],
+            ec2_capacity=[
+                Ec2CapacityGroup(
+                    name=name,
+                    instance_type=ec2.InstanceType(group.instance_type),
+                    min_capacity=group.min_capacity,
+                    max_capacity=group.max_capacity,
+                    target_capacity_percent=group.target_capacity_percent,
+                    capacity_provider_name=capacity_provider_name(spec, name),
+                )
+                for name, group in cluster_spec.ec2_capacity.items()
+            ],
+        )
+        cdk.CfnOutput(self, "ClusterName", value=self.ecs_cluster.cluster.cluster_name)
