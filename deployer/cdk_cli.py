@@ -1,0 +1,52 @@
+"""Run the project's pinned CDK CLI (``node_modules/.bin/cdk``) for one environment."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from config.schema import AppSpec
+from deployer.aws_session import aws_environment
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+NODE_BIN = PROJECT_DIR / "node_modules" / ".bin"
+
+
+class CdkCliMissing(RuntimeError):
+    """The pinned CDK CLI is not installed (run ``make install``)."""
+
+
+def cdk_environment(spec: AppSpec, port: int | None = None) -> dict[str, str]:
+    """The process environment for the CDK CLI: pinned Node first on PATH, AWS target set."""
+    env = dict(os.environ)
+    env["PATH"] = f"{NODE_BIN}{os.pathsep}{env.get('PATH', '')}"
+    env.update(aws_environment(spec, port))
+    if spec.environment.target == "local":
+        env.pop("AWS_PROFILE", None)
+        env.pop("AWS_SESSION_TOKEN", None)
+        # The local run is offline: no telemetry, version check or notices fetch.
+        env["CDK_DISABLE_CLI_TELEMETRY"] = "true"
+        env["CDK_DISABLE_VERSION_CHECK"] = "1"
+    return env
+
+
+def context_args(spec: AppSpec, images: Mapping[str, str]) -> list[str]:
+    """``-c env=<name>`` and one ``-c image.<service>=<ref>`` per override."""
+    args = ["-c", f"env={spec.environment.name}"]
+    for service, ref in sorted(images.items()):
+        args += ["-c", f"image.{service}={ref}"]
+    return args
+
+
+def run_cdk(spec: AppSpec, args: Sequence[str], port: int | None = None) -> int:
+    """Run ``cdk <args>`` in the project directory; return its exit code."""
+    cdk = NODE_BIN / "cdk"
+    if not cdk.exists():
+        raise CdkCliMissing(f"{cdk} is missing; run 'make install' (npm ci) first")
+    extra = ["--no-notices"] if spec.environment.target == "local" else []
+    completed = subprocess.run(
+        [str(cdk), *args, *extra], cwd=PROJECT_DIR, env=cdk_environment(spec, port), check=False
+    )
+    return completed.returncode

@@ -1,0 +1,174 @@
+"""``deployer``: operations on an environment of the spec (typer + rich).
+
+Every command loads and validates the spec first; bad input exits 2 before any AWS call.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Annotated, Any, TypeVar
+
+import typer
+from botocore.exceptions import BotoCoreError, ClientError
+from rich.console import Console
+
+from config import SpecError, load_spec
+from config.schema import AppSpec
+from deployer import aws_session, local_endpoint
+from deployer.cdk_cli import CdkCliMissing
+from deployer.exit_codes import ExitCode
+from deployer.inputs import BadInput
+
+app = typer.Typer(
+    help="Deploy and operate the ECS environments described in config/environments/.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+local_app = typer.Typer(help="The local AWS endpoint (a moto server on loopback).", no_args_is_help=True)
+app.add_typer(local_app, name="local")
+
+console = Console()
+errors = Console(stderr=True)
+
+EnvOption = Annotated[str, typer.Option("--env", "-e", help="environment name (config/environments/<env>.yaml)")]
+PortOption = Annotated[
+    int | None,
+    typer.Option("--port", min=1, max=65535, help="local endpoint port [default: $DEPLOYER_LOCAL_PORT or 4566]"),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="print JSON instead of tables")]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly_errors(command: F) -> F:
+    """Turn expected failures into a one-paragraph message and an exit code, never a traceback."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (SpecError, BadInput) as error:
+            errors.print(f"[red]error:[/red] {error}", highlight=False)
+            raise typer.Exit(ExitCode.BAD_INPUT) from None
+        except (ClientError, BotoCoreError) as error:
+            errors.print(f"[red]AWS error:[/red] {error}", highlight=False)
+            raise typer.Exit(ExitCode.FAILED) from None
+        except (local_endpoint.EndpointError, CdkCliMissing) as error:
+            errors.print(f"[red]error:[/red] {error}", highlight=False)
+            raise typer.Exit(ExitCode.FAILED) from None
+        except KeyboardInterrupt:
+            errors.print("interrupted; nothing further was changed")
+            raise typer.Exit(ExitCode.INTERRUPTED) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def load(env: str) -> AppSpec:
+    return load_spec(env)
+
+
+@app.command()
+@friendly_errors
+def validate(env: EnvOption = "local") -> None:
+    """Check an environment's spec file; exit 2 with every problem if it is invalid."""
+    spec = load(env)
+    console.print(f"{env}: valid ({len(spec.services)} services, target {spec.environment.target})")
+
+
+@app.command()
+@friendly_errors
+def schema() -> None:
+    """Print the spec's JSON Schema (config/spec.schema.json is generated from it)."""
+    from config.json_schema import spec_json_schema
+
+    sys.stdout.write(spec_json_schema())
+
+
+@app.command()
+@friendly_errors
+def status(env: EnvOption = "local", port: PortOption = None, as_json: JsonOption = False) -> None:
+    """Stacks, cluster, capacity providers and services of an environment (read-only)."""
+    from deployer.render import print_status
+    from deployer.status import collect_status
+
+    spec = load(env)
+    result = collect_status(
+        spec, aws_session.client(spec, "cloudformation", port), aws_session.client(spec, "ecs", port)
+    )
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+    else:
+        print_status(console, result)
+
+
+@app.command()
+@friendly_errors
+def deploy(
+    env: EnvOption = "local",
+    image: Annotated[
+        list[str] | None, typer.Option("--image", help="SERVICE=IMAGE_REF release input (repeatable)")
+    ] = None,
+    port: PortOption = None,
+) -> None:
+    """Synthesise and deploy every stack with the pinned CDK CLI, then print the status.
+
+    For a `local` target the local endpoint is started (or reused) and bootstrapped first.
+    """
+    from deployer.deploy import deploy_environment
+    from deployer.inputs import parse_image_overrides
+
+    spec = load(env)
+    images = parse_image_overrides(spec, image or [])
+    code = deploy_environment(spec, images, port, console)
+    if code != ExitCode.OK:
+        raise typer.Exit(code)
+    status(env=env, port=port, as_json=False)
+
+
+@app.command()
+@friendly_errors
+def bootstrap(env: EnvOption = "local", port: PortOption = None) -> None:
+    """Run `cdk bootstrap` for the environment's account and region (once per account)."""
+    from deployer.deploy import bootstrap_environment
+
+    code = bootstrap_environment(load(env), port)
+    raise typer.Exit(code)
+
+
+@local_app.command("up")
+@friendly_errors
+def local_up(port: PortOption = None) -> None:
+    """Start the local endpoint, or reuse the one already running on the port."""
+    state, started = local_endpoint.up(aws_session.local_port(port))
+    verb = "started" if started else "already running"
+    console.print(f"local endpoint {verb}: {state.url} (pid {state.pid}, log {state.log_file})")
+
+
+@local_app.command("down")
+@friendly_errors
+def local_down(port: PortOption = None) -> None:
+    """Stop the local endpoint (all its state is lost)."""
+    chosen = aws_session.local_port(port)
+    stopped = local_endpoint.down(chosen)
+    console.print(f"local endpoint on port {chosen} {'stopped' if stopped else 'was not running'}")
+
+
+@local_app.command("status")
+@friendly_errors
+def local_status(port: PortOption = None, as_json: JsonOption = False) -> None:
+    """Whether the local endpoint runs; exit 1 when it does not."""
+    state = local_endpoint.status(aws_session.local_port(port))
+    if as_json:
+        sys.stdout.write(json.dumps({"port": state.port, "running": state.running, "pid": state.pid, "url": state.url}) + "\n")
+    else:
+        console.print(f"local endpoint on port {state.port}: {'running at ' + state.url if state.running else 'not running'}")
+    if not state.running:
+        raise typer.Exit(ExitCode.FAILED)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,67 @@
+"""``deploy``: the pinned CDK CLI for an environment, with the local endpoint when needed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from botocore.exceptions import ClientError
+from rich.console import Console
+
+from config.schema import AppSpec
+from deployer import aws_session, local_endpoint
+from deployer.cdk_cli import context_args, run_cdk
+from deployer.exit_codes import ExitCode
+from deployer.local_capacity import register_capacity_providers
+
+TOOLKIT_STACK = "CDKToolkit"
+
+
+def is_bootstrapped(spec: AppSpec, port: int | None) -> bool:
+    cloudformation = aws_session.client(spec, "cloudformation", port)
+    try:
+        cloudformation.describe_stacks(StackName=TOOLKIT_STACK)
+    except ClientError as error:
+        if "does not exist" in str(error):
+            return False
+        raise
+    return True
+
+
+def bootstrap_environment(spec: AppSpec, port: int | None) -> int:
+    """``cdk bootstrap aws://<account>/<region>`` for the environment."""
+    if spec.environment.target == "local":
+        local_endpoint.up(aws_session.local_port(port))
+    target = f"aws://{spec.environment.account}/{spec.environment.region}"
+    return run_cdk(spec, ["bootstrap", target, *context_args(spec, {})], port)
+
+
+def deploy_environment(spec: AppSpec, images: Mapping[str, str], port: int | None, console: Console) -> int:
+    """Deploy every stack of ``spec``; return an ``ExitCode``."""
+    local = spec.environment.target == "local"
+    if local:
+        state, started = local_endpoint.up(aws_session.local_port(port))
+        console.print(f"local endpoint {'started' if started else 'reused'}: {state.url}")
+    if not is_bootstrapped(spec, port):
+        if not local:
+            console.print(
+                f"[red]error:[/red] aws://{spec.environment.account}/{spec.environment.region} is not "
+                f"bootstrapped for the CDK; run: make bootstrap ENV={spec.environment.name}"
+            )
+            return ExitCode.FAILED
+        code = bootstrap_environment(spec, port)
+        if code:
+            return ExitCode.FAILED
+    args = ["deploy", "--all", *context_args(spec, images)]
+    if local:
+        # moto loses stack outputs on change-set deploys; direct updates keep them.
+        args += ["--require-approval", "never", "--method", "direct"]
+    if run_cdk(spec, args, port):
+        return ExitCode.FAILED
+    if local:
+        register_capacity_providers(
+            spec,
+            aws_session.client(spec, "ecs", port),
+            aws_session.client(spec, "autoscaling", port),
+            aws_session.client(spec, "cloudformation", port),
+        )
+    return ExitCode.OK

@@ -1,0 +1,62 @@
+"""Complete on the local endpoint what moto's CloudFormation skips: capacity providers.
+
+moto creates the cluster and the Auto Scaling groups but skips
+``AWS::ECS::CapacityProvider`` and ``AWS::ECS::ClusterCapacityProviderAssociations`` (with
+only a warning). This module creates them through the ECS API, as CloudFormation does on
+AWS, so that ``status`` and the services' strategies see the same cluster as on AWS. It
+runs for the ``local`` target only, and is idempotent.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from config import naming
+from config.schema import FARGATE_PROVIDERS, AppSpec
+
+
+def register_capacity_providers(spec: AppSpec, ecs: Any, autoscaling: Any, cloudformation: Any) -> list[str]:
+    """Create missing EC2 capacity providers and associate every provider with the cluster."""
+    if spec.environment.target != "local":
+        raise ValueError("register_capacity_providers is for the local endpoint only")
+    wanted = [naming.capacity_provider_name(spec, group) for group in spec.cluster.ec2_capacity]
+    found = ecs.describe_capacity_providers(capacityProviders=wanted)["capacityProviders"] if wanted else []
+    existing = {cp["name"] for cp in found}
+    providers = list(FARGATE_PROVIDERS) if spec.cluster.fargate else []
+    for group, settings in spec.cluster.ec2_capacity.items():
+        name = naming.capacity_provider_name(spec, group)
+        providers.append(name)
+        if name in existing:
+            continue
+        ecs.create_capacity_provider(
+            name=name,
+            autoScalingGroupProvider={
+                "autoScalingGroupArn": _asg_arn(spec, group, autoscaling, cloudformation),
+                "managedScaling": {"status": "ENABLED", "targetCapacity": settings.target_capacity_percent},
+                "managedTerminationProtection": "ENABLED",
+                "managedDraining": "ENABLED",
+            },
+        )
+    ecs.put_cluster_capacity_providers(
+        cluster=naming.cluster_name(spec),
+        capacityProviders=providers,
+        defaultCapacityProviderStrategy=[],
+    )
+    return providers
+
+
+def _asg_arn(spec: AppSpec, group: str, autoscaling: Any, cloudformation: Any) -> str:
+    marker = "Ec2" + re.sub(r"[^A-Za-z0-9]", "", group) + "AutoScalingGroup"
+    paginator = cloudformation.get_paginator("list_stack_resources")
+    for page in paginator.paginate(StackName=naming.cluster_stack_name(spec)):
+        for resource in page["StackResourceSummaries"]:
+            if (
+                resource["ResourceType"] == "AWS::AutoScaling::AutoScalingGroup"
+                and marker in resource["LogicalResourceId"]
+            ):
+                groups = autoscaling.describe_auto_scaling_groups(
+                    AutoScalingGroupNames=[resource["PhysicalResourceId"]]
+                )["AutoScalingGroups"]
+                return str(groups[0]["AutoScalingGroupARN"])
+    raise LookupError(f"no Auto Scaling group for capacity group {group!r} in the cluster stack")
