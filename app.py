@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 import aws_cdk as cdk
 
@@ -17,7 +19,8 @@ def main() -> None:
     app = cdk.App()
     env = str(app.node.try_get_context("env") or "local")
     try:
-        spec = load_spec(env)
+        directory = os.environ.get("DEPLOYER_ENVIRONMENTS_DIR")
+        spec = load_spec(env, Path(directory)) if directory else load_spec(env)
     except SpecError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)

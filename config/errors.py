@@ -69,6 +69,8 @@ def _message(detail: ErrorDetails, model: type[BaseModel]) -> str:
     ctx: dict[str, Any] = dict(detail.get("ctx") or {})
     if kind == "spec_check":
         return str(ctx["message"])
+    if kind == "account_not_quoted":
+        return str(detail["msg"])
     if kind == "extra_forbidden":
         keys = allowed_keys(model, tuple(detail["loc"])[:-1])
         return f"unknown key; allowed: {', '.join(keys)}" if keys else "unknown key"

@@ -9,7 +9,8 @@ from __future__ import annotations
 import ipaddress
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from config import patterns
 from config.checks import find_problems, raise_problems
@@ -40,6 +41,18 @@ class EnvironmentSpec(_Model):
     target: Literal["local", "aws"] = Field(
         description="'local': the moto endpoint on loopback; 'aws': a real account"
     )
+
+    @field_validator("account", mode="before")
+    @classmethod
+    def _account_is_quoted(cls, value: object) -> object:
+        # Unquoted, YAML reads the id as a number and drops leading zeros.
+        if isinstance(value, int):
+            raise PydanticCustomError(
+                "account_not_quoted",
+                "{value} must be quoted: an AWS account id is 12 digits, as a string (\"012345678901\")",
+                {"value": value},
+            )
+        return value
 
 
 class NetworkSpec(_Model):

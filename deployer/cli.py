@@ -6,9 +6,11 @@ Every command loads and validates the spec first; bad input exits 2 before any A
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -67,8 +69,13 @@ def friendly_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+ENVIRONMENTS_DIR_VARIABLE = "DEPLOYER_ENVIRONMENTS_DIR"
+
+
 def load(env: str) -> AppSpec:
-    return load_spec(env)
+    """Load ``env`` from config/environments/ (or ``$DEPLOYER_ENVIRONMENTS_DIR``)."""
+    directory = os.environ.get(ENVIRONMENTS_DIR_VARIABLE)
+    return load_spec(env, Path(directory)) if directory else load_spec(env)
 
 
 @app.command()
@@ -137,6 +144,18 @@ def bootstrap(env: EnvOption = "local", port: PortOption = None) -> None:
 
     code = bootstrap_environment(load(env), port)
     raise typer.Exit(code)
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+@friendly_errors
+def cdk(ctx: typer.Context, env: EnvOption = "local", port: PortOption = None) -> None:
+    """Run the pinned CDK CLI for the environment: `deployer cdk --env dev -- diff --all`."""
+    from deployer.cdk_cli import context_args, run_cdk
+
+    spec = load(env)
+    if spec.environment.target == "local" and ctx.args and ctx.args[0] not in ("synth", "ls", "list"):
+        local_endpoint.up(aws_session.local_port(port))
+    raise typer.Exit(run_cdk(spec, [*ctx.args, *context_args(spec, {})], port))
 
 
 @local_app.command("up")

@@ -1,0 +1,68 @@
+# The README's commands. Everything installs itself on first use:
+#   make deploy [ENV=local]   deploy an environment (local: starts the moto endpoint)
+#   make test                 the whole test suite, end-to-end test included
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+ENV ?= local
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# The pinned Node 22 and CDK CLI from node_modules come first, for cdk and for jsii.
+export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help install deploy bootstrap status test test-fast synth diff lint local-down schema bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed  ## install pinned Python and npm dependencies
+
+deploy: install  ## deploy ENV (default local) and print its status
+	$(PY) -m deployer deploy --env $(ENV)
+
+bootstrap: install  ## cdk bootstrap the account and region of ENV
+	$(PY) -m deployer bootstrap --env $(ENV)
+
+status: install  ## stacks, cluster and services of ENV
+	$(PY) -m deployer status --env $(ENV)
+
+test: install  ## run the whole test suite
+	$(PY) -m pytest
+
+test-fast: install  ## unit tests only
+	$(PY) -m pytest tests/unit
+
+synth: install  ## synthesise ENV into cdk.out/
+	$(PY) -m deployer cdk --env $(ENV) -- synth --quiet
+
+diff: install  ## cdk diff of ENV against what is deployed
+	$(PY) -m deployer cdk --env $(ENV) -- diff --all
+
+lint: install  ## ruff, mypy, and cfn-lint on the synthesised templates of every environment
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+	$(PY) -m bench.lint_templates
+
+local-down:  ## stop the local AWS endpoint
+	$(PY) -m deployer local down
+
+schema: install  ## regenerate config/spec.schema.json
+	$(PY) -m config.json_schema
+
+bench: install  ## run the benchmarks (results in docs/benchmarks.md)
+	$(PY) -m bench.synth
+
+clean:  ## remove build output (keeps .venv and node_modules)
+	rm -rf cdk.out build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,86 @@
+"""Helpers to build CDK apps the way `cdk synth` does (cdk.json context, AZ context)."""
+
+from __future__ import annotations
+
+import json
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+
+from config import AppSpec, load_spec
+from stacks.app_builder import build_environment
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cdk_context() -> dict[str, Any]:
+    """The context `cdk synth` gives the app: cdk.json's, then cdk.context.json's lookups."""
+    context: dict[str, Any] = json.loads((ROOT / "cdk.json").read_text())["context"]
+    context.update(json.loads((ROOT / "cdk.context.json").read_text()))
+    return context
+
+
+def make_app(validation: bool = False, **context: Any) -> cdk.App:
+    """A test ``App`` with the project's context; built-in CloudFormation validation off by default."""
+    return cdk.App(
+        context={**cdk_context(), **context},
+        builtin_cloud_formation_validation=validation,
+    )
+
+
+def new_stack(app: cdk.App | None = None, name: str = "TestStack") -> cdk.Stack:
+    """A stack with a concrete account/region whose AZs are in the committed context."""
+    return cdk.Stack(
+        app or make_app(),
+        name,
+        env=cdk.Environment(account="123456789012", region="us-east-1"),
+    )
+
+
+@dataclass(frozen=True)
+class SynthesisedEnvironment:
+    spec: AppSpec
+    templates: dict[str, dict[str, Any]]  # stack name -> CloudFormation template
+    messages: list[tuple[str, str, str]]  # (stack, level, text)
+
+
+class SynthesisCache:
+    """Synthesises each environment once and keeps the templates."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, tuple[tuple[str, str], ...]], SynthesisedEnvironment] = {}
+
+    def get(self, env: str, images: dict[str, str] | None = None) -> SynthesisedEnvironment:
+        key = (env, tuple(sorted((images or {}).items())))
+        if key not in self._cache:
+            self._cache[key] = synthesise(load_spec(env), images)
+        return self._cache[key]
+
+
+def synthesise(
+    spec: AppSpec, images: dict[str, str] | None = None, validation: bool = False
+) -> SynthesisedEnvironment:
+    app = make_app(validation=validation)
+    build_environment(app, spec, images=images)
+    assembly = app.synth()
+    templates = {stack.stack_name: stack.template for stack in assembly.stacks}
+    messages = [
+        (stack.stack_name, str(message.level), str(message.entry.data))
+        for stack in assembly.stacks
+        for message in stack.messages
+    ]
+    return SynthesisedEnvironment(spec, templates, messages)
+
+
+def free_port() -> int:
+    """A TCP port on loopback that is free right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def resources_of_type(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+    return {k: v for k, v in template["Resources"].items() if v["Type"] == resource_type}
