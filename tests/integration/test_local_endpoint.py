@@ -1,0 +1,60 @@
+"""`deployer local up|down|status`: a moto server on loopback, started once and reused."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+
+from deployer import local_endpoint
+from tests.cli import run_deployer
+from tests.harness import free_port
+
+pytestmark = pytest.mark.moto
+
+
+def test_up_reuse_status_down() -> None:
+    port = str(free_port())
+    try:
+        first = run_deployer("local", "up", "--port", port)
+        assert first.code == 0, first.output
+        assert "started" in first.stdout
+        assert local_endpoint.is_healthy(int(port))
+
+        again = run_deployer("local", "up", "--port", port)
+        assert again.code == 0 and "already running" in again.stdout
+
+        # It is a working AWS endpoint.
+        sts = boto3.client(
+            "sts", endpoint_url=f"http://localhost:{port}", region_name="us-east-1",
+            aws_access_key_id="testing", aws_secret_access_key="testing",
+        )
+        assert sts.get_caller_identity()["Account"] == "123456789012"
+
+        status = run_deployer("local", "status", "--port", port, "--json")
+        assert status.code == 0 and '"running": true' in status.stdout
+    finally:
+        down = run_deployer("local", "down", "--port", port)
+    assert down.code == 0 and "stopped" in down.stdout
+    assert not local_endpoint.is_healthy(int(port))
+    stopped = run_deployer("local", "status", "--port", port)
+    assert stopped.code == 1 and "not running" in stopped.stdout
+
+
+def test_down_when_not_running_is_harmless() -> None:
+    result = run_deployer("local", "down", "--port", str(free_port()))
+    assert result.code == 0 and "was not running" in result.stdout
+
+
+def test_port_taken_by_a_foreign_server_is_reported(tmp_path: object) -> None:
+    port = free_port()
+    state, _ = local_endpoint.up(port)
+    try:
+        # Forget the pid file: the server is now "someone else's".
+        (local_endpoint.STATE_DIR / f"moto-{port}.pid").rename(local_endpoint.STATE_DIR / f"moto-{port}.pid.bak")
+        result = run_deployer("local", "up", "--port", str(port))
+        assert result.code == 1
+        assert "not started by this project" in result.stderr
+    finally:
+        (local_endpoint.STATE_DIR / f"moto-{port}.pid.bak").rename(local_endpoint.STATE_DIR / f"moto-{port}.pid")
+        local_endpoint.down(port)
+    assert state.running
