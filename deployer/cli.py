@@ -65,6 +65,17 @@ def friendly_errors(command: F) -> F:
         except KeyboardInterrupt:
             errors.print("interrupted; nothing further was changed")
             raise typer.Exit(ExitCode.INTERRUPTED) from None
+        except typer.Exit:
+            raise
+        except Exception as error:
+            if os.environ.get("DEPLOYER_DEBUG"):
+                raise
+            errors.print(
+                f"[red]internal error:[/red] {type(error).__name__}: {error}\n"
+                "rerun with DEPLOYER_DEBUG=1 to see the traceback, and please report it",
+                highlight=False,
+            )
+            raise typer.Exit(ExitCode.FAILED) from None
 
     return wrapper  # type: ignore[return-value]
 

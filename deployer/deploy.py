@@ -11,7 +11,7 @@ from config.schema import AppSpec
 from deployer import aws_session, local_endpoint
 from deployer.cdk_cli import context_args, run_cdk
 from deployer.exit_codes import ExitCode
-from deployer.local_capacity import register_capacity_providers
+from deployer.local_shim import point_services_at_stack_revisions, register_capacity_providers
 
 TOOLKIT_STACK = "CDKToolkit"
 
@@ -58,10 +58,8 @@ def deploy_environment(spec: AppSpec, images: Mapping[str, str], port: int | Non
     if run_cdk(spec, args, port):
         return ExitCode.FAILED
     if local:
-        register_capacity_providers(
-            spec,
-            aws_session.client(spec, "ecs", port),
-            aws_session.client(spec, "autoscaling", port),
-            aws_session.client(spec, "cloudformation", port),
-        )
+        ecs = aws_session.client(spec, "ecs", port)
+        cloudformation = aws_session.client(spec, "cloudformation", port)
+        register_capacity_providers(spec, ecs, aws_session.client(spec, "autoscaling", port), cloudformation)
+        point_services_at_stack_revisions(spec, ecs, cloudformation)
     return ExitCode.OK

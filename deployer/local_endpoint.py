@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -54,10 +55,17 @@ def _log_file(port: int, state_dir: Path) -> Path:
 def is_healthy(port: int, timeout: float = 1.0) -> bool:
     """True when a moto server answers on ``port``."""
     try:
-        with urllib.request.urlopen(f"http://{HOST}:{port}/moto-api/data.json", timeout=timeout):
+        # The dashboard page is cheap; /moto-api/data.json serialises all state (MBs).
+        with urllib.request.urlopen(f"http://{HOST}:{port}/moto-api/", timeout=timeout):
             return True
     except (urllib.error.URLError, OSError):
         return False
+
+
+def _port_in_use(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(1.0)
+        return probe.connect_ex((HOST, port)) == 0
 
 
 def _read_pid(port: int, state_dir: Path) -> int | None:
@@ -90,11 +98,13 @@ def up(port: int = DEFAULT_PORT, state_dir: Path = STATE_DIR) -> tuple[EndpointS
             f"port {port} already answers as a moto server not started by this project; "
             f"stop it or choose another port (--port)"
         )
+    if _port_in_use(port):
+        raise EndpointError(f"port {port} is in use by another program; choose another port (--port)")
     state_dir.mkdir(parents=True, exist_ok=True)
     log_file = _log_file(port, state_dir)
     with log_file.open("ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(port)],
+            [sys.executable, "-m", "deployer.moto_server", "-H", HOST, "-p", str(port)],
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -125,10 +135,22 @@ def down(port: int = DEFAULT_PORT, state_dir: Path = STATE_DIR) -> bool:
     os.killpg(pid, signal.SIGTERM)
     deadline = time.monotonic() + STOP_TIMEOUT_S
     while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+        if not _alive(pid):
             return True
         time.sleep(0.1)
     os.killpg(pid, signal.SIGKILL)
+    return True
+
+
+def _alive(pid: int) -> bool:
+    try:
+        # Reap it if this very process started it (tests do), or it lingers as a zombie.
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
+    except ChildProcessError:
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
     return True

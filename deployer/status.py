@@ -94,7 +94,7 @@ def _service_state(ecs: Any, name: str, service: dict[str, Any] | None) -> Servi
     images: list[str] = []
     if arn:
         definition = ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
-        images = [c["image"] for c in definition.get("containerDefinitions", [])]
+        images = [str(c.get("image", "?")) for c in definition.get("containerDefinitions", [])]
     primary = next((d for d in service.get("deployments", []) if d.get("status") == "PRIMARY"), {})
     return ServiceState(
         name=name,

@@ -26,7 +26,7 @@ pytestmark = [
 # Resource types moto 5.2.5 does not create (CREATE_COMPLETE all the same). A new entry
 # here must be a deliberate decision: the deployer's local shim or a template test covers it.
 SKIPPED_BY_MOTO = {
-    "AWS::ECS::CapacityProvider",  # created by deployer.local_capacity on the local endpoint
+    "AWS::ECS::CapacityProvider",  # created by deployer.local_shim on the local endpoint
     "AWS::ECS::ClusterCapacityProviderAssociations",  # idem
 }
 

@@ -1,10 +1,13 @@
-"""Complete on the local endpoint what moto's CloudFormation skips: capacity providers.
+"""Complete on the local endpoint what moto's CloudFormation does not do.
 
-moto creates the cluster and the Auto Scaling groups but skips
-``AWS::ECS::CapacityProvider`` and ``AWS::ECS::ClusterCapacityProviderAssociations`` (with
-only a warning). This module creates them through the ECS API, as CloudFormation does on
-AWS, so that ``status`` and the services' strategies see the same cluster as on AWS. It
-runs for the ``local`` target only, and is idempotent.
+- moto creates the cluster and the Auto Scaling groups but skips
+  ``AWS::ECS::CapacityProvider`` and ``AWS::ECS::ClusterCapacityProviderAssociations`` (with
+  only a warning): ``register_capacity_providers`` creates them through the ECS API.
+- moto's ``update_stack`` registers a new task-definition revision but leaves the service
+  on the old one: ``point_services_at_stack_revisions`` updates each service to the revision
+  its stack outputs, as CloudFormation does on AWS.
+
+Both run for the ``local`` target only, after a deploy, and are idempotent.
 """
 
 from __future__ import annotations
@@ -44,6 +47,23 @@ def register_capacity_providers(spec: AppSpec, ecs: Any, autoscaling: Any, cloud
         defaultCapacityProviderStrategy=[],
     )
     return providers
+
+
+def point_services_at_stack_revisions(spec: AppSpec, ecs: Any, cloudformation: Any) -> dict[str, str]:
+    """Update each service whose task definition differs from its stack's output."""
+    if spec.environment.target != "local":
+        raise ValueError("point_services_at_stack_revisions is for the local endpoint only")
+    updated: dict[str, str] = {}
+    cluster = naming.cluster_name(spec)
+    for name in spec.services:
+        stack = cloudformation.describe_stacks(StackName=naming.service_stack_name(spec, name))["Stacks"][0]
+        outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+        wanted = outputs.get("TaskDefinitionArn")
+        [service] = ecs.describe_services(cluster=cluster, services=[name])["services"]
+        if wanted and service["taskDefinition"] != wanted:
+            ecs.update_service(cluster=cluster, service=name, taskDefinition=wanted)
+            updated[name] = wanted
+    return updated
 
 
 def _asg_arn(spec: AppSpec, group: str, autoscaling: Any, cloudformation: Any) -> str:

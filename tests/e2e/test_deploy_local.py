@@ -1,0 +1,96 @@
+"""End to end: the real CDK CLI bootstraps and deploys `local` into a moto server.
+
+This is `make deploy` on a free loopback port, followed by `deployer status`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from config import load_spec, naming
+from deployer import local_endpoint
+from tests.cli import Result, run_deployer
+from tests.harness import free_port
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def port() -> Iterator[str]:
+    chosen = free_port()
+    yield str(chosen)
+    local_endpoint.down(chosen)
+
+
+@pytest.fixture(scope="module")
+def first_deploy(port: str) -> Result:
+    return run_deployer("deploy", "--env", "local", "--port", port, timeout=600)
+
+
+def test_deploy_succeeds_and_prints_every_service(first_deploy: Result) -> None:
+    assert first_deploy.code == 0, first_deploy.output[-3000:]
+    assert "Traceback" not in first_deploy.output
+    for name in load_spec("local").services:
+        assert f"shop-local-{name}:1" in first_deploy.stdout
+
+
+def test_status_finds_every_stack_service_and_capacity_provider(first_deploy: Result, port: str) -> None:
+    assert first_deploy.code == 0
+    result = run_deployer("status", "--env", "local", "--port", port, "--json")
+    assert result.code == 0, result.output
+    status = json.loads(result.stdout)
+    spec = load_spec("local")
+    assert {s["name"]: s["status"] for s in status["stacks"]} == {
+        name: "CREATE_COMPLETE" for name in naming.all_stack_names(spec)
+    }
+    assert status["cluster"]["status"] == "ACTIVE"
+    assert set(status["cluster"]["capacity_providers"]) == {
+        "FARGATE", "FARGATE_SPOT", *(naming.capacity_provider_name(spec, g) for g in spec.cluster.ec2_capacity)
+    }
+    services = {s["name"]: s for s in status["services"]}
+    assert set(services) == set(spec.services)
+    for name, service in services.items():
+        assert service["status"] == "ACTIVE"
+        assert service["task_definition"] == f"{naming.task_family(spec, name)}:1"
+        assert service["images"] == [spec.services[name].image]
+        assert service["desired"] == spec.services[name].desired_count
+
+
+def test_second_deploy_with_no_change_keeps_every_revision(first_deploy: Result, port: str) -> None:
+    assert first_deploy.code == 0
+    again = run_deployer("deploy", "--env", "local", "--port", port, timeout=600)
+    assert again.code == 0, again.output[-3000:]
+    assert again.output.count("(no changes)") == len(naming.all_stack_names(load_spec("local")))
+    assert "shop-local-web:1" in again.stdout
+
+
+def test_new_image_creates_a_new_revision_and_keeps_the_old_one(first_deploy: Result, port: str) -> None:
+    assert first_deploy.code == 0
+    result = run_deployer(
+        "deploy", "--env", "local", "--port", port, "--image", "web=public.ecr.aws/nginx/nginx:1.28", timeout=600
+    )
+    assert result.code == 0, result.output[-3000:]
+    status = json.loads(run_deployer("status", "--env", "local", "--port", port, "--json").stdout)
+    web = next(s for s in status["services"] if s["name"] == "web")
+    assert web["task_definition"] == "shop-local-web:2"
+    assert web["images"] == ["public.ecr.aws/nginx/nginx:1.28"]
+
+
+def test_replaced_revision_stays_active_for_rollback(first_deploy: Result, port: str) -> None:
+    """UpdateReplacePolicy: Retain keeps the previous revision registered (rollback target)."""
+    import boto3
+
+    assert first_deploy.code == 0
+    ecs = boto3.client(
+        "ecs", endpoint_url=f"http://localhost:{port}", region_name="us-east-1",
+        aws_access_key_id="testing", aws_secret_access_key="testing",
+    )
+    first = ecs.describe_task_definition(taskDefinition="shop-local-web:1")["taskDefinition"]
+    assert first["status"] == "ACTIVE"
+    assert first["containerDefinitions"][0]["image"] == load_spec("local").services["web"].image
+    second = ecs.describe_task_definition(taskDefinition="shop-local-web:2")["taskDefinition"]
+    assert second["containerDefinitions"][0]["readonlyRootFilesystem"] is True
+    assert second["networkMode"] == "awsvpc" and second["cpu"] == "256"
