@@ -53,7 +53,7 @@ lint: install  ## ruff, mypy, and cfn-lint on the synthesised templates of every
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
-	$(PY) -m bench.lint_templates
+	$(PY) -m tests.cfn_lint_check
 
 local-down:  ## stop the local AWS endpoint
 	$(PY) -m deployer local down

@@ -5,6 +5,7 @@ Importable on its own: it depends only on ``aws-cdk-lib`` and ``constructs``.
 
 from constructs_lib.cluster import FARGATE, FARGATE_SPOT, EcsCluster
 from constructs_lib.ec2_capacity import Ec2CapacityGroup
+from constructs_lib.images import container_image
 from constructs_lib.network import Network
 from constructs_lib.service import EcsService
 from constructs_lib.task_definition import Capacity, ContainerProps, VersionedTaskDefinition
@@ -19,4 +20,5 @@ __all__ = [
     "EcsService",
     "Network",
     "VersionedTaskDefinition",
+    "container_image",
 ]

@@ -11,7 +11,15 @@ from constructs import Construct
 
 from config.naming import task_family
 from config.schema import AppSpec
-from constructs_lib import Capacity, ContainerProps, EcsCluster, EcsService, Network, VersionedTaskDefinition
+from constructs_lib import (
+    Capacity,
+    ContainerProps,
+    EcsCluster,
+    EcsService,
+    Network,
+    VersionedTaskDefinition,
+    container_image,
+)
 
 
 class ServiceStack(cdk.Stack):
@@ -45,7 +53,7 @@ class ServiceStack(cdk.Stack):
             containers=[
                 ContainerProps(
                     name=service,
-                    image=ecs.ContainerImage.from_registry(image_ref),
+                    image=container_image(self, "Image", image_ref),
                     port=svc.container_port,
                     environment=svc.environment,
                 )

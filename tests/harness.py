@@ -68,7 +68,7 @@ def synthesise(
     assembly = app.synth()
     templates = {stack.stack_name: stack.template for stack in assembly.stacks}
     messages = [
-        (stack.stack_name, str(message.level), str(message.entry.data))
+        (stack.stack_name, str(message.level.value).lower(), str(message.entry.data))
         for stack in assembly.stacks
         for message in stack.messages
     ]
