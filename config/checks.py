@@ -58,8 +58,7 @@ def _network_problems(spec: AppSpec) -> Iterator[Problem]:
     if network.nat_gateways > network.max_azs:
         yield (
             ("network", "nat_gateways"),
-            f"{network.nat_gateways} NAT gateways for {network.max_azs} AZs; "
-            f"allowed: 0 to {network.max_azs}",
+            f"{network.nat_gateways} NAT gateways for {network.max_azs} AZs; allowed: 0 to {network.max_azs}",
             network.nat_gateways,
         )
 
@@ -74,9 +73,7 @@ def _ec2_problems(spec: AppSpec) -> Iterator[Problem]:
             )
 
 
-def _strategy_problems(
-    spec: AppSpec, loc: Loc, strategy: Sequence[StrategyItem]
-) -> Iterator[Problem]:
+def _strategy_problems(spec: AppSpec, loc: Loc, strategy: Sequence[StrategyItem]) -> Iterator[Problem]:
     from config.schema import FARGATE_PROVIDERS
 
     known = [*(FARGATE_PROVIDERS if spec.cluster.fargate else ()), *spec.cluster.ec2_capacity]

@@ -30,7 +30,6 @@ def fargate_size_error(cpu: int, memory: int) -> tuple[str, str] | None:
     if memory not in FARGATE_MEMORY_BY_CPU[cpu]:
         return (
             "memory",
-            f"{memory} is not a valid Fargate memory for cpu {cpu}; "
-            f"allowed: {describe_memory_choices(cpu)}",
+            f"{memory} is not a valid Fargate memory for cpu {cpu}; allowed: {describe_memory_choices(cpu)}",
         )
     return None

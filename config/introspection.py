@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import types
 import typing
+from typing import cast
 
 from pydantic import BaseModel
 
@@ -27,13 +28,13 @@ def _step(annotation: object, part: str | int) -> object | None:
     target = _unwrap(annotation)
     if isinstance(target, type) and issubclass(target, BaseModel):
         field = target.model_fields.get(str(part))
-        return field.annotation if field else None
+        return None if field is None else cast(object, field.annotation)
     origin = typing.get_origin(target)
     args = typing.get_args(target)
     if origin is dict and len(args) == 2:
-        return args[1]
+        return cast(object, args[1])
     if origin in (tuple, list) and args:
-        return args[0]
+        return cast(object, args[0])
     return None
 
 

@@ -24,15 +24,11 @@ def available_environments(environments_dir: Path = ENVIRONMENTS_DIR) -> list[st
 def spec_path(env: str, environments_dir: Path = ENVIRONMENTS_DIR) -> Path:
     """The file of environment ``env``; ``SpecError`` if the name is bad or has no file."""
     if not re.match(NAME, env):
-        raise SpecError(
-            "environment", [SpecProblem("env", f"{env!r} is not a valid environment name")]
-        )
+        raise SpecError("environment", [SpecProblem("env", f"{env!r} is not a valid environment name")])
     path = environments_dir / f"{env}.yaml"
     if not path.is_file():
         choices = ", ".join(available_environments(environments_dir)) or "none"
-        raise SpecError(
-            "environment", [SpecProblem("env", f"no environment {env!r}; available: {choices}")]
-        )
+        raise SpecError("environment", [SpecProblem("env", f"no environment {env!r}; available: {choices}")])
     return path
 
 

@@ -14,7 +14,7 @@ IMAGE = (
 
 PATTERN_HINTS: dict[str, str] = {
     NAME: "use lowercase letters, digits and '-', 2-32 characters, starting with a letter",
-    ACCOUNT: "an AWS account id is 12 digits, quoted in YAML (\"123456789012\")",
+    ACCOUNT: 'an AWS account id is 12 digits, quoted in YAML ("123456789012")',
     REGION: "use an AWS region code such as us-east-1 or eu-west-2",
     INSTANCE_TYPE: "use an EC2 instance type such as t3.medium or m7g.large",
     ENV_VAR_NAME: "use letters, digits and '_', not starting with a digit",

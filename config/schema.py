@@ -49,7 +49,7 @@ class EnvironmentSpec(_Model):
         if isinstance(value, int):
             raise PydanticCustomError(
                 "account_not_quoted",
-                "{value} must be quoted: an AWS account id is 12 digits, as a string (\"012345678901\")",
+                '{value} must be quoted: an AWS account id is 12 digits, as a string ("012345678901")',
                 {"value": value},
             )
         return value
@@ -70,9 +70,7 @@ class NetworkSpec(_Model):
 class StrategyItem(_Model):
     """One entry of a capacity provider strategy."""
 
-    provider: str = Field(
-        description="FARGATE, FARGATE_SPOT, or the name of an EC2 capacity group"
-    )
+    provider: str = Field(description="FARGATE, FARGATE_SPOT, or the name of an EC2 capacity group")
     weight: int = Field(default=1, ge=0, le=1000, description="relative share of tasks")
     base: int = Field(default=0, ge=0, le=100000, description="tasks placed here first")
 
@@ -96,9 +94,7 @@ class ClusterSpec(_Model):
     container_insights: Literal["enhanced", "enabled", "disabled"] = Field(
         default="enhanced", description="CloudWatch Container Insights level"
     )
-    fargate: bool = Field(
-        default=True, description="add the FARGATE and FARGATE_SPOT capacity providers"
-    )
+    fargate: bool = Field(default=True, description="add the FARGATE and FARGATE_SPOT capacity providers")
     ec2_capacity: dict[Name, Ec2CapacitySpec] = Field(
         default_factory=dict, description="EC2 capacity groups by name"
     )

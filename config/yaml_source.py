@@ -17,11 +17,9 @@ class _StrictLoader(yaml.SafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=deep)
             if key in seen:
-                raise YamlSyntaxError(
-                    f"line {key_node.start_mark.line + 1}: duplicate key {key!r}"
-                )
+                raise YamlSyntaxError(f"line {key_node.start_mark.line + 1}: duplicate key {key!r}")
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
@@ -39,7 +37,7 @@ def parse_yaml(text: str) -> tuple[Any, dict[Loc, int]]:
     except yaml.YAMLError as error:
         raise YamlSyntaxError(str(error)) from None
     finally:
-        loader.dispose()  # type: ignore[no-untyped-call]
+        loader.dispose()
     lines: dict[Loc, int] = {}
     if node is not None:
         _index_lines(node, (), lines)

@@ -14,10 +14,10 @@ class Ec2CapacityGroup:
 
     Defaults: no instances at rest (``min_capacity`` 0), at most 2, managed scaling to 100%
     utilisation, 30 GiB encrypted gp3 root volume, ECS-optimised Amazon Linux 2023 for the
-    instance type's CPU architecture (looked up once and pinned in ``cdk.context.json``,
-    so instances roll only when you refresh it with ``cdk context --reset``), a capacity provider name chosen by CloudFormation
-    (set ``capacity_provider_name`` to get a stable name services can use without a
-    cross-stack reference).
+    instance type's CPU architecture (looked up once and pinned in ``cdk.context.json``, so
+    instances roll only when you refresh it with ``cdk context --reset``), and a capacity
+    provider name chosen by CloudFormation (set ``capacity_provider_name`` for a stable name
+    that services can use without a cross-stack reference).
     """
 
     name: str

@@ -28,10 +28,6 @@ def container_image(scope: Construct, construct_id: str, reference: str) -> ecs.
         scope,
         construct_id,
         repository_name=match["repository"],
-        repository_arn=(
-            f"arn:aws:ecr:{match['region']}:{match['account']}:repository/{match['repository']}"
-        ),
+        repository_arn=(f"arn:aws:ecr:{match['region']}:{match['account']}:repository/{match['repository']}"),
     )
-    return ecs.ContainerImage.from_ecr_repository(
-        repository, tag=match["digest"] or match["tag"] or "latest"
-    )
+    return ecs.ContainerImage.from_ecr_repository(repository, tag=match["digest"] or match["tag"] or "latest")

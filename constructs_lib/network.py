@@ -42,9 +42,7 @@ class Network(Construct):
             raise ValueError(f"max_azs={max_azs} is out of range; allowed: 1 to 6")
         if not 0 <= nat_gateways <= max_azs:
             raise ValueError(f"nat_gateways={nat_gateways} is out of range; allowed: 0 to {max_azs}")
-        private_type = (
-            ec2.SubnetType.PRIVATE_WITH_EGRESS if nat_gateways else ec2.SubnetType.PRIVATE_ISOLATED
-        )
+        private_type = ec2.SubnetType.PRIVATE_WITH_EGRESS if nat_gateways else ec2.SubnetType.PRIVATE_ISOLATED
         self.vpc = ec2.Vpc(
             self,
             "Vpc",
@@ -53,9 +51,7 @@ class Network(Construct):
             availability_zones=list(availability_zones) if availability_zones else None,
             nat_gateways=nat_gateways,
             subnet_configuration=[
-                ec2.SubnetConfiguration(
-                    name=PUBLIC_SUBNETS, subnet_type=ec2.SubnetType.PUBLIC, cidr_mask=24
-                ),
+                ec2.SubnetConfiguration(name=PUBLIC_SUBNETS, subnet_type=ec2.SubnetType.PUBLIC, cidr_mask=24),
                 ec2.SubnetConfiguration(name=PRIVATE_SUBNETS, subnet_type=private_type, cidr_mask=20),
             ],
             restrict_default_security_group=restrict_default_security_group,

@@ -14,7 +14,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 NODE_BIN = PROJECT_DIR / "node_modules" / ".bin"
 
 
-class CdkCliMissing(RuntimeError):
+class CdkCliMissingError(RuntimeError):
     """The pinned CDK CLI is not installed (run ``make install``)."""
 
 
@@ -44,7 +44,7 @@ def run_cdk(spec: AppSpec, args: Sequence[str], port: int | None = None) -> int:
     """Run ``cdk <args>`` in the project directory; return its exit code."""
     cdk = NODE_BIN / "cdk"
     if not cdk.exists():
-        raise CdkCliMissing(f"{cdk} is missing; run 'make install' (npm ci) first")
+        raise CdkCliMissingError(f"{cdk} is missing; run 'make install' (npm ci) first")
     extra = ["--no-notices"] if spec.environment.target == "local" else []
     completed = subprocess.run(
         [str(cdk), *args, *extra], cwd=PROJECT_DIR, env=cdk_environment(spec, port), check=False

@@ -20,9 +20,9 @@ from rich.console import Console
 from config import SpecError, load_spec
 from config.schema import AppSpec
 from deployer import aws_session, local_endpoint
-from deployer.cdk_cli import CdkCliMissing
+from deployer.cdk_cli import CdkCliMissingError
 from deployer.exit_codes import ExitCode
-from deployer.inputs import BadInput
+from deployer.inputs import BadInputError
 
 app = typer.Typer(
     help="Deploy and operate the ECS environments described in config/environments/.",
@@ -36,10 +36,14 @@ app.add_typer(local_app, name="local")
 console = Console()
 errors = Console(stderr=True)
 
-EnvOption = Annotated[str, typer.Option("--env", "-e", help="environment name (config/environments/<env>.yaml)")]
+EnvOption = Annotated[
+    str, typer.Option("--env", "-e", help="environment name (config/environments/<env>.yaml)")
+]
 PortOption = Annotated[
     int | None,
-    typer.Option("--port", min=1, max=65535, help="local endpoint port [default: $DEPLOYER_LOCAL_PORT or 4566]"),
+    typer.Option(
+        "--port", min=1, max=65535, help="local endpoint port [default: $DEPLOYER_LOCAL_PORT or 4566]"
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="print JSON instead of tables")]
 
@@ -53,13 +57,13 @@ def friendly_errors(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (SpecError, BadInput) as error:
+        except (SpecError, BadInputError) as error:
             errors.print(f"[red]error:[/red] {error}", highlight=False)
             raise typer.Exit(ExitCode.BAD_INPUT) from None
         except (ClientError, BotoCoreError) as error:
             errors.print(f"[red]AWS error:[/red] {error}", highlight=False)
             raise typer.Exit(ExitCode.FAILED) from None
-        except (local_endpoint.EndpointError, CdkCliMissing) as error:
+        except (local_endpoint.EndpointError, CdkCliMissingError) as error:
             errors.print(f"[red]error:[/red] {error}", highlight=False)
             raise typer.Exit(ExitCode.FAILED) from None
         except KeyboardInterrupt:
@@ -193,9 +197,13 @@ def local_status(port: PortOption = None, as_json: JsonOption = False) -> None:
     """Whether the local endpoint runs; exit 1 when it does not."""
     state = local_endpoint.status(aws_session.local_port(port))
     if as_json:
-        sys.stdout.write(json.dumps({"port": state.port, "running": state.running, "pid": state.pid, "url": state.url}) + "\n")
+        sys.stdout.write(
+            json.dumps({"port": state.port, "running": state.running, "pid": state.pid, "url": state.url})
+            + "\n"
+        )
     else:
-        console.print(f"local endpoint on port {state.port}: {'running at ' + state.url if state.running else 'not running'}")
+        where = f"running at {state.url}" if state.running else "not running"
+        console.print(f"local endpoint on port {state.port}: {where}")
     if not state.running:
         raise typer.Exit(ExitCode.FAILED)
 

@@ -9,7 +9,7 @@ from config.patterns import IMAGE, PATTERN_HINTS
 from config.schema import AppSpec
 
 
-class BadInput(ValueError):
+class BadInputError(ValueError):
     """A command-line argument is invalid; the message names it and what is allowed."""
 
 
@@ -19,14 +19,16 @@ def parse_image_overrides(spec: AppSpec, values: Sequence[str]) -> dict[str, str
     for value in values:
         service, sep, ref = value.partition("=")
         if not sep or not service or not ref:
-            raise BadInput(f"--image {value!r}: expected SERVICE=IMAGE_REF, e.g. web=repo/app:1.2.3")
+            raise BadInputError(f"--image {value!r}: expected SERVICE=IMAGE_REF, e.g. web=repo/app:1.2.3")
         if service not in spec.services:
-            raise BadInput(
+            raise BadInputError(
                 f"--image {value!r}: unknown service {service!r}; services: {', '.join(spec.services)}"
             )
         if not re.match(IMAGE, ref):
-            raise BadInput(f"--image {value!r}: {ref!r} is not an image reference; {PATTERN_HINTS[IMAGE]}")
+            raise BadInputError(
+                f"--image {value!r}: {ref!r} is not an image reference; {PATTERN_HINTS[IMAGE]}"
+            )
         if service in images:
-            raise BadInput(f"--image: service {service!r} is given twice")
+            raise BadInputError(f"--image: service {service!r} is given twice")
         images[service] = ref
     return images

@@ -21,6 +21,8 @@ from typing import Any
 from moto.core.utils import pascal_to_camelcase, remap_nested_keys
 from moto.ecs import models as ecs_models
 
+# Where the CloudFormation properties a revision was registered from are kept.
+_PROPERTIES = "deployer_cfn_properties"
 # Keys whose values are user maps: their keys must not be re-cased.
 _VERBATIM = ("dockerLabels", "options")
 
@@ -35,7 +37,7 @@ def _restore_verbatim(original: Any, remapped: Any) -> Any:
         return [_restore_verbatim(o, r) for o, r in zip(original, remapped, strict=True)]
     if isinstance(original, dict):
         result = {}
-        for (key, value), (new_key, new_value) in zip(original.items(), remapped.items(), strict=True):
+        for (_, value), (new_key, new_value) in zip(original.items(), remapped.items(), strict=True):
             result[new_key] = value if new_key in _VERBATIM else _restore_verbatim(value, new_value)
         return result
     return remapped
@@ -57,21 +59,31 @@ def _register(properties: dict[str, Any], account_id: str, region_name: str) -> 
         execution_role_arn=properties.get("ExecutionRoleArn"),
         runtime_platform=_camel(properties["RuntimePlatform"]) if "RuntimePlatform" in properties else None,
         pid_mode=properties.get("PidMode"),
-        ephemeral_storage=_camel(properties["EphemeralStorage"]) if "EphemeralStorage" in properties else None,
+        ephemeral_storage=_camel(properties["EphemeralStorage"])
+        if "EphemeralStorage" in properties
+        else None,
     )
-    definition.cfn_properties = copy.deepcopy(properties)
+    setattr(definition, _PROPERTIES, copy.deepcopy(properties))
     return definition
 
 
-def _create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **_: Any) -> Any:
+def _create(
+    cls: Any, /, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **_: Any
+) -> Any:
     return _register(cloudformation_json["Properties"], account_id, region_name)
 
 
-def _update(
-    cls: Any, original_resource: Any, new_resource_name: str, cloudformation_json: Any, account_id: str, region_name: str
+def _update(  # noqa: PLR0917 - moto's classmethod signature
+    cls: Any,
+    /,
+    original_resource: Any,
+    new_resource_name: str,
+    cloudformation_json: Any,
+    account_id: str,
+    region_name: str,
 ) -> Any:
     properties = cloudformation_json["Properties"]
-    if getattr(original_resource, "cfn_properties", None) == properties:
+    if getattr(original_resource, _PROPERTIES, None) == properties:
         return original_resource
     replacement = _register(properties, account_id, region_name)
     if cloudformation_json.get("UpdateReplacePolicy") != "Retain":
@@ -81,5 +93,6 @@ def _update(
 
 def apply() -> None:
     """Install the fixes (idempotent)."""
-    ecs_models.TaskDefinition.create_from_cloudformation_json = classmethod(_create)  # type: ignore[method-assign,assignment]
-    ecs_models.TaskDefinition.update_from_cloudformation_json = classmethod(_update)  # type: ignore[method-assign,assignment]
+    task_definition: Any = ecs_models.TaskDefinition
+    task_definition.create_from_cloudformation_json = classmethod(_create)
+    task_definition.update_from_cloudformation_json = classmethod(_update)

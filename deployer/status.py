@@ -55,9 +55,11 @@ def collect_status(spec: AppSpec, cloudformation: Any, ecs: Any) -> EnvironmentS
     stacks = [StackState(name, _stack_status(cloudformation, name)) for name in naming.all_stack_names(spec)]
     cluster_name = naming.cluster_name(spec)
     cluster = _cluster_state(ecs, cluster_name)
-    services = _service_states(ecs, cluster_name, list(spec.services)) if cluster.status != MISSING else [
-        ServiceState(name, MISSING) for name in spec.services
-    ]
+    services = (
+        _service_states(ecs, cluster_name, list(spec.services))
+        if cluster.status != MISSING
+        else [ServiceState(name, MISSING) for name in spec.services]
+    )
     return EnvironmentStatus(spec.environment.name, stacks, cluster, services)
 
 
@@ -95,7 +97,8 @@ def _service_state(ecs: Any, name: str, service: dict[str, Any] | None) -> Servi
     if arn:
         definition = ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
         images = [str(c.get("image", "?")) for c in definition.get("containerDefinitions", [])]
-    primary = next((d for d in service.get("deployments", []) if d.get("status") == "PRIMARY"), {})
+    deployments: list[dict[str, Any]] = service.get("deployments", [])
+    primary = next((d for d in deployments if d.get("status") == "PRIMARY"), {})
     return ServiceState(
         name=name,
         status=str(service.get("status", "")),

@@ -68,6 +68,4 @@ def build_environment(
 def _synthesizer(spec: AppSpec) -> cdk.DefaultStackSynthesizer:
     # moto cannot update a stack that has an SSM-typed parameter (the bootstrap version
     # check is one), so the local target synthesises without that check.
-    return cdk.DefaultStackSynthesizer(
-        generate_bootstrap_version_rule=spec.environment.target == "aws"
-    )
+    return cdk.DefaultStackSynthesizer(generate_bootstrap_version_rule=spec.environment.target == "aws")

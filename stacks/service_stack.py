@@ -71,7 +71,9 @@ class ServiceStack(cdk.Stack):
             capacity_provider_strategies=_strategy(spec, service, cluster.capacity_provider_names),
         )
         cdk.CfnOutput(self, "ServiceName", value=self.service.service.service_name)
-        cdk.CfnOutput(self, "TaskDefinitionArn", value=self.task_definition.task_definition.task_definition_arn)
+        cdk.CfnOutput(
+            self, "TaskDefinitionArn", value=self.task_definition.task_definition.task_definition_arn
+        )
 
 
 def _strategy(

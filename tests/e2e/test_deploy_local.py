@@ -48,7 +48,9 @@ def test_status_finds_every_stack_service_and_capacity_provider(first_deploy: Re
     }
     assert status["cluster"]["status"] == "ACTIVE"
     assert set(status["cluster"]["capacity_providers"]) == {
-        "FARGATE", "FARGATE_SPOT", *(naming.capacity_provider_name(spec, g) for g in spec.cluster.ec2_capacity)
+        "FARGATE",
+        "FARGATE_SPOT",
+        *(naming.capacity_provider_name(spec, g) for g in spec.cluster.ec2_capacity),
     }
     services = {s["name"]: s for s in status["services"]}
     assert set(services) == set(spec.services)
@@ -70,7 +72,14 @@ def test_second_deploy_with_no_change_keeps_every_revision(first_deploy: Result,
 def test_new_image_creates_a_new_revision_and_keeps_the_old_one(first_deploy: Result, port: str) -> None:
     assert first_deploy.code == 0
     result = run_deployer(
-        "deploy", "--env", "local", "--port", port, "--image", "web=public.ecr.aws/nginx/nginx:1.28", timeout=600
+        "deploy",
+        "--env",
+        "local",
+        "--port",
+        port,
+        "--image",
+        "web=public.ecr.aws/nginx/nginx:1.28",
+        timeout=600,
     )
     assert result.code == 0, result.output[-3000:]
     status = json.loads(run_deployer("status", "--env", "local", "--port", port, "--json").stdout)
@@ -85,8 +94,11 @@ def test_replaced_revision_stays_active_for_rollback(first_deploy: Result, port:
 
     assert first_deploy.code == 0
     ecs = boto3.client(
-        "ecs", endpoint_url=f"http://localhost:{port}", region_name="us-east-1",
-        aws_access_key_id="testing", aws_secret_access_key="testing",
+        "ecs",
+        endpoint_url=f"http://localhost:{port}",
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
     )
     first = ecs.describe_task_definition(taskDefinition="shop-local-web:1")["taskDefinition"]
     assert first["status"] == "ACTIVE"

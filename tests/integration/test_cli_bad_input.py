@@ -25,10 +25,16 @@ def broken_environments(tmp_path: Path, old: str, new: str) -> dict[str, str]:
     [
         ("    desired_count: 2\n", "    desired_count: 2\n    colour: red\n", "services.web.colour"),
         ("desired_count: 2", "desired_count: lots", "services.web.desired_count"),
-        ("    cpu: 256\n    memory: 512\n    container_port", "    cpu: 300\n    memory: 512\n    container_port", "services.web.cpu"),
+        (
+            "    cpu: 256\n    memory: 512\n    container_port",
+            "    cpu: 300\n    memory: 512\n    container_port",
+            "services.web.cpu",
+        ),
     ],
 )
-def test_malformed_spec_fails_deploy_before_any_aws_call(tmp_path: Path, old: str, new: str, path: str) -> None:
+def test_malformed_spec_fails_deploy_before_any_aws_call(
+    tmp_path: Path, old: str, new: str, path: str
+) -> None:
     port = free_port()
     result = run_deployer(
         "deploy", "--env", "local", "--port", str(port), env=broken_environments(tmp_path, old, new)
@@ -42,7 +48,9 @@ def test_malformed_spec_fails_deploy_before_any_aws_call(tmp_path: Path, old: st
 
 def test_validate_reports_every_problem(tmp_path: Path) -> None:
     env = broken_environments(tmp_path, "desired_count: 2", "desired_count: -1")
-    (tmp_path / "local.yaml").write_text((tmp_path / "local.yaml").read_text().replace("max_azs: 2", "max_azs: 0"))
+    (tmp_path / "local.yaml").write_text(
+        (tmp_path / "local.yaml").read_text().replace("max_azs: 2", "max_azs: 0")
+    )
     result = run_deployer("validate", "--env", "local", env=env)
     assert result.code == 2
     assert "2 problems" in result.stderr

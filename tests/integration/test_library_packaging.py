@@ -48,14 +48,31 @@ CONSUMER_APP = textwrap.dedent(
 def test_wheel_holds_only_the_construct_library(tmp_path: Path) -> None:
     wheel_dir = tmp_path / "wheels"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheel_dir), str(ROOT)],
-        check=True, capture_output=True, cwd=tmp_path,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(wheel_dir),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        cwd=tmp_path,
     )
     [wheel] = wheel_dir.glob("*.whl")
     top_level = {name.split("/")[0] for name in zipfile.ZipFile(wheel).namelist()}
     assert {n for n in top_level if not n.endswith(".dist-info")} == {"constructs_lib"}
     metadata = next(n for n in zipfile.ZipFile(wheel).namelist() if n.endswith("METADATA"))
-    requires = [l for l in zipfile.ZipFile(wheel).read(metadata).decode().splitlines() if l.startswith("Requires-Dist")]
+    requires = [
+        line
+        for line in zipfile.ZipFile(wheel).read(metadata).decode().splitlines()
+        if line.startswith("Requires-Dist")
+    ]
     names = sorted(re.split(r"[<>=!~ ]", r.split(":", 1)[1].strip())[0] for r in requires)
     assert names == ["aws-cdk-lib", "constructs"]
 
@@ -63,14 +80,22 @@ def test_wheel_holds_only_the_construct_library(tmp_path: Path) -> None:
     target = tmp_path / "site"
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     app_file = tmp_path / "consumer_app.py"
     app_file.write_text(CONSUMER_APP)
     environment = {**os.environ, "PYTHONPATH": str(target), "PYTHONSAFEPATH": "1"}
     completed = subprocess.run(
-        [sys.executable, str(app_file)], cwd=tmp_path, env=environment, capture_output=True, text=True, check=False,
+        [sys.executable, str(app_file)],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert completed.returncode == 0, completed.stderr[-2000:]
     types = json.loads(completed.stdout.strip().splitlines()[-1])
-    assert {"AWS::ECS::Cluster", "AWS::ECS::Service", "AWS::ECS::TaskDefinition", "AWS::EC2::VPC"} <= set(types)
+    assert {"AWS::ECS::Cluster", "AWS::ECS::Service", "AWS::ECS::TaskDefinition", "AWS::EC2::VPC"} <= set(
+        types
+    )

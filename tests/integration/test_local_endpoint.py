@@ -25,8 +25,11 @@ def test_up_reuse_status_down() -> None:
 
         # It is a working AWS endpoint.
         sts = boto3.client(
-            "sts", endpoint_url=f"http://localhost:{port}", region_name="us-east-1",
-            aws_access_key_id="testing", aws_secret_access_key="testing",
+            "sts",
+            endpoint_url=f"http://localhost:{port}",
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
         )
         assert sts.get_caller_identity()["Account"] == "123456789012"
 
@@ -50,11 +53,15 @@ def test_port_taken_by_a_foreign_server_is_reported(tmp_path: object) -> None:
     state, _ = local_endpoint.up(port)
     try:
         # Forget the pid file: the server is now "someone else's".
-        (local_endpoint.STATE_DIR / f"moto-{port}.pid").rename(local_endpoint.STATE_DIR / f"moto-{port}.pid.bak")
+        (local_endpoint.STATE_DIR / f"moto-{port}.pid").rename(
+            local_endpoint.STATE_DIR / f"moto-{port}.pid.bak"
+        )
         result = run_deployer("local", "up", "--port", str(port))
         assert result.code == 1
         assert "not started by this project" in result.stderr
     finally:
-        (local_endpoint.STATE_DIR / f"moto-{port}.pid.bak").rename(local_endpoint.STATE_DIR / f"moto-{port}.pid")
+        (local_endpoint.STATE_DIR / f"moto-{port}.pid.bak").rename(
+            local_endpoint.STATE_DIR / f"moto-{port}.pid"
+        )
         local_endpoint.down(port)
     assert state.running

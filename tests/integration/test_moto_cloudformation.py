@@ -32,13 +32,17 @@ SKIPPED_BY_MOTO = {
 
 
 @pytest.fixture(scope="module")
-def deployed(synth_cache: SynthesisCache) -> Iterator[tuple[SynthesisedEnvironment, dict[str, list[dict[str, Any]]]]]:
+def deployed(
+    synth_cache: SynthesisCache,
+) -> Iterator[tuple[SynthesisedEnvironment, dict[str, list[dict[str, Any]]]]]:
     synthesised = synth_cache.get("local")
     with mock_aws():
         cloudformation = boto3.client("cloudformation", region_name="us-east-1")
         resources: dict[str, list[dict[str, Any]]] = {}
         for stack in naming.all_stack_names(synthesised.spec):
-            cloudformation.create_stack(StackName=stack, TemplateBody=json.dumps(synthesised.templates[stack]))
+            cloudformation.create_stack(
+                StackName=stack, TemplateBody=json.dumps(synthesised.templates[stack])
+            )
             status = cloudformation.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"]
             assert status == "CREATE_COMPLETE", (stack, status)
             resources[stack] = cloudformation.list_stack_resources(StackName=stack)["StackResourceSummaries"]
@@ -81,6 +85,8 @@ def test_auto_scaling_group_uses_the_launch_template(
     deployed: tuple[SynthesisedEnvironment, dict[str, list[dict[str, Any]]]],
 ) -> None:
     synthesised, _ = deployed
-    groups = boto3.client("autoscaling", region_name="us-east-1").describe_auto_scaling_groups()["AutoScalingGroups"]
+    groups = boto3.client("autoscaling", region_name="us-east-1").describe_auto_scaling_groups()[
+        "AutoScalingGroups"
+    ]
     assert len(groups) == len(synthesised.spec.cluster.ec2_capacity)
     assert all("LaunchTemplate" in g for g in groups)

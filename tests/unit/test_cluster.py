@@ -27,7 +27,9 @@ def mixed() -> tuple[EcsCluster, assertions.Template]:
     return build(
         cluster_name="shop-test",
         ec2_capacity=[
-            Ec2CapacityGroup(name="general", instance_type=ec2.InstanceType("t3.medium"), min_capacity=1, max_capacity=3),
+            Ec2CapacityGroup(
+                name="general", instance_type=ec2.InstanceType("t3.medium"), min_capacity=1, max_capacity=3
+            ),
             Ec2CapacityGroup(
                 name="graviton",
                 instance_type=ec2.InstanceType("m7g.large"),
@@ -69,7 +71,9 @@ def test_instances_are_protected_from_scale_in(mixed: tuple[EcsCluster, assertio
     assert all(g["Properties"]["NewInstancesProtectedFromScaleIn"] is True for g in groups.values())
 
 
-def test_groups_use_launch_templates_never_launch_configurations(mixed: tuple[EcsCluster, assertions.Template]) -> None:
+def test_groups_use_launch_templates_never_launch_configurations(
+    mixed: tuple[EcsCluster, assertions.Template],
+) -> None:
     template = mixed[1]
     template.resource_count_is("AWS::AutoScaling::LaunchConfiguration", 0)
     for group in template.find_resources("AWS::AutoScaling::AutoScalingGroup").values():
@@ -110,7 +114,9 @@ def test_ami_is_ecs_optimised_al2023_for_the_instance_architecture(
         return str(context.get(key, f"dummy-value-for-{parameter}"))
 
     images = {
-        lt["Properties"]["LaunchTemplateData"]["InstanceType"]: lt["Properties"]["LaunchTemplateData"]["ImageId"]
+        lt["Properties"]["LaunchTemplateData"]["InstanceType"]: lt["Properties"]["LaunchTemplateData"][
+            "ImageId"
+        ]
         for lt in mixed[1].find_resources("AWS::EC2::LaunchTemplate").values()
     }
     assert images == {

@@ -14,7 +14,11 @@ from tests.harness import new_stack
 def execution_policy_and_image(reference: str) -> tuple[list[dict[str, object]], object]:
     stack = new_stack()
     VersionedTaskDefinition(
-        stack, "Task", family="f", cpu=256, memory_mib=512,
+        stack,
+        "Task",
+        family="f",
+        cpu=256,
+        memory_mib=512,
         containers=[ContainerProps("app", container_image(stack, "Image", reference))],
     )
     template = assertions.Template.from_stack(stack)
@@ -39,7 +43,7 @@ def execution_policy_and_image(reference: str) -> tuple[list[dict[str, object]],
 def test_ecr_image_grants_pull_on_exactly_that_repository(reference: str, suffix: str) -> None:
     statements, image = execution_policy_and_image(reference)
     pull = next(s for s in statements if "ecr:BatchGetImage" in s["Action"])  # type: ignore[operator]
-    repository = suffix.split(":")[0].split("@")[0]
+    repository = suffix.split(":", maxsplit=1)[0].split("@", maxsplit=1)[0]
     assert pull["Resource"] == f"arn:aws:ecr:us-east-1:123456789012:repository{repository}"
     assert json.dumps(image).endswith(json.dumps(suffix)[1:-1] + '"]]}')
 

@@ -33,7 +33,9 @@ def test_one_nat_gateway_by_default(default_template: assertions.Template) -> No
 
 
 def test_flow_logs_capture_all_traffic_to_a_retained_log_group(default_template: assertions.Template) -> None:
-    default_template.has_resource_properties("AWS::EC2::FlowLog", {"TrafficType": "ALL", "ResourceType": "VPC"})
+    default_template.has_resource_properties(
+        "AWS::EC2::FlowLog", {"TrafficType": "ALL", "ResourceType": "VPC"}
+    )
     default_template.has_resource(
         "AWS::Logs::LogGroup",
         {"Properties": {"RetentionInDays": 365}, "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"},
@@ -43,7 +45,10 @@ def test_flow_logs_capture_all_traffic_to_a_retained_log_group(default_template:
 def test_s3_gateway_endpoint(default_template: assertions.Template) -> None:
     default_template.has_resource_properties(
         "AWS::EC2::VPCEndpoint",
-        {"VpcEndpointType": "Gateway", "ServiceName": {"Fn::Join": ["", ["com.amazonaws.", {"Ref": "AWS::Region"}, ".s3"]]}},
+        {
+            "VpcEndpointType": "Gateway",
+            "ServiceName": {"Fn::Join": ["", ["com.amazonaws.", {"Ref": "AWS::Region"}, ".s3"]]},
+        },
     )
 
 

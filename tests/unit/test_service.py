@@ -10,7 +10,15 @@ from aws_cdk import assertions
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 
-from constructs_lib import Capacity, ContainerProps, Ec2CapacityGroup, EcsCluster, EcsService, Network, VersionedTaskDefinition
+from constructs_lib import (
+    Capacity,
+    ContainerProps,
+    Ec2CapacityGroup,
+    EcsCluster,
+    EcsService,
+    Network,
+    VersionedTaskDefinition,
+)
 from tests.harness import new_stack
 
 IMAGE = ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27")
@@ -30,7 +38,12 @@ def build(
         ec2_capacity=[Ec2CapacityGroup(name="general", instance_type=ec2.InstanceType("t3.medium"))],
     )
     task = VersionedTaskDefinition(
-        stack, "Task", family="f", cpu=256, memory_mib=512, capacity=capacity,
+        stack,
+        "Task",
+        family="f",
+        cpu=256,
+        memory_mib=512,
+        capacity=capacity,
         containers=[ContainerProps("web", IMAGE, port=8080)],
     )
     provider = "FARGATE" if capacity is Capacity.FARGATE else cluster.capacity_provider_names["general"]
@@ -42,7 +55,8 @@ def build(
         service_name="web",
         vpc_subnets=network.private_subnets,
         capacity_provider_strategies=props.pop(
-            "capacity_provider_strategies", [ecs.CapacityProviderStrategy(capacity_provider=provider, weight=1)]
+            "capacity_provider_strategies",
+            [ecs.CapacityProviderStrategy(capacity_provider=provider, weight=1)],
         ),
         **props,
     )
@@ -83,7 +97,9 @@ def test_private_no_public_ip_latest_platform(fargate: tuple[EcsService, asserti
 
 
 def test_own_security_group_without_ingress(fargate: tuple[EcsService, assertions.Template]) -> None:
-    groups = fargate[1].find_resources("AWS::EC2::SecurityGroup", {"Properties": {"GroupDescription": "ECS service web"}})
+    groups = fargate[1].find_resources(
+        "AWS::EC2::SecurityGroup", {"Properties": {"GroupDescription": "ECS service web"}}
+    )
     [group] = groups.values()
     assert "SecurityGroupIngress" not in group["Properties"]
 

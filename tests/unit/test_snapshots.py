@@ -46,5 +46,7 @@ def snapshot_json(snapshot: SnapshotAssertion) -> SnapshotAssertion:
 
 
 @pytest.mark.parametrize("stack", naming.all_stack_names(load_spec("local")))
-def test_local_template_snapshot(synth_cache: SynthesisCache, snapshot_json: SnapshotAssertion, stack: str) -> None:
+def test_local_template_snapshot(
+    synth_cache: SynthesisCache, snapshot_json: SnapshotAssertion, stack: str
+) -> None:
     assert normalise(synth_cache.get("local").templates[stack]) == snapshot_json

@@ -45,14 +45,20 @@ def test_example_environments_target_a_real_account(env: str) -> None:
 
 
 def test_invalid_fargate_cpu_names_path_and_allowed_values() -> None:
-    text = LOCAL_TEXT.replace("    cpu: 256\n    memory: 512\n    container_port", "    cpu: 300\n    memory: 512\n    container_port", 1)
+    text = LOCAL_TEXT.replace(
+        "    cpu: 256\n    memory: 512\n    container_port",
+        "    cpu: 300\n    memory: 512\n    container_port",
+        1,
+    )
     [problem] = problems_of(text)
     assert problem.startswith("services.web.cpu (line ")
     assert "300 is not a valid Fargate CPU; allowed: 256, 512, 1024, 2048, 4096, 8192, 16384" in problem
 
 
 def test_invalid_fargate_memory_for_cpu_lists_the_choices() -> None:
-    text = LOCAL_TEXT.replace("    memory: 512\n    container_port", "    memory: 4096\n    container_port", 1)
+    text = LOCAL_TEXT.replace(
+        "    memory: 512\n    container_port", "    memory: 4096\n    container_port", 1
+    )
     [problem] = problems_of(text)
     assert problem.startswith("services.web.memory")
     assert "4096 is not a valid Fargate memory for cpu 256; allowed: 512, 1024, 2048" in problem
@@ -83,7 +89,7 @@ def test_wrong_type_names_the_value() -> None:
 def test_line_numbers_point_at_the_offending_key() -> None:
     text = LOCAL_TEXT.replace("desired_count: 2", "desired_count: -1", 1)
     [problem] = problems_of(text)
-    line = next(i for i, l in enumerate(text.splitlines(), 1) if "desired_count: -1" in l)
+    line = next(i for i, text_line in enumerate(text.splitlines(), 1) if "desired_count: -1" in text_line)
     assert f"(line {line})" in problem
 
 
@@ -123,8 +129,18 @@ def test_top_level_must_be_a_mapping() -> None:
         ('account: "123456789012"', "account: 123456789012", "environment.account", "must be quoted"),
         ("region: us-east-1", "region: moon-1", "environment.region", "region code"),
         ("target: local", "target: staging", "environment.target", "'local' or 'aws'"),
-        ("instance_type: t3.medium", "instance_type: large", "cluster.ec2_capacity.general.instance_type", "instance type"),
-        ("image: public.ecr.aws/nginx/nginx:1.27", "image: 'Not An Image'", "services.web.image", "registry/repository:tag"),
+        (
+            "instance_type: t3.medium",
+            "instance_type: large",
+            "cluster.ec2_capacity.general.instance_type",
+            "instance type",
+        ),
+        (
+            "image: public.ecr.aws/nginx/nginx:1.27",
+            "image: 'Not An Image'",
+            "services.web.image",
+            "registry/repository:tag",
+        ),
         ("LOG_LEVEL: info", "1LOG: info", "services.web.environment.1LOG", "letters, digits and '_'"),
     ],
 )
@@ -142,13 +158,21 @@ def test_strategy_naming_a_provider_the_cluster_lacks() -> None:
 
 
 def test_strategy_cannot_mix_fargate_and_ec2() -> None:
-    text = LOCAL_TEXT.replace("      - provider: general\n        weight: 1", "      - provider: general\n        weight: 1\n      - provider: FARGATE", 1)
+    text = LOCAL_TEXT.replace(
+        "      - provider: general\n        weight: 1",
+        "      - provider: general\n        weight: 1\n      - provider: FARGATE",
+        1,
+    )
     [problem] = problems_of(text)
     assert problem.startswith("services.worker.capacity") and "cannot mix Fargate" in problem
 
 
 def test_only_one_base_per_strategy() -> None:
-    text = LOCAL_TEXT.replace("    - provider: FARGATE_SPOT\n      weight: 3", "    - provider: FARGATE_SPOT\n      weight: 3\n      base: 1", 1)
+    text = LOCAL_TEXT.replace(
+        "    - provider: FARGATE_SPOT\n      weight: 3",
+        "    - provider: FARGATE_SPOT\n      weight: 3\n      base: 1",
+        1,
+    )
     [problem] = problems_of(text)
     assert problem.startswith("cluster.default_capacity") and "only one provider" in problem
 
@@ -182,7 +206,7 @@ def test_bad_environment_names_are_rejected_before_reading(env: str) -> None:
 
 
 def test_unknown_environment_lists_the_available_ones() -> None:
-    with pytest.raises(SpecError, match="no environment 'qa'; available: .*local"):
+    with pytest.raises(SpecError, match=r"no environment 'qa'; available: .*local"):
         load_spec("qa")
 
 

@@ -25,7 +25,9 @@ def test_every_service_uses_its_strategy_and_no_launch_type(synth_cache: Synthes
         properties = service["Properties"]
         assert "LaunchType" not in properties
         expected = [
-            item.provider if item.provider in ("FARGATE", "FARGATE_SPOT") else naming.capacity_provider_name(spec, item.provider)
+            item.provider
+            if item.provider in ("FARGATE", "FARGATE_SPOT")
+            else naming.capacity_provider_name(spec, item.provider)
             for item in spec.strategy_for(name)
         ]
         assert [s["CapacityProvider"] for s in properties["CapacityProviderStrategy"]] == expected
@@ -42,7 +44,9 @@ def test_task_definitions_follow_the_spec(synth_cache: SynthesisCache) -> None:
         properties = task["Properties"]
         assert properties["Family"] == naming.task_family(spec, name)
         assert (properties["Cpu"], properties["Memory"]) == (str(service.cpu), str(service.memory))
-        assert properties["RequiresCompatibilities"] == (["FARGATE"] if spec.runs_on_fargate(name) else ["EC2"])
+        assert properties["RequiresCompatibilities"] == (
+            ["FARGATE"] if spec.runs_on_fargate(name) else ["EC2"]
+        )
         assert properties["ContainerDefinitions"][0]["Image"] == service.image
 
 
@@ -52,7 +56,9 @@ def test_cluster_is_named_and_ec2_providers_are_named(synth_cache: SynthesisCach
     template = synthesised.templates[naming.cluster_stack_name(spec)]
     [cluster] = resources_of_type(template, "AWS::ECS::Cluster").values()
     assert cluster["Properties"]["ClusterName"] == "shop-local"
-    names = sorted(p["Properties"]["Name"] for p in resources_of_type(template, "AWS::ECS::CapacityProvider").values())
+    names = sorted(
+        p["Properties"]["Name"] for p in resources_of_type(template, "AWS::ECS::CapacityProvider").values()
+    )
     assert names == sorted(naming.capacity_provider_name(spec, g) for g in spec.cluster.ec2_capacity)
 
 
@@ -60,8 +66,9 @@ def test_image_context_overrides_only_that_service(synth_cache: SynthesisCache) 
     synthesised = synth_cache.get("local", {"web": "public.ecr.aws/nginx/nginx:1.28"})
     spec = synthesised.spec
     images = {
-        name: resources_of_type(synthesised.templates[naming.service_stack_name(spec, name)], "AWS::ECS::TaskDefinition")
-        .popitem()[1]["Properties"]["ContainerDefinitions"][0]["Image"]
+        name: resources_of_type(
+            synthesised.templates[naming.service_stack_name(spec, name)], "AWS::ECS::TaskDefinition"
+        ).popitem()[1]["Properties"]["ContainerDefinitions"][0]["Image"]
         for name in spec.services
     }
     assert images == {"web": "public.ecr.aws/nginx/nginx:1.28", "worker": spec.services["worker"].image}
@@ -82,12 +89,16 @@ def test_image_override_for_unknown_service_is_rejected() -> None:
 def test_real_availability_zones_never_dummy(synth_cache: SynthesisCache, env: str) -> None:
     synthesised = synth_cache.get(env)
     template = synthesised.templates[naming.network_stack_name(synthesised.spec)]
-    zones = {s["Properties"]["AvailabilityZone"] for s in resources_of_type(template, "AWS::EC2::Subnet").values()}
+    zones = {
+        s["Properties"]["AvailabilityZone"] for s in resources_of_type(template, "AWS::EC2::Subnet").values()
+    }
     assert len(zones) == synthesised.spec.network.max_azs
     assert not any("dummy" in z for z in zones)
 
 
-def test_local_skips_the_lambda_backed_default_sg_lockdown_and_bootstrap_check(synth_cache: SynthesisCache) -> None:
+def test_local_skips_the_lambda_backed_default_sg_lockdown_and_bootstrap_check(
+    synth_cache: SynthesisCache,
+) -> None:
     local = synth_cache.get("local")
     for template in local.templates.values():
         assert not resources_of_type(template, "AWS::Lambda::Function")

@@ -33,13 +33,17 @@ def fargate() -> tuple[VersionedTaskDefinition, assertions.Template]:
     return build()
 
 
-def test_replaced_revisions_are_retained(fargate: tuple[VersionedTaskDefinition, assertions.Template]) -> None:
+def test_replaced_revisions_are_retained(
+    fargate: tuple[VersionedTaskDefinition, assertions.Template],
+) -> None:
     fargate[1].has_resource(
         "AWS::ECS::TaskDefinition", {"UpdateReplacePolicy": "Retain", "DeletionPolicy": "Retain"}
     )
 
 
-def test_fargate_awsvpc_family_and_platform(fargate: tuple[VersionedTaskDefinition, assertions.Template]) -> None:
+def test_fargate_awsvpc_family_and_platform(
+    fargate: tuple[VersionedTaskDefinition, assertions.Template],
+) -> None:
     fargate[1].has_resource_properties(
         "AWS::ECS::TaskDefinition",
         {
@@ -97,7 +101,9 @@ def test_awslogs_non_blocking_to_a_retained_log_group(
     )
 
 
-def test_separate_task_and_execution_roles(fargate: tuple[VersionedTaskDefinition, assertions.Template]) -> None:
+def test_separate_task_and_execution_roles(
+    fargate: tuple[VersionedTaskDefinition, assertions.Template],
+) -> None:
     [definition] = fargate[1].find_resources("AWS::ECS::TaskDefinition").values()
     properties = definition["Properties"]
     assert properties["TaskRoleArn"] != properties["ExecutionRoleArn"]
