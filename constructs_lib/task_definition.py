@@ -87,10 +87,9 @@ class VersionedTaskDefinition(Construct):
                 else None
             ),
         )
-        resource = self.task_definition.node.default_child
-        assert isinstance(resource, cdk.CfnResource)
-        resource.cfn_options.update_replace_policy = cdk.CfnDeletionPolicy.RETAIN
-        resource.cfn_options.deletion_policy = cdk.CfnDeletionPolicy.RETAIN
+        # Retain sets both UpdateReplacePolicy (the revision a deploy replaces stays ACTIVE)
+        # and DeletionPolicy (history survives a stack deletion), in one jsii call.
+        self.task_definition.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
         self.log_group = logs.LogGroup(
             self, "LogGroup", retention=log_retention, removal_policy=cdk.RemovalPolicy.RETAIN
         )
