@@ -14,6 +14,9 @@ def write_section(title: str, body: str, report: Path = REPORT) -> None:
     text = report.read_text() if report.exists() else HEADER
     section = f"## {title}\n\n{body.strip()}\n"
     pattern = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
-    text = pattern.sub(lambda _: section + "\n", text) if pattern.search(text) else text.rstrip() + "\n\n" + section
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section + "\n", text)
+    else:
+        text = text.rstrip() + "\n\n" + section
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(text.rstrip() + "\n")
