@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from config.fargate import fargate_size_error
+from config.instance_types import architecture_of
 
 if TYPE_CHECKING:
     from config.schema import AppSpec, StrategyItem
@@ -40,6 +41,7 @@ def find_problems(spec: AppSpec) -> Iterator[Problem]:
     """Every cross-field problem of ``spec``, in document order."""
     yield from _network_problems(spec)
     yield from _ec2_problems(spec)
+    yield from _managed_instances_problems(spec)
     yield from _strategy_problems(spec, ("cluster", "default_capacity"), spec.cluster.default_capacity)
     for name, service in spec.services.items():
         if service.capacity is not None:
@@ -65,6 +67,22 @@ def _network_problems(spec: AppSpec) -> Iterator[Problem]:
 
 def _ec2_problems(spec: AppSpec) -> Iterator[Problem]:
     for name, group in spec.cluster.ec2_capacity.items():
+        loc: Loc = ("cluster", "ec2_capacity", name)
+        architectures = {t: architecture_of(t) for t in group.instance_types}
+        if len(set(architectures.values())) > 1:
+            listing = ", ".join(f"{t} ({a})" for t, a in architectures.items())
+            yield (*loc, "instance_types"), f"instance types mix CPU architectures: {listing}", listing
+        elif group.architecture and group.architecture not in architectures.values():
+            yield (
+                (*loc, "architecture"),
+                f"{group.architecture} does not match the instance types "
+                f"({', '.join(group.instance_types)} are {next(iter(architectures.values()))})",
+                group.architecture,
+            )
+        if len(set(group.instance_types)) != len(group.instance_types):
+            yield (*loc, "instance_types"), "an instance type is listed twice", list(group.instance_types)
+        if name in spec.cluster.managed_instances:
+            yield loc, f"{name!r} is also a managed_instances provider; names must be unique", name
         if group.min_capacity > group.max_capacity:
             yield (
                 ("cluster", "ec2_capacity", name, "min_capacity"),
@@ -73,10 +91,31 @@ def _ec2_problems(spec: AppSpec) -> Iterator[Problem]:
             )
 
 
-def _strategy_problems(spec: AppSpec, loc: Loc, strategy: Sequence[StrategyItem]) -> Iterator[Problem]:
-    from config.schema import FARGATE_PROVIDERS
+def _managed_instances_problems(spec: AppSpec) -> Iterator[Problem]:
+    for name, provider in spec.cluster.managed_instances.items():
+        loc: Loc = ("cluster", "managed_instances", name)
+        if provider.min_vcpus > provider.max_vcpus:
+            yield (
+                (*loc, "min_vcpus"),
+                f"min_vcpus {provider.min_vcpus} is above max_vcpus",
+                provider.min_vcpus,
+            )
+        if provider.min_memory_mib > provider.max_memory_mib:
+            yield (
+                (*loc, "min_memory_mib"),
+                f"min_memory_mib {provider.min_memory_mib} is above max_memory_mib",
+                provider.min_memory_mib,
+            )
 
-    known = [*(FARGATE_PROVIDERS if spec.cluster.fargate else ()), *spec.cluster.ec2_capacity]
+
+def _strategy_problems(spec: AppSpec, loc: Loc, strategy: Sequence[StrategyItem]) -> Iterator[Problem]:
+    from config.capacity_schema import FARGATE_PROVIDERS
+
+    known = [
+        *(FARGATE_PROVIDERS if spec.cluster.fargate else ()),
+        *spec.cluster.ec2_capacity,
+        *spec.cluster.managed_instances,
+    ]
     seen: set[str] = set()
     for index, item in enumerate(strategy):
         if item.provider not in known:
@@ -90,11 +129,12 @@ def _strategy_problems(spec: AppSpec, loc: Loc, strategy: Sequence[StrategyItem]
             yield (*loc, index, "provider"), f"{item.provider!r} is listed twice", item.provider
         seen.add(item.provider)
     providers = [item.provider for item in strategy]
-    kinds = {p in FARGATE_PROVIDERS for p in providers if p in known}
+    kinds = {spec.provider_kind(p) for p in providers if p in known}
     if len(kinds) > 1:
         yield (
             loc,
-            "a strategy cannot mix Fargate providers with EC2 capacity groups",
+            "a strategy uses one kind of capacity: Fargate providers, EC2 groups or Managed "
+            f"Instances providers, not a mix ({', '.join(sorted(kinds))})",
             providers,
         )
     if sum(1 for item in strategy if item.base > 0) > 1:

@@ -7,25 +7,27 @@ reference: they flow into the JSON Schema (``deployer schema``) that editors use
 from __future__ import annotations
 
 import ipaddress
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from config import patterns
+from config.capacity_schema import (
+    FARGATE,
+    FARGATE_PROVIDERS,
+    FARGATE_SPOT,
+    Ec2CapacitySpec,
+    ManagedInstancesSpec,
+    StrategyItem,
+)
 from config.checks import find_problems, raise_problems
+from config.types import EnvVarName, ImageRef, Name
 
-Name = Annotated[str, StringConstraints(pattern=patterns.NAME)]
-ImageRef = Annotated[
-    str,
-    StringConstraints(pattern=patterns.IMAGE, max_length=512),
-    Field(description="container image: registry/repository:tag or …@sha256:<digest>"),
-]
-EnvVarName = Annotated[str, StringConstraints(pattern=patterns.ENV_VAR_NAME)]
+__all__ = ["FARGATE", "FARGATE_PROVIDERS", "FARGATE_SPOT", "AppSpec", "Ec2CapacitySpec", "StrategyItem"]
 
-FARGATE = "FARGATE"
-FARGATE_SPOT = "FARGATE_SPOT"
-FARGATE_PROVIDERS = (FARGATE, FARGATE_SPOT)
+
+CapacityKind = Literal["fargate", "ec2", "managed_instances"]
 
 
 class _Model(BaseModel):
@@ -67,27 +69,6 @@ class NetworkSpec(_Model):
     )
 
 
-class StrategyItem(_Model):
-    """One entry of a capacity provider strategy."""
-
-    provider: str = Field(description="FARGATE, FARGATE_SPOT, or the name of an EC2 capacity group")
-    weight: int = Field(default=1, ge=0, le=1000, description="relative share of tasks")
-    base: int = Field(default=0, ge=0, le=100000, description="tasks placed here first")
-
-
-class Ec2CapacitySpec(_Model):
-    """An EC2 Auto Scaling group used as a capacity provider."""
-
-    instance_type: str = Field(
-        default="t3.medium", pattern=patterns.INSTANCE_TYPE, description="EC2 instance type"
-    )
-    min_capacity: int = Field(default=0, ge=0, le=1000, description="minimum instances")
-    max_capacity: int = Field(default=2, ge=1, le=1000, description="maximum instances")
-    target_capacity_percent: int = Field(
-        default=100, ge=1, le=100, description="managed scaling target utilisation (%)"
-    )
-
-
 class ClusterSpec(_Model):
     """The ECS cluster and its capacity. Default: Fargate only, enhanced insights."""
 
@@ -96,7 +77,10 @@ class ClusterSpec(_Model):
     )
     fargate: bool = Field(default=True, description="add the FARGATE and FARGATE_SPOT capacity providers")
     ec2_capacity: dict[Name, Ec2CapacitySpec] = Field(
-        default_factory=dict, description="EC2 capacity groups by name"
+        default_factory=dict, description="EC2 Auto Scaling capacity groups by name"
+    )
+    managed_instances: dict[Name, ManagedInstancesSpec] = Field(
+        default_factory=dict, description="ECS Managed Instances capacity providers by name"
     )
     default_capacity: tuple[StrategyItem, ...] = Field(
         default=(StrategyItem(provider=FARGATE),),
@@ -141,6 +125,16 @@ class AppSpec(_Model):
         """The capacity provider strategy a service runs with (its own, else the default)."""
         return self.services[service].capacity or self.cluster.default_capacity
 
+    def capacity_kind(self, service: str) -> CapacityKind:
+        """Which kind of capacity the service's strategy uses (a strategy never mixes them)."""
+        return self.provider_kind(self.strategy_for(service)[0].provider)
+
+    def provider_kind(self, provider: str) -> CapacityKind:
+        """``fargate``, ``ec2`` or ``managed_instances`` for a provider name of this cluster."""
+        if provider in FARGATE_PROVIDERS:
+            return "fargate"
+        return "managed_instances" if provider in self.cluster.managed_instances else "ec2"
+
     def runs_on_fargate(self, service: str) -> bool:
-        """True when the service's strategy uses Fargate providers (not EC2 groups)."""
-        return all(item.provider in FARGATE_PROVIDERS for item in self.strategy_for(service))
+        """True when the service's strategy uses Fargate providers."""
+        return self.capacity_kind(service) == "fargate"

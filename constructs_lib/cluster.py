@@ -1,32 +1,34 @@
-"""``EcsCluster``: an ECS cluster whose capacity is Fargate and/or EC2 Auto Scaling groups."""
+"""``EcsCluster``: an ECS cluster whose capacity is Fargate, EC2 groups and Managed Instances."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aws_cdk import aws_autoscaling as autoscaling
+import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
-from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from constructs_lib.asg_capacity import AsgCapacity
 from constructs_lib.ec2_capacity import Ec2CapacityGroup
+from constructs_lib.log_encryption import allow_cloudwatch_logs
+from constructs_lib.managed_instances import ManagedInstancesGroup, add_managed_instances
 
 FARGATE = "FARGATE"
 FARGATE_SPOT = "FARGATE_SPOT"
-
-# Tasks in awsvpc mode must not borrow the instance role through IMDS.
-_ECS_AGENT_CONFIG = ("echo ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config",)
 
 
 class EcsCluster(Construct):
     """An ECS cluster with capacity providers only (services never set a launch type).
 
     Defaults: Container Insights ``ENHANCED``; ``FARGATE`` and ``FARGATE_SPOT`` providers;
-    no EC2 capacity. Each ``Ec2CapacityGroup`` becomes an Auto Scaling group built from a
-    launch template (IMDSv2 required, hop limit 1, encrypted gp3 root volume, no public IP,
-    awsvpc tasks blocked from IMDS) wrapped in a capacity provider with managed scaling,
-    managed termination protection and managed draining on.
+    no EC2 capacity; ECS Exec sessions encrypted with ``encryption_key`` (a new KMS key with
+    rotation, retained, when none is given) and logged to their own encrypted log group
+    (one year, retained). Each ``Ec2CapacityGroup`` becomes an ``AsgCapacity`` (hardened
+    launch template, managed scaling, termination protection and draining); each
+    ``ManagedInstancesGroup`` an ECS Managed Instances provider.
 
     ``capacity_provider_names`` maps ``FARGATE``/``FARGATE_SPOT``/each group name to the
     provider name a service's strategy must use.
@@ -42,15 +44,34 @@ class EcsCluster(Construct):
         cluster_name: str | None = None,
         fargate: bool = True,
         ec2_capacity: Sequence[Ec2CapacityGroup] = (),
+        managed_instances: Sequence[ManagedInstancesGroup] = (),
         container_insights: ecs.ContainerInsights = ecs.ContainerInsights.ENHANCED,
+        encryption_key: kms.IKey | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
-        names = [group.name for group in ec2_capacity]
+        names = [g.name for g in ec2_capacity] + [g.name for g in managed_instances]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
-            raise ValueError(f"ec2_capacity: group names must be unique; repeated: {duplicates}")
-        if not fargate and not ec2_capacity:
-            raise ValueError("EcsCluster needs capacity: set fargate=True or give ec2_capacity")
+            raise ValueError(f"capacity group names must be unique; repeated: {duplicates}")
+        if not fargate and not names:
+            raise ValueError(
+                "EcsCluster needs capacity: set fargate=True or give ec2_capacity or managed_instances"
+            )
+        self.encryption_key = encryption_key or kms.Key(
+            self,
+            "Key",
+            enable_key_rotation=True,
+            description="ECS cluster: ECS Exec sessions and logs",
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+        allow_cloudwatch_logs(self.encryption_key)
+        self.exec_log_group = logs.LogGroup(
+            self,
+            "ExecLogGroup",
+            retention=logs.RetentionDays.ONE_YEAR,
+            encryption_key=self.encryption_key,
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
         self.cluster = ecs.Cluster(
             self,
             "Cluster",
@@ -58,76 +79,31 @@ class EcsCluster(Construct):
             cluster_name=cluster_name,
             container_insights_v2=container_insights,
             enable_fargate_capacity_providers=fargate,
+            execute_command_configuration=ecs.ExecuteCommandConfiguration(
+                kms_key=self.encryption_key,
+                logging=ecs.ExecuteCommandLogging.OVERRIDE,
+                log_configuration=ecs.ExecuteCommandLogConfiguration(
+                    cloud_watch_log_group=self.exec_log_group, cloud_watch_encryption_enabled=True
+                ),
+            ),
         )
         self.capacity_provider_names: dict[str, str] = (
             {FARGATE: FARGATE, FARGATE_SPOT: FARGATE_SPOT} if fargate else {}
         )
-        self.auto_scaling_groups: dict[str, autoscaling.AutoScalingGroup] = {}
-        self.capacity_providers: dict[str, ecs.AsgCapacityProvider] = {}
+        self.ec2_groups: dict[str, AsgCapacity] = {}
         for group in ec2_capacity:
-            provider = self._add_ec2_group(group, vpc, vpc_subnets)
+            capacity = AsgCapacity(
+                self, f"Ec2-{group.name}", cluster=self.cluster, group=group, vpc=vpc, vpc_subnets=vpc_subnets
+            )
+            self.ec2_groups[group.name] = capacity
             # A literal name keeps services free of a cross-stack reference to the provider.
             self.capacity_provider_names[group.name] = (
-                group.capacity_provider_name or provider.capacity_provider_name
+                group.capacity_provider_name or capacity.capacity_provider.capacity_provider_name
             )
-
-    def _add_ec2_group(
-        self, group: Ec2CapacityGroup, vpc: ec2.IVpc, vpc_subnets: ec2.SubnetSelection | None
-    ) -> ecs.AsgCapacityProvider:
-        scope = Construct(self, f"Ec2-{group.name}")
-        hardware = (
-            ecs.AmiHardwareType.ARM
-            if group.instance_type.architecture == ec2.InstanceArchitecture.ARM_64
-            else ecs.AmiHardwareType.STANDARD
-        )
-        user_data = ec2.UserData.for_linux()
-        user_data.add_commands(*_ECS_AGENT_CONFIG)
-        launch_template = ec2.LaunchTemplate(
-            scope,
-            "LaunchTemplate",
-            instance_type=group.instance_type,
-            machine_image=group.machine_image
-            or ecs.EcsOptimizedImage.amazon_linux2023(hardware, cached_in_context=True),
-            user_data=user_data,
-            role=iam.Role(scope, "InstanceRole", assumed_by=iam.ServicePrincipal("ec2.amazonaws.com")),
-            security_group=ec2.SecurityGroup(
-                scope, "InstanceSecurityGroup", vpc=vpc, description=f"ECS instances ({group.name})"
-            ),
-            require_imdsv2=True,
-            http_put_response_hop_limit=1,
-            associate_public_ip_address=False,
-            block_devices=[
-                ec2.BlockDevice(
-                    device_name="/dev/xvda",
-                    volume=ec2.BlockDeviceVolume.ebs(
-                        group.root_volume_gib,
-                        encrypted=True,
-                        volume_type=ec2.EbsDeviceVolumeType.GP3,
-                        delete_on_termination=True,
-                    ),
-                )
-            ],
-        )
-        asg = autoscaling.AutoScalingGroup(
-            scope,
-            "AutoScalingGroup",
-            vpc=vpc,
-            vpc_subnets=vpc_subnets,
-            launch_template=launch_template,
-            min_capacity=group.min_capacity,
-            max_capacity=group.max_capacity,
-        )
-        provider = ecs.AsgCapacityProvider(
-            scope,
-            "CapacityProvider",
-            auto_scaling_group=asg,
-            enable_managed_scaling=True,
-            enable_managed_termination_protection=True,
-            enable_managed_draining=True,
-            capacity_provider_name=group.capacity_provider_name,
-            target_capacity_percent=group.target_capacity_percent,
-        )
-        self.cluster.add_asg_capacity_provider(provider)
-        self.auto_scaling_groups[group.name] = asg
-        self.capacity_providers[group.name] = provider
-        return provider
+        self.managed_instances: dict[str, ecs.ManagedInstancesCapacityProvider] = {}
+        for managed in managed_instances:
+            provider = add_managed_instances(self, self.cluster, managed, vpc, vpc_subnets)
+            self.managed_instances[managed.name] = provider
+            self.capacity_provider_names[managed.name] = (
+                managed.capacity_provider_name or provider.capacity_provider_name
+            )

@@ -66,12 +66,15 @@ class EcsService(Construct):
             "vpc_subnets": vpc_subnets,
         }
         self.service: ecs.BaseService
-        if task_definition.is_fargate_compatible:
+        # aws-cdk-lib places Managed Instances tasks with FargateService too.
+        if task_definition.is_fargate_compatible or task_definition.is_managed_instances_compatible:
             self.service = ecs.FargateService(
                 self,
                 "Service",
                 assign_public_ip=False,
-                platform_version=ecs.FargatePlatformVersion.LATEST,
+                platform_version=(
+                    ecs.FargatePlatformVersion.LATEST if task_definition.is_fargate_compatible else None
+                ),
                 **common,  # type: ignore[arg-type]
             )
         else:

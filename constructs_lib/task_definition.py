@@ -17,6 +17,14 @@ class Capacity(Enum):
 
     FARGATE = "fargate"
     EC2 = "ec2"
+    MANAGED_INSTANCES = "managed_instances"
+
+
+_COMPATIBILITY = {
+    Capacity.FARGATE: ecs.Compatibility.FARGATE,
+    Capacity.EC2: ecs.Compatibility.EC2,
+    Capacity.MANAGED_INSTANCES: ecs.Compatibility.MANAGED_INSTANCES,
+}
 
 
 @dataclass(frozen=True)
@@ -71,9 +79,7 @@ class VersionedTaskDefinition(Construct):
             self,
             "TaskDefinition",
             family=family,
-            compatibility=(
-                ecs.Compatibility.FARGATE if capacity is Capacity.FARGATE else ecs.Compatibility.EC2
-            ),
+            compatibility=_COMPATIBILITY[capacity],
             network_mode=ecs.NetworkMode.AWS_VPC,
             cpu=str(cpu),
             memory_mib=str(memory_mib),

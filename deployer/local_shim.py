@@ -23,6 +23,7 @@ def register_capacity_providers(spec: AppSpec, ecs: Any, autoscaling: Any, cloud
     """Create missing EC2 capacity providers and associate every provider with the cluster."""
     if spec.environment.target != "local":
         raise ValueError("register_capacity_providers is for the local endpoint only")
+    # Managed Instances providers have no Auto Scaling group: moto cannot model them at all.
     wanted = [naming.capacity_provider_name(spec, group) for group in spec.cluster.ec2_capacity]
     found = ecs.describe_capacity_providers(capacityProviders=wanted)["capacityProviders"] if wanted else []
     existing = {cp["name"] for cp in found}

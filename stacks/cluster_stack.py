@@ -11,7 +11,7 @@ from constructs import Construct
 
 from config.naming import capacity_provider_name, cluster_name
 from config.schema import AppSpec
-from constructs_lib import Ec2CapacityGroup, EcsCluster, Network
+from constructs_lib import AmiFamily, Ec2CapacityGroup, EcsCluster, ManagedInstancesGroup, Network
 
 _INSIGHTS = {
     "enhanced": ecs.ContainerInsights.ENHANCED,
@@ -39,13 +39,28 @@ class ClusterStack(cdk.Stack):
             ec2_capacity=[
                 Ec2CapacityGroup(
                     name=name,
-                    instance_type=ec2.InstanceType(group.instance_type),
+                    instance_types=[ec2.InstanceType(t) for t in group.instance_types],
+                    spot=group.spot,
+                    ami=AmiFamily(group.ami),
                     min_capacity=group.min_capacity,
                     max_capacity=group.max_capacity,
                     target_capacity_percent=group.target_capacity_percent,
+                    root_volume_gib=group.root_volume_gib,
                     capacity_provider_name=capacity_provider_name(spec, name),
                 )
                 for name, group in cluster_spec.ec2_capacity.items()
+            ],
+            managed_instances=[
+                ManagedInstancesGroup(
+                    name=name,
+                    min_vcpus=group.min_vcpus,
+                    max_vcpus=group.max_vcpus,
+                    min_memory_mib=group.min_memory_mib,
+                    max_memory_mib=group.max_memory_mib,
+                    spot=group.spot,
+                    capacity_provider_name=capacity_provider_name(spec, name),
+                )
+                for name, group in cluster_spec.managed_instances.items()
             ],
         )
         cdk.CfnOutput(self, "ClusterName", value=self.ecs_cluster.cluster.cluster_name)

@@ -49,7 +49,7 @@ class ServiceStack(cdk.Stack):
             family=task_family(spec, service),
             cpu=svc.cpu,
             memory_mib=svc.memory,
-            capacity=Capacity.FARGATE if spec.runs_on_fargate(service) else Capacity.EC2,
+            capacity=Capacity(spec.capacity_kind(service)),
             containers=[
                 ContainerProps(
                     name=service,

@@ -89,4 +89,6 @@ def test_auto_scaling_group_uses_the_launch_template(
         "AutoScalingGroups"
     ]
     assert len(groups) == len(synthesised.spec.cluster.ec2_capacity)
-    assert all("LaunchTemplate" in g for g in groups)
+    for group in groups:
+        template = group.get("LaunchTemplate") or group["MixedInstancesPolicy"]["LaunchTemplate"]
+        assert template, group["AutoScalingGroupName"]

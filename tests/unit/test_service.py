@@ -16,6 +16,7 @@ from constructs_lib import (
     Ec2CapacityGroup,
     EcsCluster,
     EcsService,
+    ManagedInstancesGroup,
     Network,
     VersionedTaskDefinition,
 )
@@ -35,7 +36,7 @@ def build(
         stack,
         "Cluster",
         vpc=network.vpc,
-        ec2_capacity=[Ec2CapacityGroup(name="general", instance_type=ec2.InstanceType("t3.medium"))],
+        ec2_capacity=[Ec2CapacityGroup(name="general", instance_types=[ec2.InstanceType("t3.medium")])],
     )
     task = VersionedTaskDefinition(
         stack,
@@ -117,6 +118,41 @@ def test_ec2_capacity_gives_an_ec2_service_with_the_group_strategy() -> None:
     assert "LaunchType" not in properties
     [item] = properties["CapacityProviderStrategy"]
     assert item["CapacityProvider"]["Ref"].startswith("ClusterEc2generalCapacityProvider")
+
+
+def test_managed_instances_task_uses_a_strategy_and_no_fargate_platform() -> None:
+    stack = new_stack()
+    network = Network(stack, "Network")
+    cluster = EcsCluster(
+        stack,
+        "Cluster",
+        vpc=network.vpc,
+        vpc_subnets=network.private_subnets,
+        managed_instances=[ManagedInstancesGroup(name="flex", capacity_provider_name="cp-flex")],
+    )
+    task = VersionedTaskDefinition(
+        stack,
+        "Task",
+        family="f",
+        cpu=256,
+        memory_mib=512,
+        capacity=Capacity.MANAGED_INSTANCES,
+        containers=[ContainerProps("web", IMAGE, port=8080)],
+    )
+    EcsService(
+        stack,
+        "Service",
+        cluster=cluster.cluster,
+        task_definition=task.task_definition,
+        vpc_subnets=network.private_subnets,
+        capacity_provider_strategies=[ecs.CapacityProviderStrategy(capacity_provider="cp-flex", weight=1)],
+    )
+    template = assertions.Template.from_stack(stack)
+    properties = service_properties(template)
+    assert properties["CapacityProviderStrategy"] == [{"CapacityProvider": "cp-flex", "Weight": 1}]
+    assert "LaunchType" not in properties and "PlatformVersion" not in properties
+    [definition] = template.find_resources("AWS::ECS::TaskDefinition").values()
+    assert definition["Properties"]["RequiresCompatibilities"] == ["MANAGED_INSTANCES"]
 
 
 def test_connections_open_only_what_is_asked() -> None:

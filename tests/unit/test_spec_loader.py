@@ -130,9 +130,9 @@ def test_top_level_must_be_a_mapping() -> None:
         ("region: us-east-1", "region: moon-1", "environment.region", "region code"),
         ("target: local", "target: staging", "environment.target", "'local' or 'aws'"),
         (
-            "instance_type: t3.medium",
-            "instance_type: large",
-            "cluster.ec2_capacity.general.instance_type",
+            "instance_types: [m7g.medium, m6g.medium]",
+            "instance_types: [m7g.medium, large]",
+            "cluster.ec2_capacity.graviton.instance_types[1]",
             "instance type",
         ),
         (
@@ -151,20 +151,22 @@ def test_bad_values_name_path_and_rule(old: str, new: str, path: str, fragment: 
 
 
 def test_strategy_naming_a_provider_the_cluster_lacks() -> None:
-    text = LOCAL_TEXT.replace("      - provider: general", "      - provider: gpu", 1)
+    text = LOCAL_TEXT.replace("      - provider: graviton", "      - provider: gpu", 1)
     [problem] = problems_of(text)
     assert problem.startswith("services.worker.capacity[0].provider")
-    assert "unknown capacity provider 'gpu'; this cluster has: FARGATE, FARGATE_SPOT, general" in problem
+    assert (
+        "unknown capacity provider 'gpu'; this cluster has: FARGATE, FARGATE_SPOT, graviton, spot" in problem
+    )
 
 
 def test_strategy_cannot_mix_fargate_and_ec2() -> None:
     text = LOCAL_TEXT.replace(
-        "      - provider: general\n        weight: 1",
-        "      - provider: general\n        weight: 1\n      - provider: FARGATE",
+        "      - provider: graviton\n        weight: 1",
+        "      - provider: graviton\n        weight: 1\n      - provider: FARGATE",
         1,
     )
     [problem] = problems_of(text)
-    assert problem.startswith("services.worker.capacity") and "cannot mix Fargate" in problem
+    assert problem.startswith("services.worker.capacity") and "not a mix (ec2, fargate)" in problem
 
 
 def test_only_one_base_per_strategy() -> None:
@@ -190,7 +192,7 @@ def test_nat_gateways_cannot_exceed_azs() -> None:
 
 def test_min_capacity_above_max() -> None:
     [problem] = problems_of(LOCAL_TEXT.replace("min_capacity: 1", "min_capacity: 5", 1))
-    assert problem.startswith("cluster.ec2_capacity.general.min_capacity")
+    assert problem.startswith("cluster.ec2_capacity.graviton.min_capacity")
 
 
 def test_environment_name_must_match_file(tmp_path: Path) -> None:

@@ -71,7 +71,10 @@ def test_image_context_overrides_only_that_service(synth_cache: SynthesisCache) 
         ).popitem()[1]["Properties"]["ContainerDefinitions"][0]["Image"]
         for name in spec.services
     }
-    assert images == {"web": "public.ecr.aws/nginx/nginx:1.28", "worker": spec.services["worker"].image}
+    assert images == {
+        name: "public.ecr.aws/nginx/nginx:1.28" if name == "web" else service.image
+        for name, service in spec.services.items()
+    }
 
 
 def test_unchanged_inputs_give_identical_templates(synth_cache: SynthesisCache) -> None:

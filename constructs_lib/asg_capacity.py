@@ -1,0 +1,167 @@
+"""``AsgCapacity``: one EC2 Auto Scaling group wired into an ECS cluster as a capacity provider."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration
+from aws_cdk import aws_autoscaling as autoscaling
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from constructs_lib.ec2_capacity import AmiFamily, Ec2CapacityGroup
+
+# Only what Session Manager needs (ECS Exec into tasks needs none of it: that is the task role).
+SSM_SESSION_ACTIONS = (
+    "ssm:UpdateInstanceInformation",
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+)
+
+
+class AsgCapacity(Construct):
+    """Launch template → Auto Scaling group → capacity provider, added to ``cluster``.
+
+    The launch template requires IMDSv2 with a hop limit of 1, gives no public IP, encrypts
+    the gp3 root volume and blocks awsvpc tasks from instance metadata. The group protects
+    new instances from scale-in (ECS decides which to remove) and replaces instances one at a
+    time when the launch template changes (new instance type or AMI), so neither the cluster
+    nor the capacity provider is replaced. The provider has managed scaling, managed
+    termination protection and managed draining on.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        cluster: ecs.Cluster,
+        group: Ec2CapacityGroup,
+        vpc: ec2.IVpc,
+        vpc_subnets: ec2.SubnetSelection | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        bottlerocket = group.ami is AmiFamily.BOTTLEROCKET
+        self.instance_role = iam.Role(
+            self,
+            "InstanceRole",
+            assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"),
+            description=f"ECS container instances of group {group.name}",
+        )
+        self.instance_role.add_to_policy(
+            iam.PolicyStatement(actions=list(SSM_SESSION_ACTIONS), resources=["*"])
+        )
+        self.security_group = ec2.SecurityGroup(
+            self, "InstanceSecurityGroup", vpc=vpc, description=f"ECS instances ({group.name})"
+        )
+        self.launch_template = ec2.LaunchTemplate(
+            self,
+            "LaunchTemplate",
+            instance_type=None if self._mixed(group) else group.instance_types[0],
+            machine_image=group.machine_image or _ecs_image(group),
+            user_data=ec2.UserData.custom("") if bottlerocket else ec2.UserData.for_linux(),
+            role=self.instance_role,
+            security_group=self.security_group,
+            require_imdsv2=True,
+            http_put_response_hop_limit=1,
+            associate_public_ip_address=False,
+            block_devices=[
+                ec2.BlockDevice(
+                    device_name="/dev/xvdb" if bottlerocket else "/dev/xvda",
+                    volume=ec2.BlockDeviceVolume.ebs(
+                        group.root_volume_gib,
+                        encrypted=True,
+                        volume_type=ec2.EbsDeviceVolumeType.GP3,
+                        delete_on_termination=True,
+                    ),
+                )
+            ],
+        )
+        self.auto_scaling_group = autoscaling.AutoScalingGroup(
+            self,
+            "AutoScalingGroup",
+            vpc=vpc,
+            vpc_subnets=vpc_subnets,
+            min_capacity=group.min_capacity,
+            max_capacity=group.max_capacity,
+            capacity_rebalance=group.spot or None,
+            update_policy=autoscaling.UpdatePolicy.rolling_update(
+                max_batch_size=1,
+                min_instances_in_service=group.min_capacity,
+                pause_time=Duration.minutes(5),
+            ),
+            launch_template=None if self._mixed(group) else self.launch_template,
+            mixed_instances_policy=self._mixed_policy(group) if self._mixed(group) else None,
+        )
+        self.capacity_provider = ecs.AsgCapacityProvider(
+            self,
+            "CapacityProvider",
+            auto_scaling_group=self.auto_scaling_group,
+            capacity_provider_name=group.capacity_provider_name,
+            enable_managed_scaling=True,
+            enable_managed_termination_protection=True,
+            enable_managed_draining=True,
+            target_capacity_percent=group.target_capacity_percent,
+            machine_image_type=(
+                ecs.MachineImageType.BOTTLEROCKET if bottlerocket else ecs.MachineImageType.AMAZON_LINUX_2
+            ),
+            spot_instance_draining=group.spot,
+        )
+        cluster.add_asg_capacity_provider(
+            self.capacity_provider,
+            machine_image_type=(
+                ecs.MachineImageType.BOTTLEROCKET if bottlerocket else ecs.MachineImageType.AMAZON_LINUX_2
+            ),
+            spot_instance_draining=group.spot,
+        )
+        # After the cluster's own lines, so settings land in Bottlerocket's [settings.ecs].
+        # CDK writes Spot draining only for groups with a spotPrice, not mixed-instances Spot.
+        settings = {"ECS_AWSVPC_BLOCK_IMDS": "true"}
+        if group.spot:
+            settings["ECS_ENABLE_SPOT_INSTANCE_DRAINING"] = "true"
+        user_data = self.launch_template.user_data
+        assert user_data is not None
+        user_data.add_commands(*(_agent_setting(k, v, bottlerocket) for k, v in settings.items()))
+
+    @staticmethod
+    def _mixed(group: Ec2CapacityGroup) -> bool:
+        return group.spot or len(group.instance_types) > 1
+
+    def _mixed_policy(self, group: Ec2CapacityGroup) -> autoscaling.MixedInstancesPolicy:
+        return autoscaling.MixedInstancesPolicy(
+            launch_template=self.launch_template,
+            launch_template_overrides=[
+                autoscaling.LaunchTemplateOverrides(instance_type=t) for t in group.instance_types
+            ],
+            instances_distribution=autoscaling.InstancesDistribution(
+                on_demand_base_capacity=0,
+                on_demand_percentage_above_base_capacity=0 if group.spot else 100,
+                spot_allocation_strategy=(
+                    autoscaling.SpotAllocationStrategy.PRICE_CAPACITY_OPTIMIZED if group.spot else None
+                ),
+                on_demand_allocation_strategy=autoscaling.OnDemandAllocationStrategy.PRIORITIZED,
+            ),
+        )
+
+
+def _agent_setting(name: str, value: str, bottlerocket: bool) -> str:
+    """An ECS agent setting as a user-data line: ecs.config for AL2023, TOML for Bottlerocket."""
+    if bottlerocket:
+        toml_key = name.removeprefix("ECS_").lower().replace("_", "-")
+        return f"{toml_key} = {value}"
+    return f"echo {name}={value} >> /etc/ecs/ecs.config"
+
+
+def _ecs_image(group: Ec2CapacityGroup) -> ec2.IMachineImage:
+    arm = group.architecture == ec2.InstanceArchitecture.ARM_64
+    if group.ami is AmiFamily.BOTTLEROCKET:
+        return ecs.BottleRocketImage(
+            architecture=group.architecture,
+            variant=ecs.BottlerocketEcsVariant.AWS_ECS_2,
+            cached_in_context=True,
+        )
+    return ecs.EcsOptimizedImage.amazon_linux2023(
+        ecs.AmiHardwareType.ARM if arm else ecs.AmiHardwareType.STANDARD, cached_in_context=True
+    )
