@@ -173,6 +173,37 @@ def cdk(ctx: typer.Context, env: EnvOption = "local", port: PortOption = None) -
     raise typer.Exit(run_cdk(spec, [*ctx.args, *context_args(spec, {})], port))
 
 
+@app.command()
+@friendly_errors
+def destroy(
+    env: EnvOption = "local",
+    yes: Annotated[
+        bool, typer.Option("--yes", help="confirm: delete every stack of the environment")
+    ] = False,
+    port: PortOption = None,
+) -> None:
+    """Delete the environment's stacks (services, then cluster, then network).
+
+    EC2 instances are released from scale-in protection first, so the cluster stack never
+    hangs on deletion. Retained resources (logs, keys, task-definition revisions) stay.
+    """
+    from deployer.destroy import destroy_environment
+
+    spec = load(env)
+    if not yes:
+        raise BadInputError(f"destroy deletes every stack of {env!r}; add --yes to confirm")
+    if spec.environment.target == "local" and not local_endpoint.status(aws_session.local_port(port)).running:
+        console.print("local endpoint is not running: nothing to destroy")
+        return
+    deleted = destroy_environment(
+        spec,
+        aws_session.client(spec, "cloudformation", port),
+        aws_session.client(spec, "autoscaling", port),
+        console.print,
+    )
+    console.print(f"destroyed {len(deleted)} stack(s) of {env}")
+
+
 @local_app.command("up")
 @friendly_errors
 def local_up(port: PortOption = None) -> None:
