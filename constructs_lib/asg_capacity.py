@@ -7,6 +7,7 @@ from aws_cdk import aws_autoscaling as autoscaling
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from constructs_lib.ec2_capacity import AmiFamily, Ec2CapacityGroup
@@ -28,7 +29,8 @@ class AsgCapacity(Construct):
     the gp3 root volume and blocks awsvpc tasks from instance metadata. The group protects
     new instances from scale-in (ECS decides which to remove) and replaces instances one at a
     time when the launch template changes (new instance type or AMI), so neither the cluster
-    nor the capacity provider is replaced. The provider has managed scaling, managed
+    nor the capacity provider is replaced. Every scaling event goes to ``notifications``
+    when given. The provider has managed scaling, managed
     termination protection and managed draining on.
     """
 
@@ -41,6 +43,7 @@ class AsgCapacity(Construct):
         group: Ec2CapacityGroup,
         vpc: ec2.IVpc,
         vpc_subnets: ec2.SubnetSelection | None = None,
+        notifications: sns.ITopic | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         bottlerocket = group.ami is AmiFamily.BOTTLEROCKET
@@ -87,6 +90,9 @@ class AsgCapacity(Construct):
             min_capacity=group.min_capacity,
             max_capacity=group.max_capacity,
             capacity_rebalance=group.spot or None,
+            notifications=(
+                [autoscaling.NotificationConfiguration(topic=notifications)] if notifications else None
+            ),
             update_policy=autoscaling.UpdatePolicy.rolling_update(
                 max_batch_size=1,
                 min_instances_in_service=group.min_capacity,

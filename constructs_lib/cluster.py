@@ -9,12 +9,14 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from constructs_lib.asg_capacity import AsgCapacity
 from constructs_lib.ec2_capacity import Ec2CapacityGroup
 from constructs_lib.log_encryption import allow_cloudwatch_logs
 from constructs_lib.managed_instances import ManagedInstancesGroup, add_managed_instances
+from constructs_lib.scaling_notifications import scaling_events_topic
 
 FARGATE = "FARGATE"
 FARGATE_SPOT = "FARGATE_SPOT"
@@ -28,7 +30,8 @@ class EcsCluster(Construct):
     rotation, retained, when none is given) and logged to their own encrypted log group
     (one year, retained). Each ``Ec2CapacityGroup`` becomes an ``AsgCapacity`` (hardened
     launch template, managed scaling, termination protection and draining); each
-    ``ManagedInstancesGroup`` an ECS Managed Instances provider.
+    ``ManagedInstancesGroup`` an ECS Managed Instances provider. With EC2 groups, every
+    scaling event goes to ``scaling_events``, an SNS topic encrypted with the same key.
 
     ``capacity_provider_names`` maps ``FARGATE``/``FARGATE_SPOT``/each group name to the
     provider name a service's strategy must use.
@@ -91,9 +94,18 @@ class EcsCluster(Construct):
             {FARGATE: FARGATE, FARGATE_SPOT: FARGATE_SPOT} if fargate else {}
         )
         self.ec2_groups: dict[str, AsgCapacity] = {}
+        self.scaling_events: sns.ITopic | None = (
+            scaling_events_topic(self, "ScalingEvents", self.encryption_key) if ec2_capacity else None
+        )
         for group in ec2_capacity:
             capacity = AsgCapacity(
-                self, f"Ec2-{group.name}", cluster=self.cluster, group=group, vpc=vpc, vpc_subnets=vpc_subnets
+                self,
+                f"Ec2-{group.name}",
+                cluster=self.cluster,
+                group=group,
+                vpc=vpc,
+                vpc_subnets=vpc_subnets,
+                notifications=self.scaling_events,
             )
             self.ec2_groups[group.name] = capacity
             # A literal name keeps services free of a cross-stack reference to the provider.

@@ -28,6 +28,7 @@ pytestmark = [
 SKIPPED_BY_MOTO = {
     "AWS::ECS::CapacityProvider",  # created by deployer.local_shim on the local endpoint
     "AWS::ECS::ClusterCapacityProviderAssociations",  # idem
+    "AWS::SNS::TopicPolicy",  # TLS-only policy: tests/unit/test_cluster.py asserts it
 }
 
 

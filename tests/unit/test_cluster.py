@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -244,6 +245,31 @@ def test_ecs_exec_is_encrypted_and_logged(mixed: tuple[EcsCluster, assertions.Te
         "AWS::Logs::LogGroup", {"Properties": {"RetentionInDays": 365, "KmsKeyId": Match.any_value()}}
     )
     assert len(log_group) == 1
+
+
+def test_every_scaling_event_is_published_to_an_encrypted_tls_only_topic(
+    mixed: tuple[EcsCluster, assertions.Template],
+) -> None:
+    template = mixed[1]
+    [(topic_id, topic)] = template.find_resources("AWS::SNS::Topic").items()
+    assert "KmsMasterKeyId" in topic["Properties"]
+    [policy] = template.find_resources("AWS::SNS::TopicPolicy").values()
+    [statement] = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert statement["Effect"] == "Deny" and statement["Condition"] == {
+        "Bool": {"aws:SecureTransport": "false"}
+    }
+    for asg in asg_by_group(template).values():
+        [notification] = asg["Properties"]["NotificationConfigurations"]
+        assert notification["TopicARN"] == {"Ref": topic_id}
+        assert set(notification["NotificationTypes"]) == {
+            "autoscaling:EC2_INSTANCE_LAUNCH",
+            "autoscaling:EC2_INSTANCE_LAUNCH_ERROR",
+            "autoscaling:EC2_INSTANCE_TERMINATE",
+            "autoscaling:EC2_INSTANCE_TERMINATE_ERROR",
+        }
+    [key] = template.find_resources("AWS::KMS::Key").values()
+    principals = [s["Principal"] for s in key["Properties"]["KeyPolicy"]["Statement"]]
+    assert any("AWSServiceRoleForAutoScaling" in json.dumps(p) for p in principals)
 
 
 def test_managed_instances_provider(mixed: tuple[EcsCluster, assertions.Template]) -> None:
