@@ -11,6 +11,7 @@ import aws_cdk as cdk
 
 from config import SpecError, load_spec
 from stacks.app_builder import build_environment
+from stacks.release import Release
 
 IMAGE_CONTEXT_PREFIX = "image."
 
@@ -30,7 +31,7 @@ def main() -> None:
         if key.startswith(IMAGE_CONTEXT_PREFIX)
     }
     try:
-        build_environment(app, spec, images=images)
+        build_environment(app, spec, images=images, release=Release.from_context(app.node.get_all_context()))
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)

@@ -25,7 +25,7 @@ def write_generated_spec(directory: Path, env: str, services: int) -> Path:
                 "image": "public.ecr.aws/nginx/nginx:1.27",
                 "cpu": 256,
                 "memory": 512,
-                "container_port": 8080,
+                "port": 8080,
                 "desired_count": 2,
             }
             for index in range(services)

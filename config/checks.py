@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from config.container_checks import service_problems
 from config.fargate import fargate_size_error
 from config.instance_types import architecture_of
 
@@ -44,6 +45,7 @@ def find_problems(spec: AppSpec) -> Iterator[Problem]:
     yield from _managed_instances_problems(spec)
     yield from _strategy_problems(spec, ("cluster", "default_capacity"), spec.cluster.default_capacity)
     for name, service in spec.services.items():
+        yield from service_problems(spec, name, service)
         if service.capacity is not None:
             yield from _strategy_problems(spec, ("services", name, "capacity"), service.capacity)
         if spec.runs_on_fargate(name):

@@ -33,3 +33,30 @@ def fargate_size_error(cpu: int, memory: int) -> tuple[str, str] | None:
             f"{memory} is not a valid Fargate memory for cpu {cpu}; allowed: {describe_memory_choices(cpu)}",
         )
     return None
+
+
+# The retention periods CloudWatch Logs accepts (days).
+LOG_RETENTION_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)

@@ -22,7 +22,8 @@ from config.capacity_schema import (
     StrategyItem,
 )
 from config.checks import find_problems, raise_problems
-from config.types import EnvVarName, ImageRef, Name
+from config.container_schema import ContainerSpec, VolumeSpec
+from config.types import Name
 
 __all__ = ["FARGATE", "FARGATE_PROVIDERS", "FARGATE_SPOT", "AppSpec", "Ec2CapacitySpec", "StrategyItem"]
 
@@ -42,6 +43,12 @@ class EnvironmentSpec(_Model):
     region: str = Field(pattern=patterns.REGION, description="AWS region code")
     target: Literal["local", "aws"] = Field(
         description="'local': the moto endpoint on loopback; 'aws': a real account"
+    )
+    require_image_digests: bool = Field(
+        default=False, description="every image must be pinned by @sha256 digest (production)"
+    )
+    task_definition_revisions_kept: int = Field(
+        default=10, ge=2, le=1000, description="revisions per family the deployer's prune keeps"
     )
 
     @field_validator("account", mode="before")
@@ -89,22 +96,33 @@ class ClusterSpec(_Model):
     )
 
 
-class ServiceSpec(_Model):
-    """A long-running ECS service with one container (first cut)."""
+class ServiceSpec(ContainerSpec):
+    """A long-running ECS service. Its main container (named after the service) is described
+    by the container keys at this level; ``sidecars`` add more containers to the task.
+    """
 
-    image: ImageRef
     cpu: int = Field(default=256, ge=128, le=16384, description="task CPU units")
     memory: int = Field(default=512, ge=128, le=122880, description="task memory (MiB)")
-    container_port: int | None = Field(
-        default=None, ge=1, le=65535, description="port the container listens on"
-    )
     desired_count: int = Field(default=1, ge=0, le=1000, description="tasks to keep running")
     capacity: tuple[StrategyItem, ...] | None = Field(
         default=None, min_length=1, description="capacity provider strategy override"
     )
-    environment: dict[EnvVarName, str] = Field(
-        default_factory=dict, description="plain environment variables (never secrets)"
+    architecture: Literal["x86_64", "arm64"] = Field(
+        default="x86_64", description="CPU architecture of the images (Fargate runtime platform)"
     )
+    ephemeral_storage_gib: int | None = Field(
+        default=None, ge=21, le=200, description="Fargate task storage above the default 20 GiB"
+    )
+    sidecars: dict[Name, ContainerSpec] = Field(default_factory=dict, description="more containers")
+    volumes: dict[Name, VolumeSpec] = Field(default_factory=dict, description="task volumes")
+    logging: Literal["awslogs", "firelens"] = Field(
+        default="awslogs", description="awslogs to CloudWatch, or a FireLens (Fluent Bit) router"
+    )
+    log_retention_days: int = Field(default=30, description="retention of the service's log group")
+
+    def containers(self, service_name: str) -> dict[str, ContainerSpec]:
+        """Every container of the task by name: the main one (``service_name``) first."""
+        return {service_name: self, **self.sidecars}
 
 
 class AppSpec(_Model):

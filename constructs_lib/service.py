@@ -18,7 +18,8 @@ class EcsService(Construct):
     Defaults: deployment circuit breaker with rollback on; ``min_healthy_percent`` 100 and
     ``max_healthy_percent`` 200 (a rolling deploy never drops below the desired count);
     no public IP; a security group of its own with no ingress (``connections`` opens it);
-    Fargate platform ``LATEST``; tags propagated from the service to its tasks.
+    Fargate platform ``LATEST``; tags propagated from the service to its tasks;
+    ``volume_configurations`` attach service-managed (per-task) EBS volumes.
     """
 
     def __init__(
@@ -34,6 +35,7 @@ class EcsService(Construct):
         vpc_subnets: ec2.SubnetSelection | None = None,
         min_healthy_percent: int = 100,
         max_healthy_percent: int = 200,
+        volume_configurations: Sequence[ecs.ServiceManagedVolume] = (),
     ) -> None:
         super().__init__(scope, construct_id)
         if not capacity_provider_strategies:
@@ -64,6 +66,7 @@ class EcsService(Construct):
             "propagate_tags": ecs.PropagatedTagSource.SERVICE,
             "security_groups": [self.security_group],
             "vpc_subnets": vpc_subnets,
+            "volume_configurations": list(volume_configurations) or None,
         }
         self.service: ecs.BaseService
         # aws-cdk-lib places Managed Instances tasks with FargateService too.

@@ -11,15 +11,21 @@ from config import naming
 from config.schema import AppSpec
 from stacks.cluster_stack import ClusterStack
 from stacks.network_stack import NetworkStack
+from stacks.release import Release
 from stacks.service_stack import ServiceStack
 
 
 def build_environment(
-    scope: Construct, spec: AppSpec, *, images: Mapping[str, str] | None = None
+    scope: Construct,
+    spec: AppSpec,
+    *,
+    images: Mapping[str, str] | None = None,
+    release: Release | None = None,
 ) -> list[cdk.Stack]:
     """Add the network, cluster and one stack per service; return them in deploy order.
 
-    ``images`` maps service name to an image reference overriding the spec (release input).
+    ``images`` maps service name to an image reference overriding the spec (release input);
+    ``release`` labels every task-definition revision.
     """
     images = images or {}
     unknown = sorted(set(images) - set(spec.services))
@@ -57,6 +63,8 @@ def build_environment(
                 network=network.network,
                 cluster=cluster.ecs_cluster,
                 image=images.get(name),
+                release=release,
+                log_encryption_key=cluster.ecs_cluster.encryption_key,
                 env=env,
                 tags={**tags, "service": name},
                 synthesizer=_synthesizer(spec),

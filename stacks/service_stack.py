@@ -1,4 +1,4 @@
-"""``ServiceStack``: one service, its task definition and its security group."""
+"""``ServiceStack``: one service, its task definition, volumes and security group."""
 
 from __future__ import annotations
 
@@ -7,25 +7,22 @@ from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from config.naming import task_family
 from config.schema import AppSpec
-from constructs_lib import (
-    Capacity,
-    ContainerProps,
-    EcsCluster,
-    EcsService,
-    Network,
-    VersionedTaskDefinition,
-    container_image,
-)
+from constructs_lib import Capacity, EcsCluster, EcsService, LogRouting, Network, VersionedTaskDefinition
+from stacks.containers_from_spec import container_props, grant_efs, grant_environment_files, task_volumes
+from stacks.release import Release
+from stacks.retention import retention
 
 
 class ServiceStack(cdk.Stack):
     """Composes ``VersionedTaskDefinition`` and ``EcsService`` for ``spec.services[name]``.
 
-    ``image`` overrides the spec's image (release input from ``-c image.<service>=<ref>``).
+    ``images`` overrides container images by container name (release input from
+    ``-c image.<service>=<ref>`` for the main container); ``release`` labels every revision.
     """
 
     def __init__(
@@ -38,11 +35,15 @@ class ServiceStack(cdk.Stack):
         network: Network,
         cluster: EcsCluster,
         image: str | None = None,
+        release: Release | None = None,
+        log_encryption_key: kms.IKey | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         svc = spec.services[service]
-        image_ref = image or svc.image
+        labels = (release or Release()).labels()
+        containers = svc.containers(service)
+        images = {name: c.image for name, c in containers.items()} | ({service: image} if image else {})
         self.task_definition = VersionedTaskDefinition(
             self,
             "TaskDefinition",
@@ -50,15 +51,23 @@ class ServiceStack(cdk.Stack):
             cpu=svc.cpu,
             memory_mib=svc.memory,
             capacity=Capacity(spec.capacity_kind(service)),
-            containers=[
-                ContainerProps(
-                    name=service,
-                    image=container_image(self, "Image", image_ref),
-                    port=svc.container_port,
-                    environment=svc.environment,
-                )
-            ],
-            release_labels={"deployer.image": image_ref},
+            cpu_architecture=(
+                ecs.CpuArchitecture.ARM64 if svc.architecture == "arm64" else ecs.CpuArchitecture.X86_64
+            ),
+            ephemeral_storage_gib=svc.ephemeral_storage_gib,
+            volumes=task_volumes(svc.volumes),
+            logging=LogRouting(svc.logging),
+            log_retention=retention(svc.log_retention_days),
+            log_encryption_key=log_encryption_key,
+            containers=[container_props(self, n, c, images[n], labels) for n, c in containers.items()],
+            release_labels=labels,
+        )
+        writable = {m.volume for c in containers.values() for m in c.mounts if not m.read_only}
+        task_definition = self.task_definition.task_definition
+        grant_efs(task_definition.task_role, svc.volumes, writable)
+        grant_environment_files(
+            task_definition.obtain_execution_role(),
+            [arn for c in containers.values() for arn in c.environment_files],
         )
         self.service = EcsService(
             self,
@@ -69,11 +78,38 @@ class ServiceStack(cdk.Stack):
             desired_count=svc.desired_count,
             vpc_subnets=network.private_subnets,
             capacity_provider_strategies=_strategy(spec, service, cluster.capacity_provider_names),
+            volume_configurations=[
+                ecs.ServiceManagedVolume(
+                    self,
+                    f"Volume-{name}",
+                    name=name,
+                    managed_ebs_volume=ecs.ServiceManagedEBSVolumeConfiguration(
+                        size=cdk.Size.gibibytes(volume.ebs.size_gib),
+                        volume_type=_ebs_type(volume.ebs.volume_type),
+                        encrypted=True,
+                    ),
+                )
+                for name, volume in svc.volumes.items()
+                if volume.ebs
+            ],
         )
         cdk.CfnOutput(self, "ServiceName", value=self.service.service.service_name)
         cdk.CfnOutput(
             self, "TaskDefinitionArn", value=self.task_definition.task_definition.task_definition_arn
         )
+
+
+def _ebs_type(name: str) -> Any:
+    from aws_cdk import aws_ec2 as ec2
+
+    return {
+        "gp3": ec2.EbsDeviceVolumeType.GP3,
+        "gp2": ec2.EbsDeviceVolumeType.GP2,
+        "io1": ec2.EbsDeviceVolumeType.IO1,
+        "io2": ec2.EbsDeviceVolumeType.IO2,
+        "st1": ec2.EbsDeviceVolumeType.ST1,
+        "sc1": ec2.EbsDeviceVolumeType.SC1,
+    }[name]
 
 
 def _strategy(

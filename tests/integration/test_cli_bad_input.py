@@ -26,8 +26,8 @@ def broken_environments(tmp_path: Path, old: str, new: str) -> dict[str, str]:
         ("    desired_count: 2\n", "    desired_count: 2\n    colour: red\n", "services.web.colour"),
         ("desired_count: 2", "desired_count: lots", "services.web.desired_count"),
         (
-            "    cpu: 256\n    memory: 512\n    container_port",
-            "    cpu: 300\n    memory: 512\n    container_port",
+            "    cpu: 256\n    memory: 512\n    port",
+            "    cpu: 300\n    memory: 512\n    port",
             "services.web.cpu",
         ),
     ],

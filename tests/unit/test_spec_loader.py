@@ -46,8 +46,8 @@ def test_example_environments_target_a_real_account(env: str) -> None:
 
 def test_invalid_fargate_cpu_names_path_and_allowed_values() -> None:
     text = LOCAL_TEXT.replace(
-        "    cpu: 256\n    memory: 512\n    container_port",
-        "    cpu: 300\n    memory: 512\n    container_port",
+        "    cpu: 256\n    memory: 512\n    port",
+        "    cpu: 300\n    memory: 512\n    port",
         1,
     )
     [problem] = problems_of(text)
@@ -56,9 +56,7 @@ def test_invalid_fargate_cpu_names_path_and_allowed_values() -> None:
 
 
 def test_invalid_fargate_memory_for_cpu_lists_the_choices() -> None:
-    text = LOCAL_TEXT.replace(
-        "    memory: 512\n    container_port", "    memory: 4096\n    container_port", 1
-    )
+    text = LOCAL_TEXT.replace("    memory: 512\n    port", "    memory: 4096\n    port", 1)
     [problem] = problems_of(text)
     assert problem.startswith("services.web.memory")
     assert "4096 is not a valid Fargate memory for cpu 256; allowed: 512, 1024, 2048" in problem
@@ -76,7 +74,7 @@ def test_unknown_key_lists_the_allowed_keys() -> None:
     text = LOCAL_TEXT.replace("    desired_count: 2\n", "    desired_count: 2\n    colour: red\n", 1)
     [problem] = problems_of(text)
     assert problem.startswith("services.web.colour (line ")
-    assert "unknown key; allowed: image, cpu, memory, container_port, desired_count" in problem
+    assert "unknown key; allowed: image, port, app_protocol, essential, command" in problem
 
 
 def test_wrong_type_names_the_value() -> None:

@@ -1,0 +1,133 @@
+"""Cross-field checks of a service's containers, volumes and release inputs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from config.fargate import LOG_RETENTION_DAYS
+
+if TYPE_CHECKING:
+    from config.container_schema import ContainerSpec, SecretRef
+    from config.schema import AppSpec, ServiceSpec
+
+Loc = tuple[str | int, ...]
+Problem = tuple[Loc, str, Any]
+
+
+def service_problems(spec: AppSpec, name: str, service: ServiceSpec) -> Iterator[Problem]:
+    """Problems of one service's task: containers, dependencies, mounts, memory, logging."""
+    base: Loc = ("services", name)
+    containers = service.containers(name)
+    if name in service.sidecars:
+        yield (*base, "sidecars", name), "a sidecar cannot have the service's own name", name
+    if service.log_retention_days not in LOG_RETENTION_DAYS:
+        allowed = ", ".join(map(str, LOG_RETENTION_DAYS))
+        yield (
+            (*base, "log_retention_days"),
+            f"{service.log_retention_days} is not a CloudWatch retention; allowed: {allowed}",
+            service.log_retention_days,
+        )
+    for volume_name, volume in service.volumes.items():
+        kinds = [k for k in ("efs", "ebs") if getattr(volume, k) is not None] + (
+            ["scratch"] if volume.scratch else []
+        )
+        if len(kinds) != 1:
+            yield (*base, "volumes", volume_name), "give exactly one of efs, ebs or scratch: true", kinds
+    mounted = {m.volume for c in containers.values() for m in c.mounts}
+    for volume_name in service.volumes:
+        if volume_name not in mounted:
+            yield (*base, "volumes", volume_name), "no container mounts this volume", volume_name
+    if sum(1 for v in service.volumes.values() if v.ebs) > 1:
+        yield (
+            (*base, "volumes"),
+            "a task can have at most one service-managed EBS volume",
+            list(service.volumes),
+        )
+    ports: dict[int, str] = {}
+    for container_name, container in containers.items():
+        loc = base if container_name == name else (*base, "sidecars", container_name)
+        yield from _container_problems(spec, loc, container_name, container, service)
+        if container.port is not None:
+            if container.port in ports:
+                yield (
+                    (*loc, "port"),
+                    f"port {container.port} is already used by container {ports[container.port]!r}",
+                    container.port,
+                )
+            ports[container.port] = container_name
+    if not any(c.essential for c in containers.values()):
+        yield (*base, "essential"), "at least one container of the task must be essential", False
+    reserved = sum((c.memory_limit_mib or c.memory_reservation_mib or 0) for c in containers.values())
+    if reserved > service.memory:
+        yield (
+            (*base, "memory"),
+            f"containers reserve {reserved} MiB, more than the task's {service.memory} MiB",
+            service.memory,
+        )
+
+
+def _container_problems(
+    spec: AppSpec, loc: Loc, name: str, container: ContainerSpec, service: ServiceSpec
+) -> Iterator[Problem]:
+    if spec.environment.require_image_digests and "@sha256:" not in container.image:
+        yield (
+            (*loc, "image"),
+            f"{container.image!r} has no @sha256 digest; this environment requires digests",
+            container.image,
+        )
+    yield from _reference_problems(loc, name, container, service.containers(_service_name(loc)), service)
+    for path in container.writable_paths:
+        if not path.startswith("/"):
+            yield (*loc, "writable_paths"), f"{path!r} is not an absolute path", path
+    for variable, ref in container.secrets.items():
+        message = _secret_problem(ref)
+        if message:
+            yield (*loc, "secrets", variable), message, variable
+    for limit_name, limit in container.ulimits.items():
+        if limit.soft > limit.hard:
+            yield (*loc, "ulimits", limit_name), f"soft {limit.soft} is above hard {limit.hard}", limit.soft
+    clash = set(container.environment) & set(container.secrets)
+    if clash:
+        yield (
+            (*loc, "secrets"),
+            f"{sorted(clash)} also set in environment; set each variable once",
+            sorted(clash),
+        )
+
+
+def _reference_problems(
+    loc: Loc, name: str, container: ContainerSpec, containers: dict[str, ContainerSpec], service: ServiceSpec
+) -> Iterator[Problem]:
+    for target, condition in container.depends_on.items():
+        if target not in containers or target == name:
+            others = ", ".join(c for c in containers if c != name) or "none"
+            yield (
+                (*loc, "depends_on", target),
+                f"unknown container {target!r}; other containers: {others}",
+                target,
+            )
+        elif condition == "HEALTHY" and containers[target].health_check is None:
+            yield (*loc, "depends_on", target), f"HEALTHY needs a health_check on {target!r}", condition
+    for index, mount in enumerate(container.mounts):
+        if mount.volume not in service.volumes:
+            known = ", ".join(service.volumes) or "none"
+            yield (
+                (*loc, "mounts", index, "volume"),
+                f"unknown volume {mount.volume!r}; volumes: {known}",
+                mount.volume,
+            )
+
+
+def _service_name(loc: Loc) -> str:
+    return str(loc[1])
+
+
+def _secret_problem(ref: SecretRef) -> str | None:
+    if (ref.secret is None) == (ref.parameter is None):
+        return "give exactly one of secret (a Secrets Manager ARN) or parameter (an SSM name)"
+    if ref.parameter is not None and (ref.key or ref.version_stage or ref.version_id):
+        return "key, version_stage and version_id apply to Secrets Manager secrets only"
+    if ref.version_stage and ref.version_id:
+        return "give version_stage or version_id, not both"
+    return None

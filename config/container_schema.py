@@ -1,0 +1,125 @@
+"""Spec models of a task's containers: the main one (service-level keys) and sidecars."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from config.types import EnvVarName, ImageRef, Name
+
+S3ObjectArn = Annotated[str, StringConstraints(pattern=r"^arn:aws[a-z-]*:s3:::[a-z0-9.-]{3,63}/.+$")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SecretRef(_Model):
+    """Where a secret environment variable comes from: Secrets Manager or SSM Parameter Store.
+
+    Exactly one of ``secret`` (a Secrets Manager ARN, optionally with ``key`` for one JSON
+    field and ``version_stage``/``version_id``) or ``parameter`` (an SSM parameter name).
+    """
+
+    secret: str | None = Field(
+        default=None,
+        pattern=r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$",
+        description="Secrets Manager secret ARN",
+    )
+    key: str | None = Field(default=None, min_length=1, description="JSON key inside the secret")
+    version_stage: str | None = Field(default=None, min_length=1, description="e.g. AWSCURRENT")
+    version_id: str | None = Field(default=None, min_length=1, description="a secret version id")
+    parameter: str | None = Field(
+        default=None, pattern=r"^/?[A-Za-z0-9_.\-/]{1,1011}$", description="SSM parameter name"
+    )
+
+
+class HealthCheckSpec(_Model):
+    """A container health check. Default: every 10 s, 5 s timeout, 3 retries, 10 s grace."""
+
+    command: tuple[str, ...] = Field(
+        min_length=1, description='e.g. ["CMD-SHELL", "curl -f localhost:8080/health"]'
+    )
+    interval_seconds: int = Field(default=10, ge=5, le=300)
+    timeout_seconds: int = Field(default=5, ge=2, le=120)
+    retries: int = Field(default=3, ge=1, le=10)
+    start_period_seconds: int = Field(default=10, ge=0, le=300)
+
+
+class UlimitSpec(_Model):
+    soft: int = Field(ge=0)
+    hard: int = Field(ge=0)
+
+
+class MountSpec(_Model):
+    """A task volume mounted into this container."""
+
+    volume: Name
+    path: str = Field(pattern=r"^/.*", description="absolute path in the container")
+    read_only: bool = False
+
+
+DependencyCondition = Literal["START", "COMPLETE", "SUCCESS", "HEALTHY"]
+AppProtocol = Literal["http", "http2", "grpc"]
+
+
+class ContainerSpec(_Model):
+    """One container. Secure defaults: read-only root filesystem, essential, no privileges."""
+
+    image: ImageRef
+    port: int | None = Field(default=None, ge=1, le=65535, description="port the container listens on")
+    app_protocol: AppProtocol | None = Field(default=None, description="protocol for Service Connect")
+    essential: bool = Field(default=True, description="the task stops when this container stops")
+    command: tuple[str, ...] | None = None
+    entry_point: tuple[str, ...] | None = None
+    working_directory: str | None = Field(default=None, pattern=r"^/.*")
+    user: str | None = Field(
+        default=None, pattern=r"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$", description="user[:group] to run as"
+    )
+    environment: dict[EnvVarName, str] = Field(default_factory=dict, description="plain variables")
+    secrets: dict[EnvVarName, SecretRef] = Field(default_factory=dict, description="secret variables")
+    environment_files: tuple[S3ObjectArn, ...] = Field(
+        default=(), description="S3 object ARNs of .env files (arn:aws:s3:::bucket/key.env)"
+    )
+    health_check: HealthCheckSpec | None = None
+    depends_on: dict[Name, DependencyCondition] = Field(
+        default_factory=dict, description="container name → START, COMPLETE, SUCCESS or HEALTHY"
+    )
+    stop_timeout_seconds: int | None = Field(default=None, ge=2, le=120)
+    ulimits: dict[Literal["nofile", "nproc", "core", "memlock", "stack"], UlimitSpec] = Field(
+        default_factory=dict
+    )
+    init_process: bool = Field(default=False, description="run an init process (reaps zombies)")
+    docker_labels: dict[str, str] = Field(default_factory=dict)
+    readonly_root_filesystem: bool = Field(default=True)
+    writable_paths: tuple[str, ...] = Field(
+        default=(), description="paths given a writable scratch volume (e.g. /tmp) on a read-only root"
+    )
+    mounts: tuple[MountSpec, ...] = ()
+    cpu_units: int | None = Field(default=None, ge=0, le=16384, description="container CPU share")
+    memory_limit_mib: int | None = Field(default=None, ge=6, description="hard memory limit")
+    memory_reservation_mib: int | None = Field(default=None, ge=6, description="soft memory limit")
+
+
+class EfsVolumeSpec(_Model):
+    """An EFS file system, always with transit encryption and IAM authorisation."""
+
+    file_system_id: str = Field(pattern=r"^fs-[0-9a-f]{8,40}$")
+    access_point_id: str | None = Field(default=None, pattern=r"^fsap-[0-9a-f]{8,40}$")
+    root_directory: str = Field(default="/", pattern=r"^/.*", description="ignored with an access point")
+
+
+class EbsVolumeSpec(_Model):
+    """A service-managed EBS volume, created per task at launch, encrypted."""
+
+    size_gib: int = Field(ge=1, le=16384)
+    volume_type: Literal["gp3", "gp2", "io1", "io2", "st1", "sc1"] = "gp3"
+
+
+class VolumeSpec(_Model):
+    """A task volume: exactly one of ``efs``, ``ebs`` or ``scratch: true`` (task-lifetime)."""
+
+    efs: EfsVolumeSpec | None = None
+    ebs: EbsVolumeSpec | None = None
+    scratch: bool = False
