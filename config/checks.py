@@ -48,7 +48,7 @@ def find_problems(spec: AppSpec) -> Iterator[Problem]:
         yield from service_problems(spec, name, service)
         if service.capacity is not None:
             yield from _strategy_problems(spec, ("services", name, "capacity"), service.capacity)
-        if spec.runs_on_fargate(name):
+        if spec.runs_on_fargate(name) and service.task_definition_file is None:
             size_error = fargate_size_error(service.cpu, service.memory)
             if size_error:
                 field, message = size_error

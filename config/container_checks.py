@@ -18,6 +18,14 @@ Problem = tuple[Loc, str, Any]
 def service_problems(spec: AppSpec, name: str, service: ServiceSpec) -> Iterator[Problem]:
     """Problems of one service's task: containers, dependencies, mounts, memory, logging."""
     base: Loc = ("services", name)
+    if service.task_definition_file is not None:
+        extra = [k for k in ("image", "sidecars", "volumes") if getattr(service, k)]
+        if extra:
+            yield base, f"task_definition_file replaces the container keys; remove: {', '.join(extra)}", extra
+        return
+    if service.image is None:
+        yield (*base, "image"), "required key is missing (or give task_definition_file)", None
+        return
     containers = service.containers(name)
     if name in service.sidecars:
         yield (*base, "sidecars", name), "a sidecar cannot have the service's own name", name
@@ -28,22 +36,7 @@ def service_problems(spec: AppSpec, name: str, service: ServiceSpec) -> Iterator
             f"{service.log_retention_days} is not a CloudWatch retention; allowed: {allowed}",
             service.log_retention_days,
         )
-    for volume_name, volume in service.volumes.items():
-        kinds = [k for k in ("efs", "ebs") if getattr(volume, k) is not None] + (
-            ["scratch"] if volume.scratch else []
-        )
-        if len(kinds) != 1:
-            yield (*base, "volumes", volume_name), "give exactly one of efs, ebs or scratch: true", kinds
-    mounted = {m.volume for c in containers.values() for m in c.mounts}
-    for volume_name in service.volumes:
-        if volume_name not in mounted:
-            yield (*base, "volumes", volume_name), "no container mounts this volume", volume_name
-    if sum(1 for v in service.volumes.values() if v.ebs) > 1:
-        yield (
-            (*base, "volumes"),
-            "a task can have at most one service-managed EBS volume",
-            list(service.volumes),
-        )
+    yield from _volume_problems(base, service, containers)
     ports: dict[int, str] = {}
     for container_name, container in containers.items():
         loc = base if container_name == name else (*base, "sidecars", container_name)
@@ -64,6 +57,27 @@ def service_problems(spec: AppSpec, name: str, service: ServiceSpec) -> Iterator
             (*base, "memory"),
             f"containers reserve {reserved} MiB, more than the task's {service.memory} MiB",
             service.memory,
+        )
+
+
+def _volume_problems(
+    base: Loc, service: ServiceSpec, containers: dict[str, ContainerSpec]
+) -> Iterator[Problem]:
+    for volume_name, volume in service.volumes.items():
+        kinds = [k for k in ("efs", "ebs") if getattr(volume, k) is not None] + (
+            ["scratch"] if volume.scratch else []
+        )
+        if len(kinds) != 1:
+            yield (*base, "volumes", volume_name), "give exactly one of efs, ebs or scratch: true", kinds
+    mounted = {m.volume for c in containers.values() for m in c.mounts}
+    for volume_name in service.volumes:
+        if volume_name not in mounted:
+            yield (*base, "volumes", volume_name), "no container mounts this volume", volume_name
+    if sum(1 for v in service.volumes.values() if v.ebs) > 1:
+        yield (
+            (*base, "volumes"),
+            "a task can have at most one service-managed EBS volume",
+            list(service.volumes),
         )
 
 

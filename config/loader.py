@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from config.errors import SpecError, SpecProblem, from_validation_error
 from config.patterns import NAME
 from config.schema import AppSpec
+from config.task_definition_files import load_task_definition_documents
 from config.yaml_source import YamlSyntaxError, parse_yaml
 
 CONFIG_DIR = Path(__file__).resolve().parent
@@ -46,7 +47,8 @@ def load_spec(env: str, environments_dir: Path = ENVIRONMENTS_DIR) -> AppSpec:
                 )
             ],
         )
-    return spec
+    documents = load_task_definition_documents(spec, environments_dir.parent, _display(path))
+    return spec.with_task_definitions(documents) if documents else spec
 
 
 def parse_spec(text: str, source: str = "<spec>") -> AppSpec:

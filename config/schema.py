@@ -7,9 +7,9 @@ reference: they flow into the JSON Schema (``deployer schema``) that editors use
 from __future__ import annotations
 
 import ipaddress
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from config import patterns
@@ -23,7 +23,7 @@ from config.capacity_schema import (
 )
 from config.checks import find_problems, raise_problems
 from config.container_schema import ContainerSpec, VolumeSpec
-from config.types import Name
+from config.types import ImageRef, Name
 
 __all__ = ["FARGATE", "FARGATE_PROVIDERS", "FARGATE_SPOT", "AppSpec", "Ec2CapacitySpec", "StrategyItem"]
 
@@ -113,6 +113,11 @@ class ServiceSpec(ContainerSpec):
     ephemeral_storage_gib: int | None = Field(
         default=None, ge=21, le=200, description="Fargate task storage above the default 20 GiB"
     )
+    image: ImageRef | None = None  # type: ignore[assignment]
+    task_definition_file: str | None = Field(
+        default=None,
+        description="native ECS task-definition JSON (path relative to config/), instead of container keys",
+    )
     sidecars: dict[Name, ContainerSpec] = Field(default_factory=dict, description="more containers")
     volumes: dict[Name, VolumeSpec] = Field(default_factory=dict, description="task volumes")
     logging: Literal["awslogs", "firelens"] = Field(
@@ -133,6 +138,18 @@ class AppSpec(_Model):
     network: NetworkSpec = NetworkSpec()
     cluster: ClusterSpec = ClusterSpec()
     services: dict[Name, ServiceSpec] = Field(min_length=1, description="services by name")
+
+    _task_definitions: dict[str, dict[str, Any]] = PrivateAttr(default_factory=dict)
+
+    def task_definition_document(self, service: str) -> dict[str, Any] | None:
+        """The native JSON of ``service`` when its spec names a ``task_definition_file``."""
+        return self._task_definitions.get(service)
+
+    def with_task_definitions(self, documents: dict[str, dict[str, Any]]) -> AppSpec:
+        """A copy carrying the loaded native documents (the loader calls this)."""
+        copy = self.model_copy()
+        copy._task_definitions = dict(documents)
+        return copy
 
     @model_validator(mode="after")
     def _check_cross_field(self) -> AppSpec:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from enum import Enum
+from typing import TYPE_CHECKING, Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_ecs as ecs
@@ -13,6 +14,9 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from constructs_lib.containers import ContainerProps, MountProps
+
+if TYPE_CHECKING:
+    from constructs_lib.native_task_definition import NativeTaskDefinition
 
 
 class Capacity(Enum):
@@ -213,6 +217,26 @@ class VersionedTaskDefinition(Construct):
     def family(self) -> str:
         """The task-definition family (revisions are ``family:N``)."""
         return self.task_definition.family
+
+    @staticmethod
+    def from_native_json(
+        scope: Construct,
+        construct_id: str,
+        document: Mapping[str, Any],
+        *,
+        image_overrides: Mapping[str, str] | None = None,
+        release_labels: Mapping[str, str] | None = None,
+    ) -> NativeTaskDefinition:
+        """A retained task definition from native ECS JSON (see ``NativeTaskDefinition``)."""
+        from constructs_lib.native_task_definition import NativeTaskDefinition
+
+        return NativeTaskDefinition(
+            scope,
+            construct_id,
+            document=document,
+            image_overrides=image_overrides,
+            release_labels=release_labels,
+        )
 
 
 def _validate(family: str, containers: Sequence[ContainerProps], volumes: Sequence[ecs.Volume]) -> None:

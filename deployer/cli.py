@@ -114,8 +114,8 @@ def schema() -> None:
 @friendly_errors
 def status(env: EnvOption = "local", port: PortOption = None, as_json: JsonOption = False) -> None:
     """Stacks, cluster, capacity providers and services of an environment (read-only)."""
-    from deployer.render import print_status
     from deployer.status import collect_status
+    from deployer.status_table import print_status
 
     spec = load(env)
     result = collect_status(
@@ -149,6 +149,28 @@ def deploy(
     if code != ExitCode.OK:
         raise typer.Exit(code)
     status(env=env, port=port, as_json=False)
+
+
+@app.command()
+@friendly_errors
+def render(
+    env: EnvOption = "local",
+    service: Annotated[str, typer.Option("--service", "-s", help="service name")] = "",
+    image: Annotated[str | None, typer.Option("--image", help="image for the main container")] = None,
+) -> None:
+    """Print a service's task definition as native ECS JSON (what a deploy would register)."""
+    from config import naming
+    from deployer.inputs import parse_image_overrides
+    from deployer.render_task import render_task_definition
+    from deployer.synth import synthesise_templates
+
+    spec = load(env)
+    if service not in spec.services:
+        raise BadInputError(f"--service {service!r}: unknown service; services: {', '.join(spec.services)}")
+    images = parse_image_overrides(spec, [f"{service}={image}"] if image else [])
+    templates = synthesise_templates(spec, images)
+    document = render_task_definition(spec, service, templates[naming.service_stack_name(spec, service)])
+    sys.stdout.write(json.dumps(document, indent=2) + "\n")
 
 
 @app.command()

@@ -12,7 +12,15 @@ from constructs import Construct
 
 from config.naming import task_family
 from config.schema import AppSpec
-from constructs_lib import Capacity, EcsCluster, EcsService, LogRouting, Network, VersionedTaskDefinition
+from constructs_lib import (
+    Capacity,
+    EcsCluster,
+    EcsService,
+    LogRouting,
+    NativeTaskDefinition,
+    Network,
+    VersionedTaskDefinition,
+)
 from stacks.containers_from_spec import container_props, grant_efs, grant_environment_files, task_volumes
 from stacks.release import Release
 from stacks.retention import retention
@@ -42,33 +50,19 @@ class ServiceStack(cdk.Stack):
         super().__init__(scope, construct_id, **kwargs)
         svc = spec.services[service]
         labels = (release or Release()).labels()
-        containers = svc.containers(service)
-        images = {name: c.image for name, c in containers.items()} | ({service: image} if image else {})
-        self.task_definition = VersionedTaskDefinition(
-            self,
-            "TaskDefinition",
-            family=task_family(spec, service),
-            cpu=svc.cpu,
-            memory_mib=svc.memory,
-            capacity=Capacity(spec.capacity_kind(service)),
-            cpu_architecture=(
-                ecs.CpuArchitecture.ARM64 if svc.architecture == "arm64" else ecs.CpuArchitecture.X86_64
-            ),
-            ephemeral_storage_gib=svc.ephemeral_storage_gib,
-            volumes=task_volumes(svc.volumes),
-            logging=LogRouting(svc.logging),
-            log_retention=retention(svc.log_retention_days),
-            log_encryption_key=log_encryption_key,
-            containers=[container_props(self, n, c, images[n], labels) for n, c in containers.items()],
-            release_labels=labels,
-        )
-        writable = {m.volume for c in containers.values() for m in c.mounts if not m.read_only}
-        task_definition = self.task_definition.task_definition
-        grant_efs(task_definition.task_role, svc.volumes, writable)
-        grant_environment_files(
-            task_definition.obtain_execution_role(),
-            [arn for c in containers.values() for arn in c.environment_files],
-        )
+        document = spec.task_definition_document(service)
+        self.task_definition: VersionedTaskDefinition | NativeTaskDefinition
+        if document is not None:
+            first = document["containerDefinitions"][0]["name"]
+            self.task_definition = VersionedTaskDefinition.from_native_json(
+                self,
+                "TaskDefinition",
+                document,
+                image_overrides={first: image} if image else None,
+                release_labels=labels,
+            )
+        else:
+            self.task_definition = self._from_spec(spec, service, image, labels, log_encryption_key)
         self.service = EcsService(
             self,
             "Service",
@@ -97,6 +91,38 @@ class ServiceStack(cdk.Stack):
         cdk.CfnOutput(
             self, "TaskDefinitionArn", value=self.task_definition.task_definition.task_definition_arn
         )
+
+    def _from_spec(
+        self, spec: AppSpec, service: str, image: str | None, labels: dict[str, str], key: kms.IKey | None
+    ) -> VersionedTaskDefinition:
+        svc = spec.services[service]
+        containers = svc.containers(service)
+        images = {name: str(c.image) for name, c in containers.items()} | ({service: image} if image else {})
+        task_definition = VersionedTaskDefinition(
+            self,
+            "TaskDefinition",
+            family=task_family(spec, service),
+            cpu=svc.cpu,
+            memory_mib=svc.memory,
+            capacity=Capacity(spec.capacity_kind(service)),
+            cpu_architecture=(
+                ecs.CpuArchitecture.ARM64 if svc.architecture == "arm64" else ecs.CpuArchitecture.X86_64
+            ),
+            ephemeral_storage_gib=svc.ephemeral_storage_gib,
+            volumes=task_volumes(svc.volumes),
+            logging=LogRouting(svc.logging),
+            log_retention=retention(svc.log_retention_days),
+            log_encryption_key=key,
+            containers=[container_props(self, n, c, images[n], labels) for n, c in containers.items()],
+            release_labels=labels,
+        )
+        writable = {m.volume for c in containers.values() for m in c.mounts if not m.read_only}
+        grant_efs(task_definition.task_definition.task_role, svc.volumes, writable)
+        grant_environment_files(
+            task_definition.task_definition.obtain_execution_role(),
+            [arn for c in containers.values() for arn in c.environment_files],
+        )
+        return task_definition
 
 
 def _ebs_type(name: str) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import socket
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 import aws_cdk as cdk
 
 from config import AppSpec, load_spec
+from deployer.synth import cdk_context as _project_context
 from stacks.app_builder import build_environment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,9 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def cdk_context() -> dict[str, Any]:
     """The context `cdk synth` gives the app: cdk.json's, then cdk.context.json's lookups."""
-    context: dict[str, Any] = json.loads((ROOT / "cdk.json").read_text())["context"]
-    context.update(json.loads((ROOT / "cdk.context.json").read_text()))
-    return context
+    return _project_context(ROOT)
 
 
 def make_app(validation: bool = False, **context: Any) -> cdk.App:

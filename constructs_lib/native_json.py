@@ -1,0 +1,97 @@
+"""Native ECS task-definition JSON (``register-task-definition`` / ``describe-task-definition``,
+camelCase, as the AWS CLI, ecspresso and ecs-deploy use) ⇄ CloudFormation properties.
+
+The mapping is mechanical (camelCase ⇄ PascalCase) apart from the few names CloudFormation
+spells differently, and user maps (docker labels, log options, driver options) whose keys
+are copied verbatim.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+# Fields the service fills in: accepted on input, never sent to CloudFormation.
+READ_ONLY_FIELDS = frozenset(
+    {
+        "taskDefinitionArn", "revision", "status", "registeredAt", "registeredBy", "deregisteredAt",
+        "requiresAttributes", "compatibilities",
+    }
+)  # fmt: skip
+# Task-level fields CloudFormation's AWS::ECS::TaskDefinition can represent.
+SUPPORTED_FIELDS = frozenset(
+    {
+        "family", "containerDefinitions", "cpu", "memory", "networkMode", "taskRoleArn", "executionRoleArn",
+        "volumes", "placementConstraints", "requiresCompatibilities", "runtimePlatform", "ephemeralStorage",
+        "pidMode", "ipcMode", "proxyConfiguration", "inferenceAccelerators", "enableFaultInjection", "tags",
+    }
+)  # fmt: skip
+# native name -> CloudFormation name, where upper-casing the first letter is not enough.
+_RENAMES = {
+    "efsVolumeConfiguration": "EFSVolumeConfiguration",
+    "fsxWindowsFileServerVolumeConfiguration": "FSxWindowsFileServerVolumeConfiguration",
+    "iam": "IAM",
+    "properties": "ProxyConfigurationProperties",
+}
+_REVERSE = {v: k for k, v in _RENAMES.items()}
+# Maps whose keys are the user's own, copied as they are.
+_VERBATIM = frozenset({"dockerLabels", "options", "driverOpts", "labels"})
+
+
+class NativeTaskDefinitionError(ValueError):
+    """The document cannot be represented; the message lists the offending fields."""
+
+
+def native_body(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The task definition itself, from register input or describe output (tags folded in)."""
+    body = dict(document.get("taskDefinition", document))
+    if "taskDefinition" in document and "tags" in document:
+        body["tags"] = document["tags"]
+    return body
+
+
+def to_cloudformation(document: Mapping[str, Any]) -> dict[str, Any]:
+    """CloudFormation properties of a native task definition (describe output accepted too)."""
+    body = native_body(document)
+    unknown = sorted(set(body) - SUPPORTED_FIELDS - READ_ONLY_FIELDS)
+    if unknown:
+        raise NativeTaskDefinitionError(
+            f"task definition fields CloudFormation cannot represent: {', '.join(unknown)}"
+        )
+    for required in ("family", "containerDefinitions"):
+        if not body.get(required):
+            raise NativeTaskDefinitionError(f"task definition field {required!r} is required")
+    return {_cfn_name(k): _to_cfn(k, v) for k, v in body.items() if k in SUPPORTED_FIELDS}
+
+
+def from_cloudformation(properties: Mapping[str, Any]) -> dict[str, Any]:
+    """The native JSON of CloudFormation task-definition properties."""
+    return {_native_name(k): _from_cfn(_native_name(k), v) for k, v in properties.items()}
+
+
+def _cfn_name(name: str) -> str:
+    return _RENAMES.get(name, name[:1].upper() + name[1:])
+
+
+def _native_name(name: str) -> str:
+    return _REVERSE.get(name, name[:1].lower() + name[1:])
+
+
+def _to_cfn(name: str, value: Any) -> Any:
+    if name in _VERBATIM:
+        return value
+    if isinstance(value, Mapping):
+        return {_cfn_name(k): _to_cfn(k, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_to_cfn("", v) for v in value]
+    return value
+
+
+def _from_cfn(name: str, value: Any) -> Any:
+    if name in _VERBATIM:
+        return value
+    if isinstance(value, Mapping):
+        return {_native_name(k): _from_cfn(_native_name(k), v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_cfn("", v) for v in value]
+    return value
