@@ -32,11 +32,15 @@ def cdk_environment(spec: AppSpec, port: int | None = None) -> dict[str, str]:
     return env
 
 
-def context_args(spec: AppSpec, images: Mapping[str, str]) -> list[str]:
-    """``-c env=<name>`` and one ``-c image.<service>=<ref>`` per override."""
+def context_args(
+    spec: AppSpec, images: Mapping[str, str], release: Mapping[str, str] | None = None
+) -> list[str]:
+    """``-c env=<name>``, ``-c image.<service>=<ref>`` per override, ``-c release.<key>=…``."""
     args = ["-c", f"env={spec.environment.name}"]
     for service, ref in sorted(images.items()):
         args += ["-c", f"image.{service}={ref}"]
+    for key, value in sorted((release or {}).items()):
+        args += ["-c", f"release.{key}={value}"]
     return args
 
 

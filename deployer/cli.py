@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -134,6 +135,12 @@ def deploy(
     image: Annotated[
         list[str] | None, typer.Option("--image", help="SERVICE=IMAGE_REF release input (repeatable)")
     ] = None,
+    version: Annotated[
+        str | None, typer.Option("--version", help="release version label (e.g. 1.4.2)")
+    ] = None,
+    git_revision: Annotated[
+        str | None, typer.Option("--git-revision", help="commit the images were built from")
+    ] = None,
     port: PortOption = None,
 ) -> None:
     """Synthesise and deploy every stack with the pinned CDK CLI, then print the status.
@@ -145,7 +152,13 @@ def deploy(
 
     spec = load(env)
     images = parse_image_overrides(spec, image or [])
-    code = deploy_environment(spec, images, port, console)
+    release = {k: v for k, v in {"version": version, "git_revision": git_revision}.items() if v}
+    for key, value in release.items():
+        if not re.fullmatch(r"[A-Za-z0-9._+\-/]{1,128}", value):
+            raise BadInputError(
+                f"--{key.replace('_', '-')} {value!r}: use 1-128 letters, digits and . _ + - /"
+            )
+    code = deploy_environment(spec, images, port, console, release)
     if code != ExitCode.OK:
         raise typer.Exit(code)
     status(env=env, port=port, as_json=False)

@@ -35,8 +35,17 @@ def bootstrap_environment(spec: AppSpec, port: int | None) -> int:
     return run_cdk(spec, ["bootstrap", target, *context_args(spec, {})], port)
 
 
-def deploy_environment(spec: AppSpec, images: Mapping[str, str], port: int | None, console: Console) -> int:
-    """Deploy every stack of ``spec``; return an ``ExitCode``."""
+def deploy_environment(
+    spec: AppSpec,
+    images: Mapping[str, str],
+    port: int | None,
+    console: Console,
+    release: Mapping[str, str] | None = None,
+) -> int:
+    """Deploy every stack of ``spec``; return an ``ExitCode``.
+
+    ``release`` (``version``, ``git_revision``) labels the new task-definition revisions.
+    """
     local = spec.environment.target == "local"
     if local:
         state, started = local_endpoint.up(aws_session.local_port(port))
@@ -51,7 +60,7 @@ def deploy_environment(spec: AppSpec, images: Mapping[str, str], port: int | Non
         code = bootstrap_environment(spec, port)
         if code:
             return ExitCode.FAILED
-    args = ["deploy", "--all", *context_args(spec, images)]
+    args = ["deploy", "--all", *context_args(spec, images, release)]
     if local:
         # moto loses stack outputs on change-set deploys; direct updates keep them.
         args += ["--require-approval", "never", "--method", "direct"]

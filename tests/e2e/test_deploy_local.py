@@ -81,6 +81,10 @@ def test_new_image_creates_a_new_revision_and_keeps_the_old_one(first_deploy: Re
         port,
         "--image",
         "web=public.ecr.aws/nginx/nginx:1.28",
+        "--version",
+        "1.28.0",
+        "--git-revision",
+        "0a1b2c3",
         timeout=600,
     )
     assert result.code == 0, result.output[-3000:]
@@ -108,3 +112,5 @@ def test_replaced_revision_stays_active_for_rollback(first_deploy: Result, port:
     second = ecs.describe_task_definition(taskDefinition="shop-local-web:2")["taskDefinition"]
     assert second["containerDefinitions"][0]["readonlyRootFilesystem"] is True
     assert second["networkMode"] == "awsvpc" and second["cpu"] == "256"
+    labels = second["containerDefinitions"][0]["dockerLabels"]
+    assert labels["deployer.version"] == "1.28.0" and labels["deployer.git-revision"] == "0a1b2c3"
