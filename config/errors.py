@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,7 +74,11 @@ def _message(detail: ErrorDetails, model: type[BaseModel]) -> str:
         return str(detail["msg"])
     if kind == "extra_forbidden":
         keys = allowed_keys(model, tuple(detail["loc"])[:-1])
-        return f"unknown key; allowed: {', '.join(keys)}" if keys else "unknown key"
+        if not keys:
+            return "unknown key"
+        close = difflib.get_close_matches(str(tuple(detail["loc"])[-1]), keys, n=1, cutoff=0.75)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        return f"unknown key; {hint}allowed: {', '.join(keys)}"
     if kind == "missing":
         return "required key is missing"
     if kind == "string_pattern_mismatch":

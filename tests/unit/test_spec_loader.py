@@ -214,3 +214,8 @@ def test_spec_is_immutable() -> None:
     spec = load_spec("local")
     with pytest.raises(Exception, match="frozen"):
         spec.services["web"].cpu = 512  # type: ignore[misc]
+
+
+def test_misspelt_key_gets_a_suggestion() -> None:
+    [problem] = problems_of(LOCAL_TEXT.replace("desired_count: 2", "desired_cuont: 2", 1))
+    assert problem.startswith("services.web.desired_cuont") and "did you mean 'desired_count'?" in problem
