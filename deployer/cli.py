@@ -68,7 +68,11 @@ def friendly_errors(command: F) -> F:
             errors.print(f"[red]error:[/red] {error}", highlight=False)
             raise typer.Exit(ExitCode.FAILED) from None
         except KeyboardInterrupt:
-            errors.print("interrupted; nothing further was changed")
+            errors.print(
+                "interrupted; nothing further was changed in AWS. Resume the wait with "
+                "`deployer wait --env <env>`; a deployment in flight keeps going (its circuit "
+                "breaker still rolls back on failure)"
+            )
             raise typer.Exit(ExitCode.INTERRUPTED) from None
         except typer.Exit:
             raise
@@ -162,6 +166,53 @@ def deploy(
     if code != ExitCode.OK:
         raise typer.Exit(code)
     status(env=env, port=port, as_json=False)
+
+
+@app.command()
+@friendly_errors
+def wait(
+    env: EnvOption = "local",
+    service: Annotated[list[str] | None, typer.Option("--service", "-s", help="only these services")] = None,
+    timeout: Annotated[int, typer.Option("--timeout", min=10, max=7200, help="seconds per service")] = 900,
+    port: PortOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Wait for each service's current deployment and give an honest verdict.
+
+    Success only when the deployment of the revision its stack deployed is PRIMARY,
+    COMPLETED and at its desired count; a rollback is a failure. Exit 3 failed, 4 rolled
+    back, 5 timed out. Interrupting changes nothing in AWS.
+    """
+    from deployer.wait import exit_code, wait_for_services
+
+    spec = load(env)
+    chosen = list(service or spec.services)
+    unknown = sorted(set(chosen) - set(spec.services))
+    if unknown:
+        raise BadInputError(f"--service {unknown}: unknown; services: {', '.join(spec.services)}")
+    if spec.environment.target == "local":
+        console.print(
+            "the local endpoint runs no containers, so there is no rollout to judge; "
+            "verdicts apply to environments with target aws"
+        )
+        return
+    seen: dict[str, str] = {}
+
+    def progress(update: Any) -> None:
+        line = f"{update.service}: {update.state} {update.running}/{update.desired}"
+        if seen.get(update.service) != line:
+            seen[update.service] = line
+            errors.print(line, highlight=False)
+
+    verdicts = wait_for_services(spec, chosen, port, float(timeout), progress)
+    if as_json:
+        payload = [{**v.__dict__, "outcome": v.outcome.value} for v in verdicts]
+        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+    else:
+        for v in verdicts:
+            colour = "green" if v.outcome.value == "succeeded" else "red"
+            console.print(f"{v.service}: [{colour}]{v.outcome.value}[/{colour}] {v.reason}", highlight=False)
+    raise typer.Exit(exit_code(verdicts))
 
 
 @app.command()

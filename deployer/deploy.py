@@ -66,9 +66,21 @@ def deploy_environment(
         args += ["--require-approval", "never", "--method", "direct"]
     if run_cdk(spec, args, port):
         return ExitCode.FAILED
+    if not local:
+        return _verdicts(spec, port, console)
     if local:
         ecs = aws_session.client(spec, "ecs", port)
         cloudformation = aws_session.client(spec, "cloudformation", port)
         register_capacity_providers(spec, ecs, aws_session.client(spec, "autoscaling", port), cloudformation)
         point_services_at_stack_revisions(spec, ecs, cloudformation)
     return ExitCode.OK
+
+
+def _verdicts(spec: AppSpec, port: int | None, console: Console) -> int:
+    """After CloudFormation is done: the honest verdict of every service's deployment."""
+    from deployer.wait import exit_code, wait_for_services
+
+    verdicts = wait_for_services(spec, list(spec.services), port, timeout_s=900.0)
+    for verdict in verdicts:
+        console.print(f"{verdict.service}: {verdict.outcome.value} ({verdict.reason})", highlight=False)
+    return exit_code(verdicts)

@@ -104,3 +104,21 @@ def test_schema_command_matches_the_committed_schema_file() -> None:
 def test_shipped_specs_reference_the_schema_for_editors(env: str) -> None:
     first_line = (ENVIRONMENTS_DIR / f"{env}.yaml").read_text().splitlines()[0]
     assert first_line == "# yaml-language-server: $schema=../spec.schema.json"
+
+
+def test_wait_rejects_unknown_services_before_any_call() -> None:
+    result = run_deployer("wait", "--env", "local", "--service", "nope")
+    assert result.code == 2 and "unknown; services: web" in result.stderr
+
+
+def test_wait_on_the_local_endpoint_says_there_is_nothing_to_judge() -> None:
+    result = run_deployer("wait", "--env", "local")
+    assert result.code == 0 and "runs no containers" in result.stdout
+
+
+@pytest.mark.parametrize("flag", ["--version", "--git-revision"])
+def test_bad_release_input(flag: str) -> None:
+    port = free_port()
+    result = run_deployer("deploy", "--env", "local", "--port", str(port), flag, "1.0 beta; rm -rf /")
+    assert result.code == 2 and flag in result.stderr and "Traceback" not in result.output
+    assert not local_endpoint.is_healthy(port)
