@@ -14,6 +14,7 @@ from stacks.app_builder import build_environment
 from stacks.release import Release
 
 IMAGE_CONTEXT_PREFIX = "image."
+PIN_CONTEXT_PREFIX = "pin."
 
 
 def main() -> None:
@@ -30,8 +31,15 @@ def main() -> None:
         for key, value in app.node.get_all_context().items()
         if key.startswith(IMAGE_CONTEXT_PREFIX)
     }
+    pins = {
+        key.removeprefix(PIN_CONTEXT_PREFIX): str(value)
+        for key, value in app.node.get_all_context().items()
+        if key.startswith(PIN_CONTEXT_PREFIX)
+    }
     try:
-        build_environment(app, spec, images=images, release=Release.from_context(app.node.get_all_context()))
+        build_environment(
+            app, spec, images=images, release=Release.from_context(app.node.get_all_context()), pins=pins
+        )
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)

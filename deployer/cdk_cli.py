@@ -33,10 +33,15 @@ def cdk_environment(spec: AppSpec, port: int | None = None) -> dict[str, str]:
 
 
 def context_args(
-    spec: AppSpec, images: Mapping[str, str], release: Mapping[str, str] | None = None
+    spec: AppSpec,
+    images: Mapping[str, str],
+    release: Mapping[str, str] | None = None,
+    pins: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """``-c env=<name>``, ``-c image.<service>=<ref>`` per override, ``-c release.<key>=…``."""
+    """``-c env=<name>``, ``-c image.<service>=<ref>``, ``-c release.<key>=…``, ``-c pin.<service>=<arn>``."""
     args = ["-c", f"env={spec.environment.name}"]
+    for service, arn in sorted((pins or {}).items()):
+        args += ["-c", f"pin.{service}={arn}"]
     for service, ref in sorted(images.items()):
         args += ["-c", f"image.{service}={ref}"]
     for key, value in sorted((release or {}).items()):

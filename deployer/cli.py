@@ -162,7 +162,7 @@ def deploy(
             raise BadInputError(
                 f"--{key.replace('_', '-')} {value!r}: use 1-128 letters, digits and . _ + - /"
             )
-    code = deploy_environment(spec, images, port, console, release)
+    code = deploy_environment(spec, images, port, console, release=release)
     if code != ExitCode.OK:
         raise typer.Exit(code)
     status(env=env, port=port, as_json=False)
@@ -213,6 +213,83 @@ def wait(
             colour = "green" if v.outcome.value == "succeeded" else "red"
             console.print(f"{v.service}: [{colour}]{v.outcome.value}[/{colour}] {v.reason}", highlight=False)
     raise typer.Exit(exit_code(verdicts))
+
+
+@app.command()
+@friendly_errors
+def history(
+    service: Annotated[str, typer.Argument(help="service name")],
+    env: EnvOption = "local",
+    include_inactive: Annotated[bool, typer.Option("--all", help="include INACTIVE revisions")] = False,
+    port: PortOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Retained revisions of a service, newest first, with version, image and the live one."""
+    from rich.table import Table
+
+    from deployer.history import revisions
+
+    spec = load(env)
+    if service not in spec.services:
+        raise BadInputError(f"unknown service {service!r}; services: {', '.join(spec.services)}")
+    found = revisions(spec, aws_session.client(spec, "ecs", port), service, include_inactive)
+    if as_json:
+        sys.stdout.write(json.dumps([r.to_dict() for r in found], indent=2) + "\n")
+        return
+    table = Table(title=f"{service} revisions ({env})")
+    for column in ("revision", "live", "version", "git", "images", "registered", "status"):
+        table.add_column(column, overflow="fold")
+    for r in found:
+        table.add_row(
+            str(r.revision),
+            "[green]live[/green]" if r.live else "",
+            r.version or "-",
+            r.git_revision or "-",
+            "\n".join(r.images),
+            r.registered_at or "-",
+            r.status,
+        )
+    console.print(table)
+
+
+@app.command()
+@friendly_errors
+def rollback(
+    service: Annotated[str, typer.Argument(help="service name")],
+    env: EnvOption = "local",
+    to: Annotated[int | None, typer.Option("--to", min=1, help="revision number [default: previous]")] = None,
+    port: PortOption = None,
+) -> None:
+    """Return a service to a retained revision (the previous one by default), without drift.
+
+    A deployment still in flight is stopped with ROLLBACK. Otherwise the service stack is
+    redeployed pinned to the revision (-c pin.<service>=<arn>), so CloudFormation and the
+    service agree; the next `deploy` rolls forward. Refuses INACTIVE targets and the live one.
+    """
+    from deployer.deploy import deploy_environment
+    from deployer.history import revisions
+    from deployer.rollback import choose_target, in_flight_deployment, stop_in_flight
+
+    spec = load(env)
+    if service not in spec.services:
+        raise BadInputError(f"unknown service {service!r}; services: {', '.join(spec.services)}")
+    if spec.environment.target == "local":
+        local_endpoint.up(aws_session.local_port(port))
+    ecs = aws_session.client(spec, "ecs", port)
+    target = choose_target(revisions(spec, ecs, service), to)
+    if spec.environment.target == "aws" and to is None:
+        in_flight = in_flight_deployment(spec, ecs, service)
+        if in_flight:
+            stop_in_flight(ecs, in_flight)
+            console.print(f"{service}: stopped in-flight deployment {in_flight} with ROLLBACK")
+            raise typer.Exit(ExitCode.OK)
+    console.print(
+        f"{service}: rolling back to revision {target.revision} ({target.version or 'no version label'})"
+    )
+    code = deploy_environment(spec, {}, port, console, pins={service: target.arn}, only_services=[service])
+    if code != ExitCode.OK:
+        raise typer.Exit(code)
+    status(env=env, port=port, as_json=False)
 
 
 @app.command()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from botocore.exceptions import ClientError
 from rich.console import Console
 
+from config import naming
 from config.schema import AppSpec
 from deployer import aws_session, local_endpoint
 from deployer.cdk_cli import context_args, run_cdk
@@ -40,11 +41,15 @@ def deploy_environment(
     images: Mapping[str, str],
     port: int | None,
     console: Console,
+    *,
     release: Mapping[str, str] | None = None,
+    pins: Mapping[str, str] | None = None,
+    only_services: Sequence[str] | None = None,
 ) -> int:
-    """Deploy every stack of ``spec``; return an ``ExitCode``.
+    """Deploy every stack of ``spec`` (or only ``only_services``' stacks); return an ``ExitCode``.
 
-    ``release`` (``version``, ``git_revision``) labels the new task-definition revisions.
+    ``release`` (``version``, ``git_revision``) labels the new task-definition revisions;
+    ``pins`` runs services on given retained revisions (rollback).
     """
     local = spec.environment.target == "local"
     if local:
@@ -60,14 +65,20 @@ def deploy_environment(
         code = bootstrap_environment(spec, port)
         if code:
             return ExitCode.FAILED
-    args = ["deploy", "--all", *context_args(spec, images, release)]
+    targets = [naming.service_stack_name(spec, s) for s in only_services] if only_services else ["--all"]
+    args = [
+        "deploy",
+        *targets,
+        *(["--exclusively"] if only_services else []),
+        *context_args(spec, images, release, pins),
+    ]
     if local:
         # moto loses stack outputs on change-set deploys; direct updates keep them.
         args += ["--require-approval", "never", "--method", "direct"]
     if run_cdk(spec, args, port):
         return ExitCode.FAILED
     if not local:
-        return _verdicts(spec, port, console)
+        return _verdicts(spec, port, console, only_services)
     if local:
         ecs = aws_session.client(spec, "ecs", port)
         cloudformation = aws_session.client(spec, "cloudformation", port)
@@ -76,11 +87,11 @@ def deploy_environment(
     return ExitCode.OK
 
 
-def _verdicts(spec: AppSpec, port: int | None, console: Console) -> int:
+def _verdicts(spec: AppSpec, port: int | None, console: Console, only: Sequence[str] | None) -> int:
     """After CloudFormation is done: the honest verdict of every service's deployment."""
     from deployer.wait import exit_code, wait_for_services
 
-    verdicts = wait_for_services(spec, list(spec.services), port, timeout_s=900.0)
+    verdicts = wait_for_services(spec, list(only or spec.services), port, timeout_s=900.0)
     for verdict in verdicts:
         console.print(f"{verdict.service}: {verdict.outcome.value} ({verdict.reason})", highlight=False)
     return exit_code(verdicts)

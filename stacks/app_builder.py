@@ -21,18 +21,18 @@ def build_environment(
     *,
     images: Mapping[str, str] | None = None,
     release: Release | None = None,
+    pins: Mapping[str, str] | None = None,
 ) -> list[cdk.Stack]:
     """Add the network, cluster and one stack per service; return them in deploy order.
 
     ``images`` maps service name to an image reference overriding the spec (release input);
-    ``release`` labels every task-definition revision.
+    ``release`` labels every task-definition revision; ``pins`` maps service name to a
+    retained revision ARN the service must run (rollback).
     """
     images = images or {}
-    unknown = sorted(set(images) - set(spec.services))
+    unknown = sorted((set(images) | set(pins or {})) - set(spec.services))
     if unknown:
-        raise ValueError(
-            f"image override for unknown service(s) {unknown}; services: {sorted(spec.services)}"
-        )
+        raise ValueError(f"image or pin for unknown service(s) {unknown}; services: {sorted(spec.services)}")
     env = cdk.Environment(account=spec.environment.account, region=spec.environment.region)
     tags = {"app": spec.app, "environment": spec.environment.name}
     network = NetworkStack(
@@ -64,6 +64,7 @@ def build_environment(
                 cluster=cluster.ecs_cluster,
                 image=images.get(name),
                 release=release,
+                pinned_task_definition=(pins or {}).get(name),
                 log_encryption_key=cluster.ecs_cluster.encryption_key,
                 env=env,
                 tags={**tags, "service": name},

@@ -29,8 +29,10 @@ from stacks.retention import retention
 class ServiceStack(cdk.Stack):
     """Composes ``VersionedTaskDefinition`` and ``EcsService`` for ``spec.services[name]``.
 
-    ``images`` overrides container images by container name (release input from
-    ``-c image.<service>=<ref>`` for the main container); ``release`` labels every revision.
+    ``image`` overrides the main container's image (release input from
+    ``-c image.<service>=<ref>``); ``release`` labels every revision;
+    ``pinned_task_definition`` (``-c pin.<service>=<ARN>``, set by ``deployer rollback``)
+    runs the service on that retained revision instead of the synthesised one.
     """
 
     def __init__(
@@ -45,6 +47,7 @@ class ServiceStack(cdk.Stack):
         image: str | None = None,
         release: Release | None = None,
         log_encryption_key: kms.IKey | None = None,
+        pinned_task_definition: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
@@ -87,10 +90,15 @@ class ServiceStack(cdk.Stack):
                 if volume.ebs
             ],
         )
+        running = self.task_definition.task_definition.task_definition_arn
+        if pinned_task_definition:
+            resource = self.service.service.node.default_child
+            assert isinstance(resource, cdk.CfnResource)
+            resource.add_property_override("TaskDefinition", pinned_task_definition)
+            running = pinned_task_definition
+            cdk.CfnOutput(self, "PinnedTaskDefinition", value=pinned_task_definition)
         cdk.CfnOutput(self, "ServiceName", value=self.service.service.service_name)
-        cdk.CfnOutput(
-            self, "TaskDefinitionArn", value=self.task_definition.task_definition.task_definition_arn
-        )
+        cdk.CfnOutput(self, "TaskDefinitionArn", value=running)
 
     def _from_spec(
         self, spec: AppSpec, service: str, image: str | None, labels: dict[str, str], key: kms.IKey | None

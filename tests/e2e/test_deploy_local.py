@@ -114,3 +114,51 @@ def test_replaced_revision_stays_active_for_rollback(first_deploy: Result, port:
     assert second["networkMode"] == "awsvpc" and second["cpu"] == "256"
     labels = second["containerDefinitions"][0]["dockerLabels"]
     assert labels["deployer.version"] == "1.28.0" and labels["deployer.git-revision"] == "0a1b2c3"
+
+
+def test_history_lists_retained_revisions_with_release_labels(first_deploy: Result, port: str) -> None:
+    assert first_deploy.code == 0
+    result = run_deployer("history", "web", "--env", "local", "--port", port, "--json")
+    assert result.code == 0, result.output
+    revisions = {r["revision"]: r for r in json.loads(result.stdout)}
+    assert set(revisions) == {1, 2}
+    assert revisions[2]["live"] and not revisions[1]["live"]
+    assert revisions[2]["version"] == "1.28.0" and revisions[2]["git_revision"] == "0a1b2c3"
+    assert revisions[1]["images"] == [load_spec("local").services["web"].image]
+
+
+def test_rollback_returns_to_the_previous_revision_through_cloudformation(
+    first_deploy: Result, port: str
+) -> None:
+    assert first_deploy.code == 0
+    refused = run_deployer("rollback", "web", "--env", "local", "--port", port, "--to", "2")
+    assert refused.code == 2 and "already live" in refused.stderr
+
+    result = run_deployer("rollback", "web", "--env", "local", "--port", port, timeout=600)
+    assert result.code == 0, result.output[-3000:]
+    status = json.loads(run_deployer("status", "--env", "local", "--port", port, "--json").stdout)
+    web = next(s for s in status["services"] if s["name"] == "web")
+    assert web["task_definition"] == "shop-local-web:1"
+    assert web["images"] == [load_spec("local").services["web"].image]
+    # No drift: the stack itself now says the service runs revision 1.
+    import boto3
+
+    cloudformation = boto3.client(
+        "cloudformation",
+        endpoint_url=f"http://localhost:{port}",
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    outputs = {
+        o["OutputKey"]: o["OutputValue"]
+        for o in cloudformation.describe_stacks(StackName="shop-local-svc-web")["Stacks"][0]["Outputs"]
+    }
+    assert outputs["TaskDefinitionArn"].endswith("shop-local-web:1")
+    assert outputs["PinnedTaskDefinition"].endswith("shop-local-web:1")
+
+
+@pytest.mark.parametrize("bad", ["0", "-1", "abc"])
+def test_rollback_bad_revision_numbers(port: str, bad: str) -> None:
+    result = run_deployer("rollback", "web", "--env", "local", "--port", port, "--to", bad)
+    assert result.code == 2 and "Traceback" not in result.output
