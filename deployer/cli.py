@@ -294,6 +294,40 @@ def rollback(
 
 @app.command()
 @friendly_errors
+def prune(
+    service: Annotated[str, typer.Argument(help="service name")],
+    env: EnvOption = "local",
+    keep: Annotated[
+        int | None,
+        typer.Option(
+            "--keep", help="revisions to keep [default: environment.task_definition_revisions_kept]"
+        ),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="list, deregister nothing")] = False,
+    port: PortOption = None,
+) -> None:
+    """Deregister revisions older than the newest N; never the live one, the rollback target,
+    or one a running task uses."""
+    from deployer.history import revisions
+    from deployer.prune import deregister, plan_prune
+
+    spec = load(env)
+    if service not in spec.services:
+        raise BadInputError(f"unknown service {service!r}; services: {', '.join(spec.services)}")
+    count = spec.environment.task_definition_revisions_kept if keep is None else keep
+    if count < 1:
+        raise BadInputError(f"--keep {count}: keep at least 1 revision")
+    ecs = aws_session.client(spec, "ecs", port)
+    doomed = plan_prune(spec, ecs, service, revisions(spec, ecs, service), count)
+    if not dry_run:
+        deregister(ecs, doomed)
+    verb = "would deregister" if dry_run else "deregistered"
+    listing = ", ".join(str(r.revision) for r in doomed) or "nothing"
+    console.print(f"{service}: {verb} {listing} (keeping the newest {count} and every protected revision)")
+
+
+@app.command()
+@friendly_errors
 def render(
     env: EnvOption = "local",
     service: Annotated[str, typer.Option("--service", "-s", help="service name")] = "",

@@ -122,3 +122,19 @@ def test_bad_release_input(flag: str) -> None:
     result = run_deployer("deploy", "--env", "local", "--port", str(port), flag, "1.0 beta; rm -rf /")
     assert result.code == 2 and flag in result.stderr and "Traceback" not in result.output
     assert not local_endpoint.is_healthy(port)
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["prune", "web", "--keep", "0"], "keep at least 1"),
+        (["prune", "nope", "--keep", "3"], "unknown service 'nope'"),
+        (["history", "nope"], "unknown service 'nope'"),
+        (["rollback", "nope"], "unknown service 'nope'"),
+    ],
+)
+def test_bad_operation_arguments(args: list[str], fragment: str) -> None:
+    port = free_port()
+    result = run_deployer(*args, "--env", "local", "--port", str(port))
+    assert result.code == 2 and fragment in result.stderr and "Traceback" not in result.output
+    assert not local_endpoint.is_healthy(port)  # nothing was started, nothing changed
