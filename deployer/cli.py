@@ -328,6 +328,52 @@ def prune(
 
 @app.command()
 @friendly_errors
+def run(
+    service: Annotated[str, typer.Argument(help="service whose revision and network the task uses")],
+    env: EnvOption = "local",
+    command: Annotated[str | None, typer.Option("--command", help="command, run through `sh -c`")] = None,
+    env_override: Annotated[
+        list[str] | None, typer.Option("--env-override", help="KEY=VALUE for the main container (repeatable)")
+    ] = None,
+    client_token: Annotated[
+        str | None,
+        typer.Option("--client-token", help="reuse on a retry: ECS starts at most one task per token"),
+    ] = None,
+    timeout: Annotated[int, typer.Option("--timeout", min=10, max=86400, help="seconds to wait")] = 3600,
+    port: PortOption = None,
+) -> None:
+    """Run a one-off task (a migration, a batch job) and exit with its exit code."""
+    from deployer.one_off import run_one_off
+
+    spec = load(env)
+    if service not in spec.services:
+        raise BadInputError(f"unknown service {service!r}; services: {', '.join(spec.services)}")
+    overrides: dict[str, str] = {}
+    for item in env_override or []:
+        key, sep, value = item.partition("=")
+        if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+            raise BadInputError(f"--env-override {item!r}: expected KEY=VALUE with a valid variable name")
+        overrides[key] = value
+    if client_token is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", client_token):
+        raise BadInputError("--client-token: use 1-64 letters, digits, '-' or '_'")
+    result = run_one_off(
+        spec,
+        aws_session.client(spec, "ecs", port),
+        service,
+        command=["sh", "-c", command] if command else None,
+        environment=overrides,
+        client_token=client_token,
+        timeout_s=float(timeout),
+        logs=aws_session.client(spec, "logs", port),
+        on_log=lambda line: console.print(line, highlight=False, markup=False),
+    )
+    task_id = result.task_arn.rsplit("/", 1)[-1] or "-"
+    console.print(f"{service} one-off task {task_id}: exit {result.exit_code} {result.reason}")
+    raise typer.Exit(result.exit_code if result.exit_code is not None else ExitCode.FAILED)
+
+
+@app.command()
+@friendly_errors
 def render(
     env: EnvOption = "local",
     service: Annotated[str, typer.Option("--service", "-s", help="service name")] = "",

@@ -1,0 +1,149 @@
+"""One-off tasks. moto's Fargate RunTask crashes on task-level-only memory (NOTES.md), so the
+flow is replayed with Stubber, and retries with a before-send hook (Stubber skips retries)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+import pytest
+from botocore.awsrequest import AWSResponse
+from botocore.config import Config
+from botocore.exceptions import ReadTimeoutError
+from botocore.stub import ANY, Stubber
+
+from config import load_spec
+from deployer.one_off import run_one_off
+
+TD = "arn:aws:ecs:us-east-1:123456789012:task-definition/shop-local-web:3"
+TASK = "arn:aws:ecs:us-east-1:123456789012:task/shop-local/0123456789abcdef"
+NETWORK = {
+    "awsvpcConfiguration": {"subnets": ["subnet-1"], "securityGroups": ["sg-1"], "assignPublicIp": "DISABLED"}
+}
+STRATEGY = [{"capacityProvider": "FARGATE", "weight": 1, "base": 1}]
+SERVICE = {
+    "serviceName": "web",
+    "taskDefinition": TD,
+    "networkConfiguration": NETWORK,
+    "capacityProviderStrategy": STRATEGY,
+}
+DEFINITION = {
+    "taskDefinition": {
+        "family": "shop-local-web",
+        "containerDefinitions": [
+            {"name": "web", "image": "nginx", "essential": True,
+             "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "lg", "awslogs-stream-prefix": "web"}}},
+        ],
+    }
+}  # fmt: skip
+
+
+def task(status: str, exit_code: int | None = None) -> dict[str, Any]:
+    container: dict[str, Any] = {"name": "web"}
+    if exit_code is not None:
+        container["exitCode"] = exit_code
+    return {"tasks": [{"taskArn": TASK, "lastStatus": status, "containers": [container]}], "failures": []}
+
+
+def test_runs_with_the_service_network_and_strategy_and_returns_the_exit_code() -> None:
+    ecs = boto3.client("ecs", region_name="us-east-1")
+    logs = boto3.client("logs", region_name="us-east-1")
+    stream = {"logGroupName": "lg", "logStreamName": "web/web/0123456789abcdef", "startFromHead": True}
+    with Stubber(ecs) as stub, Stubber(logs) as log_stub:
+        stub.add_response(
+            "describe_services", {"services": [SERVICE]}, {"cluster": "shop-local", "services": ["web"]}
+        )
+        stub.add_response("describe_task_definition", DEFINITION, {"taskDefinition": TD})
+        stub.add_response(
+            "run_task",
+            {"tasks": [{"taskArn": TASK, "lastStatus": "PROVISIONING"}], "failures": []},
+            {
+                "cluster": "shop-local", "taskDefinition": TD, "count": 1, "startedBy": "deployer-run-web",
+                "overrides": {"containerOverrides": [{"name": "web", "command": ["sh", "-c", "bin/migrate"],
+                                                      "environment": [{"name": "DRY_RUN", "value": "0"}]}]},
+                "networkConfiguration": NETWORK, "capacityProviderStrategy": STRATEGY,
+                "clientToken": "retry-safe-1", "propagateTags": "TASK_DEFINITION",
+            },
+        )  # fmt: skip
+        for status, exit_code in (("PROVISIONING", None), ("RUNNING", None), ("STOPPED", 3)):
+            stub.add_response(
+                "describe_tasks", task(status, exit_code), {"cluster": "shop-local", "tasks": [TASK]}
+            )
+        log_stub.add_client_error("get_log_events", "ResourceNotFoundException", expected_params=stream)
+        log_stub.add_response("get_log_events", {"events": [{"message": "migrating"}]}, stream)
+        log_stub.add_response(
+            "get_log_events", {"events": [{"message": "migrating"}, {"message": "failed: lock"}]}, stream
+        )
+        lines: list[str] = []
+        result = run_one_off(
+            load_spec("local"), ecs, "web", command=["sh", "-c", "bin/migrate"], environment={"DRY_RUN": "0"},
+            client_token="retry-safe-1", logs=logs, on_log=lines.append, sleep=lambda _: None,
+        )  # fmt: skip
+        stub.assert_no_pending_responses()
+    assert result.exit_code == 3 and result.task_arn == TASK
+    assert lines == ["migrating", "failed: lock"]  # each line once, in order
+
+
+def test_run_task_failure_is_reported_without_waiting() -> None:
+    ecs = boto3.client("ecs", region_name="us-east-1")
+    with Stubber(ecs) as stub:
+        stub.add_response("describe_services", {"services": [SERVICE]})
+        stub.add_response("describe_task_definition", DEFINITION)
+        stub.add_response("run_task", {"tasks": [], "failures": [{"reason": "RESOURCE:MEMORY"}]}, {**dict.fromkeys(
+            ("cluster", "taskDefinition", "count", "startedBy", "overrides", "networkConfiguration",
+             "capacityProviderStrategy", "clientToken", "propagateTags"), ANY)})  # fmt: skip
+        result = run_one_off(load_spec("local"), ecs, "web", sleep=lambda _: None)
+    assert result.exit_code is None and "RESOURCE:MEMORY" in result.reason
+
+
+def test_a_retried_run_task_carries_the_same_client_token() -> None:
+    """A read timeout after ECS accepted RunTask makes botocore retry; the retry reuses the
+    client token, which is what lets ECS start at most one task."""
+    ecs = boto3.client(
+        "ecs", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x",
+        config=Config(retries={"mode": "standard", "max_attempts": 3}),
+    )  # fmt: skip
+    bodies: list[dict[str, Any]] = []
+
+    class Raw:
+        def __init__(self, body: bytes) -> None:
+            self.body = body
+
+        def stream(self, **_: Any) -> Any:
+            yield self.body
+
+    def respond(request: Any, **_: Any) -> Any:
+        target = request.headers.get("X-Amz-Target", b"").decode()
+        if target.endswith("RunTask"):
+            bodies.append(json.loads(request.body))
+            if len(bodies) == 1:
+                raise ReadTimeoutError(endpoint_url=request.url)
+            payload = {"tasks": [{"taskArn": TASK, "lastStatus": "PROVISIONING"}], "failures": []}
+        elif target.endswith("DescribeServices"):
+            payload = {"services": [SERVICE]}
+        elif target.endswith("DescribeTaskDefinition"):
+            payload = DEFINITION
+        else:
+            payload = task("STOPPED", 0)
+        return AWSResponse(request.url, 200, {}, Raw(json.dumps(payload).encode()))
+
+    ecs.meta.events.register("before-send.ecs.*", respond)
+    result = run_one_off(load_spec("local"), ecs, "web", sleep=lambda _: None)
+    assert result.exit_code == 0
+    assert len(bodies) == 2 and bodies[0]["clientToken"] == bodies[1]["clientToken"]
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--env-override", "NOEQUALS"], "expected KEY=VALUE"),
+        (["--env-override", "1BAD=x"], "valid variable name"),
+        (["--client-token", "has spaces"], "--client-token"),
+    ],
+)
+def test_bad_run_arguments(args: list[str], fragment: str) -> None:
+    from tests.cli import run_deployer
+
+    result = run_deployer("run", "web", "--env", "local", "--port", "1", *args)
+    assert result.code == 2 and fragment in result.stderr and "Traceback" not in result.output
