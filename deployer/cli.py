@@ -24,6 +24,7 @@ from deployer import aws_session, local_endpoint
 from deployer.cdk_cli import CdkCliMissingError
 from deployer.exit_codes import ExitCode
 from deployer.inputs import BadInputError
+from deployer.lock import LockHeldError
 
 app = typer.Typer(
     help="Deploy and operate the ECS environments described in config/environments/.",
@@ -64,7 +65,7 @@ def friendly_errors(command: F) -> F:
         except (ClientError, BotoCoreError) as error:
             errors.print(f"[red]AWS error:[/red] {error}", highlight=False)
             raise typer.Exit(ExitCode.FAILED) from None
-        except (local_endpoint.EndpointError, CdkCliMissingError) as error:
+        except (local_endpoint.EndpointError, CdkCliMissingError, LockHeldError) as error:
             errors.print(f"[red]error:[/red] {error}", highlight=False)
             raise typer.Exit(ExitCode.FAILED) from None
         except KeyboardInterrupt:
@@ -445,6 +446,17 @@ def destroy(
         console.print,
     )
     console.print(f"destroyed {len(deleted)} stack(s) of {env}")
+
+
+@app.command()
+@friendly_errors
+def unlock(env: EnvOption = "local", port: PortOption = None) -> None:
+    """Remove the environment's deploy lock left by a killed deploy (check it is gone first)."""
+    from deployer.lock import force_unlock
+
+    spec = load(env)
+    removed = force_unlock(spec, aws_session.client(spec, "ssm", port))
+    console.print(f"{env}: lock {'removed' if removed else 'was not held'}")
 
 
 @local_app.command("up")

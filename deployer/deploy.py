@@ -13,6 +13,7 @@ from deployer import aws_session, local_endpoint
 from deployer.cdk_cli import context_args, run_cdk
 from deployer.exit_codes import ExitCode
 from deployer.local_shim import point_services_at_stack_revisions, register_capacity_providers
+from deployer.lock import deploy_lock
 
 TOOLKIT_STACK = "CDKToolkit"
 
@@ -55,6 +56,20 @@ def deploy_environment(
     if local:
         state, started = local_endpoint.up(aws_session.local_port(port))
         console.print(f"local endpoint {'started' if started else 'reused'}: {state.url}")
+    with deploy_lock(spec, aws_session.client(spec, "ssm", port), "deploy"):
+        return _deploy_locked(spec, images, port, console, release, pins, only_services)
+
+
+def _deploy_locked(  # noqa: PLR0917 - the arguments of deploy_environment, passed through
+    spec: AppSpec,
+    images: Mapping[str, str],
+    port: int | None,
+    console: Console,
+    release: Mapping[str, str] | None,
+    pins: Mapping[str, str] | None,
+    only_services: Sequence[str] | None,
+) -> int:
+    local = spec.environment.target == "local"
     if not is_bootstrapped(spec, port):
         if not local:
             console.print(
@@ -62,8 +77,7 @@ def deploy_environment(
                 f"bootstrapped for the CDK; run: make bootstrap ENV={spec.environment.name}"
             )
             return ExitCode.FAILED
-        code = bootstrap_environment(spec, port)
-        if code:
+        if bootstrap_environment(spec, port):
             return ExitCode.FAILED
     targets = [naming.service_stack_name(spec, s) for s in only_services] if only_services else ["--all"]
     args = [
@@ -79,11 +93,10 @@ def deploy_environment(
         return ExitCode.FAILED
     if not local:
         return _verdicts(spec, port, console, only_services)
-    if local:
-        ecs = aws_session.client(spec, "ecs", port)
-        cloudformation = aws_session.client(spec, "cloudformation", port)
-        register_capacity_providers(spec, ecs, aws_session.client(spec, "autoscaling", port), cloudformation)
-        point_services_at_stack_revisions(spec, ecs, cloudformation)
+    ecs = aws_session.client(spec, "ecs", port)
+    cloudformation = aws_session.client(spec, "cloudformation", port)
+    register_capacity_providers(spec, ecs, aws_session.client(spec, "autoscaling", port), cloudformation)
+    point_services_at_stack_revisions(spec, ecs, cloudformation)
     return ExitCode.OK
 
 

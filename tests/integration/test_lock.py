@@ -1,0 +1,76 @@
+"""The per-environment deploy lock (moto models SSM's atomic create)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from config import load_spec
+from deployer import local_endpoint
+from deployer.lock import LockHeldError, deploy_lock, force_unlock, holder, lock_name
+from tests.cli import run_deployer
+from tests.harness import free_port
+
+pytestmark = pytest.mark.moto
+
+
+@pytest.fixture
+def ssm() -> Iterator[Any]:
+    with mock_aws():
+        yield boto3.client("ssm", region_name="us-east-1")
+
+
+def test_second_holder_is_refused_and_told_who_holds_it(ssm: Any) -> None:
+    spec = load_spec("local")
+    with deploy_lock(spec, ssm, "deploy"):
+        assert holder(spec, ssm)["command"] == "deploy"  # type: ignore[index]
+        with pytest.raises(
+            LockHeldError, match=r"local is locked by .* running 'deploy' since .*deployer unlock"
+        ):
+            with deploy_lock(spec, ssm, "rollback web"):
+                pass
+    assert holder(spec, ssm) is None
+
+
+def test_lock_is_released_when_the_operation_fails(ssm: Any) -> None:
+    spec = load_spec("local")
+    with pytest.raises(RuntimeError, match="boom"), deploy_lock(spec, ssm, "deploy"):
+        raise RuntimeError("boom")
+    assert holder(spec, ssm) is None
+
+
+def test_force_unlock(ssm: Any) -> None:
+    spec = load_spec("local")
+    ssm.put_parameter(Name=lock_name(spec), Value="left by a killed deploy", Type="String")
+    assert force_unlock(spec, ssm) is True
+    assert force_unlock(spec, ssm) is False
+
+
+def test_a_concurrent_deploy_is_refused_before_it_changes_anything() -> None:
+    port = free_port()
+    local_endpoint.up(port)
+    try:
+        ssm = boto3.client(
+            "ssm", endpoint_url=f"http://localhost:{port}", region_name="us-east-1",
+            aws_access_key_id="testing", aws_secret_access_key="testing",
+        )  # fmt: skip
+        ssm.put_parameter(
+            Name="/deployer/shop/local/lock",
+            Value='{"owner": "ci@runner", "command": "deploy", "since": "now"}',
+            Type="String",
+        )
+        result = run_deployer("deploy", "--env", "local", "--port", str(port))
+        assert result.code == 1 and "locked by ci@runner running 'deploy'" in result.stderr
+        cloudformation = boto3.client(
+            "cloudformation", endpoint_url=f"http://localhost:{port}", region_name="us-east-1",
+            aws_access_key_id="testing", aws_secret_access_key="testing",
+        )  # fmt: skip
+        assert cloudformation.describe_stacks()["Stacks"] == []  # not even bootstrapped
+        unlocked = run_deployer("unlock", "--env", "local", "--port", str(port))
+        assert unlocked.code == 0 and "lock removed" in unlocked.stdout
+    finally:
+        local_endpoint.down(port)
