@@ -28,11 +28,13 @@ def test_second_holder_is_refused_and_told_who_holds_it(ssm: Any) -> None:
     spec = load_spec("local")
     with deploy_lock(spec, ssm, "deploy"):
         assert holder(spec, ssm)["command"] == "deploy"  # type: ignore[index]
-        with pytest.raises(
-            LockHeldError, match=r"local is locked by .* running 'deploy' since .*deployer unlock"
+        with (
+            pytest.raises(
+                LockHeldError, match=r"local is locked by .* running 'deploy' since .*deployer unlock"
+            ),
+            deploy_lock(spec, ssm, "rollback web"),
         ):
-            with deploy_lock(spec, ssm, "rollback web"):
-                pass
+            pass
     assert holder(spec, ssm) is None
 
 
