@@ -450,6 +450,35 @@ def destroy(
 
 @app.command()
 @friendly_errors
+def verify(
+    env: EnvOption = "local",
+    image: Annotated[list[str] | None, typer.Option("--image", help="SERVICE=IMAGE_REF to check")] = None,
+    port: PortOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Preflight before a deploy: images exist, secrets exist, stacks are deployable, lock free."""
+    from deployer.inputs import parse_image_overrides
+    from deployer.verify import run_checks
+
+    spec = load(env)
+    images = parse_image_overrides(spec, image or [])
+    if spec.environment.target == "local" and not local_endpoint.status(aws_session.local_port(port)).running:
+        raise local_endpoint.EndpointError(
+            "the local endpoint is not running: make deploy (or deployer local up)"
+        )
+    checks = run_checks(spec, lambda name: aws_session.client(spec, name, port), images)
+    if as_json:
+        sys.stdout.write(json.dumps([c.__dict__ for c in checks], indent=2) + "\n")
+    else:
+        for check in checks:
+            mark = "[green]ok[/green]  " if check.ok else "[red]FAIL[/red]"
+            console.print(f"{mark} {check.name}: {check.detail}", highlight=False)
+    if not all(c.ok for c in checks):
+        raise typer.Exit(ExitCode.FAILED)
+
+
+@app.command()
+@friendly_errors
 def unlock(env: EnvOption = "local", port: PortOption = None) -> None:
     """Remove the environment's deploy lock left by a killed deploy (check it is gone first)."""
     from deployer.lock import force_unlock
