@@ -24,7 +24,7 @@ from deployer import aws_session, local_endpoint
 from deployer.cdk_cli import CdkCliMissingError
 from deployer.exit_codes import ExitCode
 from deployer.inputs import BadInputError
-from deployer.lock import LockHeldError
+from deployer.lock import LockHeldError, deploy_lock
 
 app = typer.Typer(
     help="Deploy and operate the ECS environments described in config/environments/.",
@@ -36,7 +36,7 @@ local_app = typer.Typer(help="The local AWS endpoint (a moto server on loopback)
 app.add_typer(local_app, name="local")
 
 console = Console()
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)  # one line per message in CI logs
 
 EnvOption = Annotated[
     str, typer.Option("--env", "-e", help="environment name (config/environments/<env>.yaml)")
@@ -118,8 +118,25 @@ def schema() -> None:
 
 @app.command()
 @friendly_errors
-def status(env: EnvOption = "local", port: PortOption = None, as_json: JsonOption = False) -> None:
+def status(
+    env: EnvOption = "local",
+    port: PortOption = None,
+    as_json: JsonOption = False,
+    watch: Annotated[
+        float | None, typer.Option("--watch", min=2, help="refresh every N seconds until Ctrl-C")
+    ] = None,
+) -> None:
     """Stacks, cluster, capacity providers and services of an environment (read-only)."""
+    if watch:
+        import time
+
+        try:
+            while True:
+                console.clear()
+                status(env=env, port=port, as_json=as_json, watch=None)
+                time.sleep(watch)
+        except KeyboardInterrupt:
+            return
     from deployer.status import collect_status
     from deployer.status_table import print_status
 
@@ -146,6 +163,12 @@ def deploy(
     git_revision: Annotated[
         str | None, typer.Option("--git-revision", help="commit the images were built from")
     ] = None,
+    service: Annotated[
+        list[str] | None, typer.Option("--service", "-s", help="deploy only these services' stacks")
+    ] = None,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", min=1, max=32, help="stacks deployed in parallel")
+    ] = 1,
     port: PortOption = None,
 ) -> None:
     """Synthesise and deploy every stack with the pinned CDK CLI, then print the status.
@@ -163,7 +186,12 @@ def deploy(
             raise BadInputError(
                 f"--{key.replace('_', '-')} {value!r}: use 1-128 letters, digits and . _ + - /"
             )
-    code = deploy_environment(spec, images, port, console, release=release)
+    unknown = sorted(set(service or []) - set(spec.services))
+    if unknown:
+        raise BadInputError(f"--service {unknown}: unknown; services: {', '.join(spec.services)}")
+    code = deploy_environment(
+        spec, images, port, console, release=release, only_services=service or None, concurrency=concurrency
+    )
     if code != ExitCode.OK:
         raise typer.Exit(code)
     status(env=env, port=port, as_json=False)
@@ -321,7 +349,8 @@ def prune(
     ecs = aws_session.client(spec, "ecs", port)
     doomed = plan_prune(spec, ecs, service, revisions(spec, ecs, service), count)
     if not dry_run:
-        deregister(ecs, doomed)
+        with deploy_lock(spec, aws_session.client(spec, "ssm", port), f"prune {service}"):
+            deregister(ecs, doomed)
     verb = "would deregister" if dry_run else "deregistered"
     listing = ", ".join(str(r.revision) for r in doomed) or "nothing"
     console.print(f"{service}: {verb} {listing} (keeping the newest {count} and every protected revision)")
@@ -371,6 +400,68 @@ def run(
     task_id = result.task_arn.rsplit("/", 1)[-1] or "-"
     console.print(f"{service} one-off task {task_id}: exit {result.exit_code} {result.reason}")
     raise typer.Exit(result.exit_code if result.exit_code is not None else ExitCode.FAILED)
+
+
+@app.command()
+@friendly_errors
+def diff(
+    service: Annotated[str, typer.Argument(help="service name")],
+    revisions_: Annotated[
+        list[int] | None,
+        typer.Argument(
+            metavar="[REV_A REV_B]", min=1, help="two revision numbers [default: live vs synthesised]"
+        ),
+    ] = None,
+    env: EnvOption = "local",
+    port: PortOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Field-level diff of two revisions, or of the live revision against the synthesised one."""
+    from config import naming
+    from deployer.history import live_revision
+    from deployer.render_task import render_task_definition
+    from deployer.revision_diff import diff as compare
+    from deployer.synth import synthesise_templates
+
+    spec = load(env)
+    if service not in spec.services:
+        raise BadInputError(f"unknown service {service!r}; services: {', '.join(spec.services)}")
+    chosen = revisions_ or []
+    if len(chosen) not in (0, 2):
+        raise BadInputError(
+            "give two revision numbers (REV_A REV_B), or none to compare live with synthesised"
+        )
+    ecs = aws_session.client(spec, "ecs", port)
+    family = naming.task_family(spec, service)
+
+    def describe(ref: str) -> dict[str, Any]:
+        try:
+            return dict(ecs.describe_task_definition(taskDefinition=ref)["taskDefinition"])
+        except ClientError as error:
+            raise BadInputError(f"revision {ref}: {error.response['Error'].get('Message', error)}") from None
+
+    if chosen:
+        before, after = describe(f"{family}:{chosen[0]}"), describe(f"{family}:{chosen[1]}")
+        labels = (f"{family}:{chosen[0]}", f"{family}:{chosen[1]}")
+    else:
+        live = live_revision(spec, ecs, service)
+        if live is None:
+            raise BadInputError(f"{service} is not deployed in {env}: nothing to compare with")
+        before = describe(live)
+        templates = synthesise_templates(spec)
+        after = render_task_definition(spec, service, templates[naming.service_stack_name(spec, service)])
+        labels = (live.rsplit("/", 1)[-1], "synthesised")
+    changes = compare(before, after)
+    if as_json:
+        sys.stdout.write(json.dumps([c.__dict__ for c in changes], indent=2, default=str) + "\n")
+        return
+    console.print(f"{labels[0]} → {labels[1]}: {len(changes)} change(s)", highlight=False)
+    for change in changes:
+        console.print(
+            f"{change.kind} {change.path}: {change.before!r} → {change.after!r}",
+            highlight=False,
+            markup=False,
+        )
 
 
 @app.command()
@@ -439,12 +530,13 @@ def destroy(
     if spec.environment.target == "local" and not local_endpoint.status(aws_session.local_port(port)).running:
         console.print("local endpoint is not running: nothing to destroy")
         return
-    deleted = destroy_environment(
-        spec,
-        aws_session.client(spec, "cloudformation", port),
-        aws_session.client(spec, "autoscaling", port),
-        console.print,
-    )
+    with deploy_lock(spec, aws_session.client(spec, "ssm", port), "destroy"):
+        deleted = destroy_environment(
+            spec,
+            aws_session.client(spec, "cloudformation", port),
+            aws_session.client(spec, "autoscaling", port),
+            console.print,
+        )
     console.print(f"destroyed {len(deleted)} stack(s) of {env}")
 
 

@@ -46,6 +46,7 @@ def deploy_environment(
     release: Mapping[str, str] | None = None,
     pins: Mapping[str, str] | None = None,
     only_services: Sequence[str] | None = None,
+    concurrency: int = 1,
 ) -> int:
     """Deploy every stack of ``spec`` (or only ``only_services``' stacks); return an ``ExitCode``.
 
@@ -57,7 +58,7 @@ def deploy_environment(
         state, started = local_endpoint.up(aws_session.local_port(port))
         console.print(f"local endpoint {'started' if started else 'reused'}: {state.url}")
     with deploy_lock(spec, aws_session.client(spec, "ssm", port), "deploy"):
-        return _deploy_locked(spec, images, port, console, release, pins, only_services)
+        return _deploy_locked(spec, images, port, console, release, pins, only_services, concurrency)
 
 
 def _deploy_locked(  # noqa: PLR0917 - the arguments of deploy_environment, passed through
@@ -68,6 +69,7 @@ def _deploy_locked(  # noqa: PLR0917 - the arguments of deploy_environment, pass
     release: Mapping[str, str] | None,
     pins: Mapping[str, str] | None,
     only_services: Sequence[str] | None,
+    concurrency: int,
 ) -> int:
     local = spec.environment.target == "local"
     if not is_bootstrapped(spec, port):
@@ -85,6 +87,8 @@ def _deploy_locked(  # noqa: PLR0917 - the arguments of deploy_environment, pass
         *targets,
         *(["--exclusively"] if only_services else []),
         *context_args(spec, images, release, pins),
+        "--concurrency",
+        str(concurrency),
     ]
     if local:
         # moto loses stack outputs on change-set deploys; direct updates keep them.

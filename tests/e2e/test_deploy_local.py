@@ -162,3 +162,26 @@ def test_rollback_returns_to_the_previous_revision_through_cloudformation(
 def test_rollback_bad_revision_numbers(port: str, bad: str) -> None:
     result = run_deployer("rollback", "web", "--env", "local", "--port", port, "--to", bad)
     assert result.code == 2 and "Traceback" not in result.output
+
+
+def test_diff_between_two_revisions(first_deploy: Result, port: str) -> None:
+    assert first_deploy.code == 0
+    result = run_deployer("diff", "web", "1", "2", "--env", "local", "--port", port, "--json")
+    assert result.code == 0, result.output
+    changes = {c["path"]: c for c in json.loads(result.stdout)}
+    assert changes["containerDefinitions[web].image"]["after"] == "public.ecr.aws/nginx/nginx:1.28"
+    assert changes["containerDefinitions[web].dockerLabels.deployer.version"]["after"] == "1.28.0"
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["0", "1"], ""),
+        (["abc"], ""),
+        (["1"], "give two revision numbers"),
+        (["1", "9"], "revision shop-local-web:9"),
+    ],
+)
+def test_diff_bad_revisions(port: str, args: list[str], fragment: str) -> None:
+    result = run_deployer("diff", "web", *args, "--env", "local", "--port", port)
+    assert result.code == 2 and fragment in result.stderr and "Traceback" not in result.output

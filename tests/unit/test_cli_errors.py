@@ -1,0 +1,84 @@
+"""Failures become one clear message and an exit code; throttling is retried (standard mode)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import typer
+from botocore.awsrequest import AWSResponse
+from botocore.exceptions import ClientError
+
+from config import load_spec
+from deployer import aws_session
+from deployer.cli import friendly_errors
+from deployer.exit_codes import ExitCode
+
+
+def failing(error: BaseException) -> Any:
+    @friendly_errors
+    def command() -> None:
+        raise error
+
+    return command
+
+
+def test_access_denied_is_one_line_and_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    denied = ClientError(
+        {
+            "Error": {
+                "Code": "AccessDeniedException",
+                "Message": "User: ci is not authorized to perform: ecs:UpdateService",
+            }
+        },
+        "UpdateService",
+    )
+    with pytest.raises(typer.Exit) as exited:
+        failing(denied)()
+    assert exited.value.exit_code == ExitCode.FAILED
+    err = capsys.readouterr().err
+    assert "not authorized to perform: ecs:UpdateService" in err and "Traceback" not in err
+
+
+def test_interrupt_changes_nothing_and_says_how_to_resume(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(typer.Exit) as exited:
+        failing(KeyboardInterrupt())()
+    assert exited.value.exit_code == ExitCode.INTERRUPTED
+    err = capsys.readouterr().err
+    assert "nothing further was changed" in err and "deployer wait" in err
+
+
+def test_unexpected_error_is_reported_without_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(typer.Exit) as exited:
+        failing(ZeroDivisionError("boom"))()
+    assert exited.value.exit_code == ExitCode.FAILED
+    err = capsys.readouterr().err
+    assert "internal error: ZeroDivisionError: boom" in err and "DEPLOYER_DEBUG=1" in err
+
+
+def test_throttling_is_retried_with_backoff_until_it_succeeds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stubber skips botocore's retry loop, so a before-send hook plays ECS's throttling."""
+    monkeypatch.setattr("time.sleep", lambda _: None)  # the backoff itself, not worth waiting for
+    spec = load_spec("dev")
+    ecs = aws_session.client(spec, "ecs")
+    attempts: list[int] = []
+
+    class Raw:
+        def __init__(self, body: bytes) -> None:
+            self.body = body
+
+        def stream(self, **_: Any) -> Any:
+            yield self.body
+
+    def respond(request: Any, **_: Any) -> AWSResponse:
+        attempts.append(1)
+        if len(attempts) < 3:
+            body = {"__type": "ThrottlingException", "message": "Rate exceeded"}
+            return AWSResponse(request.url, 400, {}, Raw(json.dumps(body).encode()))
+        return AWSResponse(request.url, 200, {}, Raw(b'{"clusters": [], "failures": []}'))
+
+    ecs.meta.events.register("before-send.ecs.DescribeClusters", respond)
+    assert ecs.describe_clusters(clusters=["shop-dev"])["clusters"] == []
+    assert len(attempts) == 3
+    assert ecs.meta.config.retries["mode"] == "standard"
