@@ -395,6 +395,7 @@ def run(
         client_token=client_token,
         timeout_s=float(timeout),
         logs=aws_session.client(spec, "logs", port),
+        cloudformation=aws_session.client(spec, "cloudformation", port),
         on_log=lambda line: console.print(line, highlight=False, markup=False),
     )
     task_id = result.task_arn.rsplit("/", 1)[-1] or "-"

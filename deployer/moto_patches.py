@@ -7,6 +7,10 @@ Applied only inside the local endpoint process (``deployer.moto_server``). Witho
 - the replaced revision is always deregistered, whatever ``UpdateReplacePolicy`` says, so a
   retained revision could not be rolled back to locally as it can on AWS.
 
+- ``RunTask`` crashes on a task definition whose containers have no memory of their own
+  (memory set at task level only, as Fargate task definitions usually are), and on an
+  ``awsvpc`` task in a VPC whose DNS hostnames moto did not record.
+
 With them, a task definition is registered with the properties CloudFormation would pass
 (family, containers, volumes, network mode, compatibilities, CPU, memory, roles, runtime
 platform, tags), replaced only when its properties change, and the old revision is kept
@@ -91,8 +95,37 @@ def _update(  # noqa: PLR0917 - moto's classmethod signature
     return replacement
 
 
+_original_requirements = ecs_models.EC2ContainerServiceBackend._calculate_task_resource_requirements
+
+
+def _task_resource_requirements(task_definition: Any) -> dict[str, Any]:
+    """moto's sum of container needs, with task-level memory where containers set none."""
+    containers = task_definition.container_definitions
+    patched = [
+        c
+        if any(k in c for k in ("memory", "memoryReservation", "Memory", "MemoryReservation"))
+        else {**c, "memory": 0}
+        for c in containers
+    ]
+    task_definition.container_definitions = patched
+    try:
+        requirements: dict[str, Any] = _original_requirements(task_definition)
+    finally:
+        task_definition.container_definitions = containers
+    if not requirements["MEMORY"] and task_definition.memory:
+        requirements["MEMORY"] = int(task_definition.memory)
+    return requirements
+
+
 def apply() -> None:
     """Install the fixes (idempotent)."""
+    from moto.ec2.models.elastic_network_interfaces import NetworkInterface
+
+    interface: Any = NetworkInterface
+    if not hasattr(interface, "private_dns_name"):
+        interface.private_dns_name = ""  # instances that know their DNS name still set their own
+    backend: Any = ecs_models.EC2ContainerServiceBackend
+    backend._calculate_task_resource_requirements = staticmethod(_task_resource_requirements)
     task_definition: Any = ecs_models.TaskDefinition
     task_definition.create_from_cloudformation_json = classmethod(_create)
     task_definition.update_from_cloudformation_json = classmethod(_update)

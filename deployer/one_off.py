@@ -38,6 +38,7 @@ def run_one_off(
     timeout_s: float = 3600.0,
     on_log: Callable[[str], None] | None = None,
     logs: Any = None,
+    cloudformation: Any = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> TaskResult:
     """Start the task, wait until it stops, return the essential container's exit code."""
@@ -59,12 +60,22 @@ def run_one_off(
         "count": 1,
         "startedBy": f"deployer-run-{service}"[:36],
         "overrides": {"containerOverrides": [override]},
-        "networkConfiguration": current["networkConfiguration"],
+        "networkConfiguration": current.get("networkConfiguration")
+        or _network_from_stacks(spec, service, cloudformation),
         "clientToken": client_token or uuid.uuid4().hex,
         "propagateTags": "TASK_DEFINITION",
     }
-    if current.get("capacityProviderStrategy"):
-        request["capacityProviderStrategy"] = current["capacityProviderStrategy"]
+    # The live strategy wins; the spec's is the fallback (the local endpoint does not keep it).
+    request["capacityProviderStrategy"] = current.get("capacityProviderStrategy") or [
+        {
+            "capacityProvider": item.provider
+            if spec.provider_kind(item.provider) == "fargate"
+            else naming.capacity_provider_name(spec, item.provider),
+            "weight": item.weight,
+            "base": item.base,
+        }
+        for item in spec.strategy_for(service)
+    ]
     started = ecs.run_task(**request)
     if not started.get("tasks"):
         failure = (started.get("failures") or [{"reason": "no task started"}])[0]
@@ -107,3 +118,27 @@ def _print_logs(
     for event in events[seen:]:
         on_log(str(event["message"]))
     return len(events)
+
+
+def _network_from_stacks(spec: AppSpec, service: str, cloudformation: Any) -> dict[str, Any]:
+    """The service's subnets and security group as CloudFormation created them.
+
+    Used when ``DescribeServices`` carries no network configuration (the local endpoint
+    does not keep it): the network stack's private subnets and the service stack's group.
+    """
+    if cloudformation is None:
+        raise LookupError(f"service {service!r} reports no network configuration")
+    exports = cloudformation.list_exports()["Exports"]
+    prefix = f"{naming.network_stack_name(spec)}:"
+    subnets = sorted(
+        e["Value"] for e in exports if e["Name"].startswith(prefix) and "privateSubnet" in e["Name"]
+    )
+    resources = cloudformation.list_stack_resources(StackName=naming.service_stack_name(spec, service))
+    groups = [
+        r["PhysicalResourceId"]
+        for r in resources["StackResourceSummaries"]
+        if r["ResourceType"] == "AWS::EC2::SecurityGroup"
+    ]
+    return {
+        "awsvpcConfiguration": {"subnets": subnets, "securityGroups": groups, "assignPublicIp": "DISABLED"}
+    }

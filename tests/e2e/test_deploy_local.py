@@ -185,3 +185,14 @@ def test_diff_between_two_revisions(first_deploy: Result, port: str) -> None:
 def test_diff_bad_revisions(port: str, args: list[str], fragment: str) -> None:
     result = run_deployer("diff", "web", *args, "--env", "local", "--port", port)
     assert result.code == 2 and fragment in result.stderr and "Traceback" not in result.output
+
+
+def test_one_off_task_runs_to_completion_and_reports_its_exit_code(first_deploy: Result, port: str) -> None:
+    """The local endpoint runs no containers: the task goes through ECS's lifecycle and moto
+    reports exit 0; on AWS this is the migration's own exit code."""
+    assert first_deploy.code == 0
+    result = run_deployer(
+        "run", "web", "--env", "local", "--port", port, "--command", "bin/migrate", timeout=300
+    )
+    assert result.code == 0, result.output[-2000:]
+    assert "web one-off task" in result.stdout and "exit 0" in result.stdout
