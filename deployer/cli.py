@@ -99,6 +99,12 @@ def load(env: str) -> AppSpec:
     return load_spec(env, Path(directory)) if directory else load_spec(env)
 
 
+def require_service(spec: AppSpec, service: str, argument: str = "") -> None:
+    """``BadInputError`` naming the services when ``service`` is not one of them."""
+    if service not in spec.services:
+        raise BadInputError(f"{argument}unknown service {service!r}; services: {', '.join(spec.services)}")
+
+
 @app.command()
 @friendly_errors
 def validate(env: EnvOption = "local") -> None:
@@ -259,8 +265,7 @@ def history(
     from deployer.history import revisions
 
     spec = load(env)
-    if service not in spec.services:
-        raise BadInputError(f"unknown service {service!r}; services: {', '.join(spec.services)}")
+    require_service(spec, service)
     found = revisions(spec, aws_session.client(spec, "ecs", port), service, include_inactive)
     if as_json:
         sys.stdout.write(json.dumps([r.to_dict() for r in found], indent=2) + "\n")
@@ -300,8 +305,7 @@ def rollback(
     from deployer.rollback import choose_target, in_flight_deployment, stop_in_flight
 
     spec = load(env)
-    if service not in spec.services:
-        raise BadInputError(f"unknown service {service!r}; services: {', '.join(spec.services)}")
+    require_service(spec, service)
     if spec.environment.target == "local":
         local_endpoint.up(aws_session.local_port(port))
     ecs = aws_session.client(spec, "ecs", port)
@@ -341,8 +345,7 @@ def prune(
     from deployer.prune import deregister, plan_prune
 
     spec = load(env)
-    if service not in spec.services:
-        raise BadInputError(f"unknown service {service!r}; services: {', '.join(spec.services)}")
+    require_service(spec, service)
     count = spec.environment.task_definition_revisions_kept if keep is None else keep
     if count < 1:
         raise BadInputError(f"--keep {count}: keep at least 1 revision")
@@ -376,8 +379,7 @@ def run(
     from deployer.one_off import run_one_off
 
     spec = load(env)
-    if service not in spec.services:
-        raise BadInputError(f"unknown service {service!r}; services: {', '.join(spec.services)}")
+    require_service(spec, service)
     overrides: dict[str, str] = {}
     for item in env_override or []:
         key, sep, value = item.partition("=")
@@ -425,8 +427,7 @@ def diff(
     from deployer.synth import synthesise_templates
 
     spec = load(env)
-    if service not in spec.services:
-        raise BadInputError(f"unknown service {service!r}; services: {', '.join(spec.services)}")
+    require_service(spec, service)
     chosen = revisions_ or []
     if len(chosen) not in (0, 2):
         raise BadInputError(
@@ -479,8 +480,7 @@ def render(
     from deployer.synth import synthesise_templates
 
     spec = load(env)
-    if service not in spec.services:
-        raise BadInputError(f"--service {service!r}: unknown service; services: {', '.join(spec.services)}")
+    require_service(spec, service, "--service ")
     images = parse_image_overrides(spec, [f"{service}={image}"] if image else [])
     templates = synthesise_templates(spec, images)
     document = render_task_definition(spec, service, templates[naming.service_stack_name(spec, service)])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from botocore.exceptions import ClientError
 from rich.console import Console
 
 from config import naming
@@ -14,19 +13,13 @@ from deployer.cdk_cli import context_args, run_cdk
 from deployer.exit_codes import ExitCode
 from deployer.local_shim import point_services_at_stack_revisions, register_capacity_providers
 from deployer.lock import deploy_lock
+from deployer.stack_state import stack_status
 
 TOOLKIT_STACK = "CDKToolkit"
 
 
 def is_bootstrapped(spec: AppSpec, port: int | None) -> bool:
-    cloudformation = aws_session.client(spec, "cloudformation", port)
-    try:
-        cloudformation.describe_stacks(StackName=TOOLKIT_STACK)
-    except ClientError as error:
-        if "does not exist" in str(error):
-            return False
-        raise
-    return True
+    return stack_status(aws_session.client(spec, "cloudformation", port), TOOLKIT_STACK) is not None
 
 
 def bootstrap_environment(spec: AppSpec, port: int | None) -> int:

@@ -13,10 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from config import naming
 from config.schema import AppSpec
+from deployer.stack_state import stack_status
 
 Report = Callable[[str], None]
 WAITER_CONFIG = {"Delay": 5, "MaxAttempts": 360}  # 30 minutes per stack at most
@@ -74,13 +73,7 @@ def _delete(cloudformation: Any, stacks: list[str], report: Report) -> list[str]
 
 
 def _exists(cloudformation: Any, stack: str) -> bool:
-    try:
-        found = cloudformation.describe_stacks(StackName=stack)["Stacks"]
-    except ClientError as error:
-        if "does not exist" in str(error):
-            return False
-        raise
-    return bool(found) and found[0]["StackStatus"] != "DELETE_COMPLETE"
+    return stack_status(cloudformation, stack) not in (None, "DELETE_COMPLETE")
 
 
 def _auto_scaling_groups(spec: AppSpec, cloudformation: Any) -> list[str]:

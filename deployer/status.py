@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from config import naming
 from config.schema import AppSpec
+from deployer.stack_state import stack_status
 
 NOT_DEPLOYED = "NOT_DEPLOYED"
 MISSING = "MISSING"
@@ -64,13 +63,7 @@ def collect_status(spec: AppSpec, cloudformation: Any, ecs: Any) -> EnvironmentS
 
 
 def _stack_status(cloudformation: Any, name: str) -> str:
-    try:
-        stacks = cloudformation.describe_stacks(StackName=name)["Stacks"]
-    except ClientError as error:
-        if "does not exist" in str(error):
-            return NOT_DEPLOYED
-        raise
-    return str(stacks[0]["StackStatus"]) if stacks else NOT_DEPLOYED
+    return stack_status(cloudformation, name) or NOT_DEPLOYED
 
 
 def _cluster_state(ecs: Any, name: str) -> ClusterState:

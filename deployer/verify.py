@@ -12,6 +12,7 @@ from botocore.exceptions import ClientError
 from config import naming
 from config.schema import AppSpec
 from deployer.lock import holder
+from deployer.stack_state import stack_status
 
 _ECR = re.compile(
     r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(\.cn)?/(?P<repository>[^:@]+)"
@@ -47,13 +48,10 @@ def run_checks(spec: AppSpec, client: Client, images: dict[str, str]) -> list[Ch
 
 def _stack_checks(spec: AppSpec, cloudformation: Any) -> Iterator[Check]:
     for stack in naming.all_stack_names(spec):
-        try:
-            status = cloudformation.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"]
-        except ClientError as error:
-            if "does not exist" in str(error):
-                yield Check(f"stack {stack}", True, "not deployed yet (will be created)")
-                continue
-            raise
+        status = stack_status(cloudformation, stack)
+        if status is None:
+            yield Check(f"stack {stack}", True, "not deployed yet (will be created)")
+            continue
         if status in RECOVERY:
             yield Check(f"stack {stack}", False, f"{status}: {RECOVERY[status].format(stack=stack)}")
         elif status.endswith("_IN_PROGRESS"):

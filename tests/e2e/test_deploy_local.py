@@ -13,6 +13,7 @@ import pytest
 from config import load_spec, naming
 from deployer import local_endpoint
 from tests.cli import Result, run_deployer
+from tests.fakes import local_client
 from tests.harness import free_port
 
 pytestmark = pytest.mark.e2e
@@ -96,16 +97,9 @@ def test_new_image_creates_a_new_revision_and_keeps_the_old_one(first_deploy: Re
 
 def test_replaced_revision_stays_active_for_rollback(first_deploy: Result, port: str) -> None:
     """UpdateReplacePolicy: Retain keeps the previous revision registered (rollback target)."""
-    import boto3
 
     assert first_deploy.code == 0
-    ecs = boto3.client(
-        "ecs",
-        endpoint_url=f"http://localhost:{port}",
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    ecs = local_client("ecs", port)
     first = ecs.describe_task_definition(taskDefinition="shop-local-web:1")["taskDefinition"]
     assert first["status"] == "ACTIVE"
     assert first["containerDefinitions"][0]["image"] == load_spec("local").services["web"].image
@@ -141,15 +135,8 @@ def test_rollback_returns_to_the_previous_revision_through_cloudformation(
     assert web["task_definition"] == "shop-local-web:1"
     assert web["images"] == [load_spec("local").services["web"].image]
     # No drift: the stack itself now says the service runs revision 1.
-    import boto3
 
-    cloudformation = boto3.client(
-        "cloudformation",
-        endpoint_url=f"http://localhost:{port}",
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    cloudformation = local_client("cloudformation", port)
     outputs = {
         o["OutputKey"]: o["OutputValue"]
         for o in cloudformation.describe_stacks(StackName="shop-local-svc-web")["Stacks"][0]["Outputs"]

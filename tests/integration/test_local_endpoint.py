@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import boto3
 import pytest
 
 from deployer import local_endpoint
 from tests.cli import run_deployer
+from tests.fakes import local_client
 from tests.harness import free_port
 
 pytestmark = pytest.mark.moto
@@ -24,13 +24,7 @@ def test_up_reuse_status_down() -> None:
         assert again.code == 0 and "already running" in again.stdout
 
         # It is a working AWS endpoint.
-        sts = boto3.client(
-            "sts",
-            endpoint_url=f"http://localhost:{port}",
-            region_name="us-east-1",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
+        sts = local_client("sts", port)
         assert sts.get_caller_identity()["Account"] == "123456789012"
 
         status = run_deployer("local", "status", "--port", port, "--json")

@@ -13,6 +13,7 @@ from config import load_spec
 from deployer import local_endpoint
 from deployer.lock import LockHeldError, deploy_lock, force_unlock, holder, lock_name
 from tests.cli import run_deployer
+from tests.fakes import local_client
 from tests.harness import free_port
 
 pytestmark = pytest.mark.moto
@@ -56,10 +57,7 @@ def test_a_concurrent_deploy_is_refused_before_it_changes_anything() -> None:
     port = free_port()
     local_endpoint.up(port)
     try:
-        ssm = boto3.client(
-            "ssm", endpoint_url=f"http://localhost:{port}", region_name="us-east-1",
-            aws_access_key_id="testing", aws_secret_access_key="testing",
-        )  # fmt: skip
+        ssm = local_client("ssm", port)
         ssm.put_parameter(
             Name="/deployer/shop/local/lock",
             Value='{"owner": "ci@runner", "command": "deploy", "since": "now"}',
@@ -67,10 +65,7 @@ def test_a_concurrent_deploy_is_refused_before_it_changes_anything() -> None:
         )
         result = run_deployer("deploy", "--env", "local", "--port", str(port))
         assert result.code == 1 and "locked by ci@runner running 'deploy'" in result.stderr
-        cloudformation = boto3.client(
-            "cloudformation", endpoint_url=f"http://localhost:{port}", region_name="us-east-1",
-            aws_access_key_id="testing", aws_secret_access_key="testing",
-        )  # fmt: skip
+        cloudformation = local_client("cloudformation", port)
         assert cloudformation.describe_stacks()["Stacks"] == []  # not even bootstrapped
         unlocked = run_deployer("unlock", "--env", "local", "--port", str(port))
         assert unlocked.code == 0 and "lock removed" in unlocked.stdout

@@ -14,6 +14,7 @@ from config import load_spec
 from deployer import aws_session
 from deployer.cli import friendly_errors
 from deployer.exit_codes import ExitCode
+from tests.fakes import RawBody
 
 
 def failing(error: BaseException) -> Any:
@@ -64,19 +65,12 @@ def test_throttling_is_retried_with_backoff_until_it_succeeds(monkeypatch: pytes
     ecs = aws_session.client(spec, "ecs")
     attempts: list[int] = []
 
-    class Raw:
-        def __init__(self, body: bytes) -> None:
-            self.body = body
-
-        def stream(self, **_: Any) -> Any:
-            yield self.body
-
     def respond(request: Any, **_: Any) -> AWSResponse:
         attempts.append(1)
         if len(attempts) < 3:
             body = {"__type": "ThrottlingException", "message": "Rate exceeded"}
-            return AWSResponse(request.url, 400, {}, Raw(json.dumps(body).encode()))
-        return AWSResponse(request.url, 200, {}, Raw(b'{"clusters": [], "failures": []}'))
+            return AWSResponse(request.url, 400, {}, RawBody(json.dumps(body).encode()))
+        return AWSResponse(request.url, 200, {}, RawBody(b'{"clusters": [], "failures": []}'))
 
     ecs.meta.events.register("before-send.ecs.DescribeClusters", respond)
     assert ecs.describe_clusters(clusters=["shop-dev"])["clusters"] == []

@@ -15,6 +15,7 @@ from botocore.stub import ANY, Stubber
 
 from config import load_spec
 from deployer.one_off import run_one_off
+from tests.fakes import RawBody
 
 TD = "arn:aws:ecs:us-east-1:123456789012:task-definition/shop-local-web:3"
 TASK = "arn:aws:ecs:us-east-1:123456789012:task/shop-local/0123456789abcdef"
@@ -106,13 +107,6 @@ def test_a_retried_run_task_carries_the_same_client_token() -> None:
     )  # fmt: skip
     bodies: list[dict[str, Any]] = []
 
-    class Raw:
-        def __init__(self, body: bytes) -> None:
-            self.body = body
-
-        def stream(self, **_: Any) -> Any:
-            yield self.body
-
     def respond(request: Any, **_: Any) -> Any:
         target = request.headers.get("X-Amz-Target", b"").decode()
         if target.endswith("RunTask"):
@@ -126,7 +120,7 @@ def test_a_retried_run_task_carries_the_same_client_token() -> None:
             payload = DEFINITION
         else:
             payload = task("STOPPED", 0)
-        return AWSResponse(request.url, 200, {}, Raw(json.dumps(payload).encode()))
+        return AWSResponse(request.url, 200, {}, RawBody(json.dumps(payload).encode()))
 
     ecs.meta.events.register("before-send.ecs.*", respond)
     result = run_one_off(load_spec("local"), ecs, "web", sleep=lambda _: None)
