@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +12,10 @@ if TYPE_CHECKING:
     from config.container_schema import ContainerSpec, SecretRef
     from config.schema import AppSpec, ServiceSpec
 
+SECRET_LIKE = re.compile(
+    r"(?i)(^|_)(PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|KEY|CREDENTIALS?)($|_)"
+    r"|^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)$"
+)
 Loc = tuple[str | int, ...]
 Problem = tuple[Loc, str, Any]
 
@@ -101,6 +106,14 @@ def _container_problems(
     for limit_name, limit in container.ulimits.items():
         if limit.soft > limit.hard:
             yield (*loc, "ulimits", limit_name), f"soft {limit.soft} is above hard {limit.hard}", limit.soft
+    for variable in container.environment:
+        if SECRET_LIKE.search(variable):
+            yield (
+                (*loc, "environment", variable),
+                f"{variable} looks like a secret; move it to secrets (Secrets Manager or SSM), "
+                "where it is never stored in the task definition",
+                variable,
+            )
     clash = set(container.environment) & set(container.secrets)
     if clash:
         yield (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import aws_cdk as cdk
 from aws_cdk import Duration
 from aws_cdk import aws_autoscaling as autoscaling
 from aws_cdk import aws_ec2 as ec2
@@ -11,6 +12,13 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from constructs_lib.ec2_capacity import AmiFamily, Ec2CapacityGroup
+from constructs_lib.nag import (
+    AGENT_RESOURCES,
+    AGENT_SUBMIT,
+    ASG_ENCRYPTION,
+    BOTTLEROCKET_MANAGED_POLICIES,
+    acknowledge,
+)
 
 # Only what Session Manager needs (ECS Exec into tasks needs none of it: that is the task role).
 SSM_SESSION_ACTIONS = (
@@ -130,6 +138,26 @@ class AsgCapacity(Construct):
         user_data = self.launch_template.user_data
         assert user_data is not None
         user_data.add_commands(*(_agent_setting(k, v, bottlerocket) for k, v in settings.items()))
+        # For Bottlerocket aws-cdk-lib also attaches two AWS managed policies; the inline agent
+        # policy it adds and our Session Manager statement already grant what they would.
+        role_resource = self.instance_role.node.default_child
+        assert isinstance(role_resource, cdk.CfnResource)
+        role_resource.add_property_deletion_override("ManagedPolicyArns")
+        if bottlerocket:
+            for managed in (
+                "AmazonSSMManagedInstanceCore",
+                "service-role/AmazonEC2ContainerServiceforEC2Role",
+            ):
+                acknowledge(
+                    role_resource,
+                    f"IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/{managed}]",
+                    BOTTLEROCKET_MANAGED_POLICIES,
+                )
+        policy = self.instance_role.node.find_child("DefaultPolicy").node.default_child
+        assert policy is not None
+        acknowledge(policy, "IAM5[Resource::*]", AGENT_RESOURCES)
+        acknowledge(policy, "IAM5[Action::ecs:Submit*]", AGENT_SUBMIT)
+        acknowledge(self.auto_scaling_group.node.default_child, "EC26", ASG_ENCRYPTION)  # type: ignore[arg-type]
 
     @staticmethod
     def _mixed(group: Ec2CapacityGroup) -> bool:

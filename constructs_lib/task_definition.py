@@ -14,6 +14,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from constructs_lib.containers import ContainerProps, MountProps
+from constructs_lib.nag import ECR_TOKEN, PLAIN_ENVIRONMENT, acknowledge
 
 if TYPE_CHECKING:
     from constructs_lib.native_task_definition import NativeTaskDefinition
@@ -118,6 +119,7 @@ class VersionedTaskDefinition(Construct):
         self.containers: dict[str, ecs.ContainerDefinition] = {}
         for props in containers:
             self.containers[props.name] = self._add_container(props, labels, logging)
+        self._acknowledge_inherent_findings(containers)
         for props in containers:
             for target, condition in props.depends_on.items():
                 self.containers[props.name].add_container_dependencies(
@@ -212,6 +214,14 @@ class VersionedTaskDefinition(Construct):
                 )
             )
         return container
+
+    def _acknowledge_inherent_findings(self, containers: Sequence[ContainerProps]) -> None:
+        if any(c.environment for c in containers):
+            acknowledge(self.task_definition.node.default_child, "ECS2", PLAIN_ENVIRONMENT)  # type: ignore[arg-type]
+        role = self.task_definition.execution_role
+        policy = role.node.try_find_child("DefaultPolicy") if role is not None else None
+        if policy is not None and policy.node.default_child is not None:
+            acknowledge(policy.node.default_child, "IAM5[Resource::*]", ECR_TOKEN)
 
     @property
     def family(self) -> str:

@@ -182,6 +182,9 @@ def test_ami_family_and_architecture(mixed: tuple[EcsCluster, assertions.Templat
 def test_instance_role_has_agent_and_session_manager_rights_only(
     mixed: tuple[EcsCluster, assertions.Template],
 ) -> None:
+    for role in mixed[1].find_resources("AWS::IAM::Role").values():
+        if "ECS container instances" in role["Properties"].get("Description", ""):
+            assert "ManagedPolicyArns" not in role["Properties"]  # Bottlerocket's are removed too
     roles = mixed[1].find_resources(
         "AWS::IAM::Role", {"Properties": {"Description": "ECS container instances of group general"}}
     )

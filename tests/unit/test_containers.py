@@ -324,3 +324,29 @@ def test_production_can_require_digests() -> None:
     text = LOCAL_TEXT.replace("  target: local\n", "  target: local\n  require_image_digests: true\n", 1)
     problems = problems_of(text)
     assert any(p.startswith("services.web.image") and "no @sha256 digest" in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "DB_PASSWORD",
+        "API_KEY",
+        "STRIPE_SECRET",
+        "GITHUB_TOKEN",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "SIGNING_KEY",
+    ],
+)
+def test_secret_looking_plain_variables_are_rejected(name: str) -> None:
+    problems = problems_of(
+        LOCAL_TEXT.replace("      LOG_LEVEL: info\n", f"      LOG_LEVEL: info\n      {name}: x\n", 1)
+    )
+    assert any(
+        p.startswith(f"services.web.environment.{name}") and "move it to secrets" in p for p in problems
+    )
+
+
+@pytest.mark.parametrize("name", ["LOG_FORMAT", "TOKENIZER_MODEL", "KEYCLOAK_URL", "MONKEY_MODE"])
+def test_ordinary_variables_are_fine(name: str) -> None:
+    parse_spec(LOCAL_TEXT.replace("      LOG_LEVEL: info\n", f"      LOG_LEVEL: info\n      {name}: x\n", 1))
