@@ -1,0 +1,114 @@
+"""AWS Security Hub ECS controls that cdk-nag and checkov do not check on CloudFormation,
+asserted on every shipped environment's templates (see ../shared/NOTES.md)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from tests.harness import SynthesisCache, resources_of_type
+
+ENVIRONMENTS = ["local", "dev", "prod"]
+CREDENTIAL_NAMES = re.compile(r"^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)$")
+
+
+def all_of(synth_cache: SynthesisCache, env: str, resource_type: str) -> list[dict[str, Any]]:
+    return [
+        resource["Properties"]
+        for template in synth_cache.get(env).templates.values()
+        for resource in resources_of_type(template, resource_type).values()
+    ]
+
+
+def containers(synth_cache: SynthesisCache, env: str) -> list[dict[str, Any]]:
+    return [
+        c for t in all_of(synth_cache, env, "AWS::ECS::TaskDefinition") for c in t["ContainerDefinitions"]
+    ]
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_ecs_2_and_16_no_public_ip(synth_cache: SynthesisCache, env: str) -> None:
+    for service in all_of(synth_cache, env, "AWS::ECS::Service"):
+        assert service["NetworkConfiguration"]["AwsvpcConfiguration"]["AssignPublicIp"] == "DISABLED"
+    assert not all_of(synth_cache, env, "AWS::ECS::TaskSet")
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_ecs_3_and_17_no_host_pid_or_network_mode(synth_cache: SynthesisCache, env: str) -> None:
+    for task in all_of(synth_cache, env, "AWS::ECS::TaskDefinition"):
+        assert task.get("PidMode") != "host" and task["NetworkMode"] == "awsvpc"
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_ecs_4_5_not_privileged_and_read_only_root(synth_cache: SynthesisCache, env: str) -> None:
+    for container in containers(synth_cache, env):
+        assert not container.get("Privileged", False)
+        assert container["ReadonlyRootFilesystem"] is True, container["Name"]
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_ecs_8_no_aws_credentials_in_environment(synth_cache: SynthesisCache, env: str) -> None:
+    for container in containers(synth_cache, env):
+        names = [v["Name"] for v in container.get("Environment", [])]
+        assert not any(CREDENTIAL_NAMES.match(n) for n in names)
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_ecs_9_every_container_logs(synth_cache: SynthesisCache, env: str) -> None:
+    for container in containers(synth_cache, env):
+        assert container["LogConfiguration"]["LogDriver"] in ("awslogs", "awsfirelens")
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_ecs_10_fargate_latest_platform(synth_cache: SynthesisCache, env: str) -> None:
+    spec = synth_cache.get(env).spec
+    for service in all_of(synth_cache, env, "AWS::ECS::Service"):
+        if spec.runs_on_fargate(service["ServiceName"]):
+            assert service["PlatformVersion"] == "LATEST"
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_ecs_12_container_insights(synth_cache: SynthesisCache, env: str) -> None:
+    [cluster] = all_of(synth_cache, env, "AWS::ECS::Cluster")
+    [setting] = cluster["ClusterSettings"]
+    assert setting["Name"] == "containerInsights" and setting["Value"] in ("enabled", "enhanced")
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_ecs_18_efs_transit_encryption(synth_cache: SynthesisCache, env: str) -> None:
+    for task in all_of(synth_cache, env, "AWS::ECS::TaskDefinition"):
+        for volume in task.get("Volumes", []):
+            if "EFSVolumeConfiguration" in volume:
+                assert volume["EFSVolumeConfiguration"]["TransitEncryption"] == "ENABLED"
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_ecs_19_capacity_providers_have_managed_termination_protection(
+    synth_cache: SynthesisCache, env: str
+) -> None:
+    for provider in all_of(synth_cache, env, "AWS::ECS::CapacityProvider"):
+        if "AutoScalingGroupProvider" in provider:
+            assert provider["AutoScalingGroupProvider"]["ManagedTerminationProtection"] == "ENABLED"
+
+
+@pytest.mark.parametrize("env", ["prod"])
+def test_ecs_20_non_root_user_where_the_spec_gives_one(synth_cache: SynthesisCache, env: str) -> None:
+    spec = synth_cache.get(env).spec
+    by_name = {c["Name"]: c for c in containers(synth_cache, env)}
+    for name, service in spec.services.items():
+        if service.user:
+            assert by_name[name]["User"] == service.user and not service.user.startswith(("0", "root"))
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_imds_hardening_on_ec2_capacity(synth_cache: SynthesisCache, env: str) -> None:
+    for launch_template in all_of(synth_cache, env, "AWS::EC2::LaunchTemplate"):
+        data = launch_template["LaunchTemplateData"]
+        assert data["MetadataOptions"] == {"HttpTokens": "required", "HttpPutResponseHopLimit": 1}
+        assert "awsvpc-block-imds = true" in json.dumps(
+            data["UserData"]
+        ) or "ECS_AWSVPC_BLOCK_IMDS=true" in json.dumps(data["UserData"])
+        assert all(d["Ebs"]["Encrypted"] for d in data["BlockDeviceMappings"])
