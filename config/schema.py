@@ -47,6 +47,11 @@ class EnvironmentSpec(_Model):
     require_image_digests: bool = Field(
         default=False, description="every image must be pinned by @sha256 digest (production)"
     )
+    permissions_boundary: str | None = Field(
+        default=None,
+        pattern=r"^arn:aws[a-z-]*:iam::(\d{12}|aws):policy/[\w+=,.@/-]+$",
+        description="managed policy ARN applied as permissions boundary to every role the app creates",
+    )
     task_definition_revisions_kept: int = Field(
         default=10, ge=2, le=1000, description="revisions per family the deployer's prune keeps"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from config import naming
@@ -71,6 +72,12 @@ def build_environment(
                 synthesizer=_synthesizer(spec),
             )
         )
+    if spec.environment.permissions_boundary:
+        for stack in stacks:
+            boundary = iam.ManagedPolicy.from_managed_policy_arn(
+                stack, "PermissionsBoundary", spec.environment.permissions_boundary
+            )
+            iam.PermissionsBoundary.of(stack).apply(boundary)
     return stacks
 
 

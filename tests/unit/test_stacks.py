@@ -116,3 +116,22 @@ def test_no_warnings_or_errors_from_the_constructs(synth_cache: SynthesisCache) 
     for env in ("local", "dev", "prod"):
         bad = [m for m in synth_cache.get(env).messages if m[1] in ("warning", "error")]
         assert bad == [], bad
+
+
+def test_permissions_boundary_applies_to_every_role() -> None:
+    from config import parse_spec
+    from config.loader import ENVIRONMENTS_DIR
+    from tests.harness import synthesise
+
+    boundary = "arn:aws:iam::222222222222:policy/platform-boundary"
+    text = (
+        (ENVIRONMENTS_DIR / "prod.yaml")
+        .read_text()
+        .replace("  target: aws\n", f"  target: aws\n  permissions_boundary: {boundary}\n", 1)
+    )
+    synthesised = synthesise(parse_spec(text))
+    roles = [
+        r for t in synthesised.templates.values() for r in resources_of_type(t, "AWS::IAM::Role").values()
+    ]
+    assert len(roles) > 5
+    assert all(r["Properties"].get("PermissionsBoundary") == boundary for r in roles)
