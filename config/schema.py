@@ -79,6 +79,10 @@ class NetworkSpec(_Model):
     nat_gateways: int = Field(
         default=1, ge=0, le=6, description="NAT gateways (0 = no egress from private subnets)"
     )
+    interface_endpoints: bool = Field(
+        default=False,
+        description="private endpoints: ECR, CloudWatch Logs, Secrets Manager, SSM (+ ECS for EC2 groups)",
+    )
 
 
 class ClusterSpec(_Model):

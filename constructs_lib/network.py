@@ -22,7 +22,9 @@ class Network(Construct):
     Defaults: CIDR 10.0.0.0/16, 2 AZs, 1 NAT gateway (private subnets without NAT become
     isolated), VPC flow logs of all traffic to a log group kept 1 year and retained on
     deletion, an S3 gateway endpoint (ECR image layers never cross the NAT), and the VPC's
-    default security group stripped of all rules.
+    default security group stripped of all rules. ``interface_endpoints`` (none by default)
+    are placed in the private subnets with private DNS, behind one security group that
+    accepts HTTPS from the VPC's CIDR only.
     """
 
     def __init__(
@@ -36,6 +38,7 @@ class Network(Construct):
         availability_zones: Sequence[str] | None = None,
         flow_logs: bool = True,
         restrict_default_security_group: bool = True,
+        interface_endpoints: Sequence[ec2.InterfaceVpcEndpointAwsService] = (),
     ) -> None:
         super().__init__(scope, construct_id)
         if not 1 <= max_azs <= 6:
@@ -70,6 +73,28 @@ class Network(Construct):
                 destination=ec2.FlowLogDestination.to_cloud_watch_logs(self.flow_log_group),
                 traffic_type=ec2.FlowLogTrafficType.ALL,
             )
+
+        self.endpoint_security_group: ec2.SecurityGroup | None = None
+        if interface_endpoints:
+            self.endpoint_security_group = ec2.SecurityGroup(
+                self,
+                "EndpointSecurityGroup",
+                vpc=self.vpc,
+                description="Interface endpoints: HTTPS from inside the VPC only",
+                allow_all_outbound=False,
+            )
+            self.endpoint_security_group.add_ingress_rule(
+                ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), "HTTPS from the VPC"
+            )
+            for service in interface_endpoints:
+                self.vpc.add_interface_endpoint(
+                    f"Endpoint-{service.short_name}",
+                    service=service,
+                    private_dns_enabled=True,
+                    subnets=self.private_subnets,
+                    security_groups=[self.endpoint_security_group],
+                    open=False,
+                )
 
     @property
     def private_subnets(self) -> ec2.SubnetSelection:

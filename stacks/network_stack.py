@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
 from config.schema import AppSpec
@@ -26,5 +27,25 @@ class NetworkStack(cdk.Stack):
             max_azs=net.max_azs,
             nat_gateways=net.nat_gateways,
             restrict_default_security_group=spec.environment.target == "aws",
+            interface_endpoints=_endpoints(spec) if net.interface_endpoints else (),
         )
         cdk.CfnOutput(self, "VpcId", value=self.network.vpc.vpc_id)
+
+
+def _endpoints(spec: AppSpec) -> list[ec2.InterfaceVpcEndpointAwsService]:
+    """What tasks reach without a NAT: images, logs, secrets; the ECS agent for EC2 groups."""
+    services = [
+        ec2.InterfaceVpcEndpointAwsService.ECR,
+        ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
+        ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
+        ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+        ec2.InterfaceVpcEndpointAwsService.SSM,
+    ]
+    if spec.cluster.ec2_capacity:
+        services += [
+            ec2.InterfaceVpcEndpointAwsService.ECS,
+            ec2.InterfaceVpcEndpointAwsService.ECS_AGENT,
+            ec2.InterfaceVpcEndpointAwsService.ECS_TELEMETRY,
+            ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES,
+        ]
+    return services

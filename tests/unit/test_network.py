@@ -76,3 +76,25 @@ def test_flow_logs_can_be_turned_off() -> None:
 def test_invalid_props_raise_naming_the_prop(props: dict[str, int], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         Network(new_stack(), "Network", **props)  # type: ignore[arg-type]
+
+
+def test_interface_endpoints_are_private_and_open_to_the_vpc_only() -> None:
+    from aws_cdk import aws_ec2 as ec2
+
+    template = template_of(
+        interface_endpoints=[
+            ec2.InterfaceVpcEndpointAwsService.ECR,
+            ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+        ]
+    )
+    endpoints = template.find_resources(
+        "AWS::EC2::VPCEndpoint", {"Properties": {"VpcEndpointType": "Interface"}}
+    )
+    assert len(endpoints) == 2
+    assert all(e["Properties"]["PrivateDnsEnabled"] is True for e in endpoints.values())
+    [group] = template.find_resources(
+        "AWS::EC2::SecurityGroup",
+        {"Properties": {"GroupDescription": "Interface endpoints: HTTPS from inside the VPC only"}},
+    ).values()
+    [rule] = group["Properties"]["SecurityGroupIngress"]
+    assert (rule["FromPort"], rule["ToPort"], rule["CidrIp"]) == (443, 443, "10.0.0.0/16")
