@@ -27,4 +27,4 @@ def test_render_prints_native_json_of_the_service() -> None:
 
 def test_render_unknown_service_is_bad_input() -> None:
     result = run_deployer("render", "--env", "local", "--service", "nope")
-    assert result.code == 2 and "unknown service; services: web" in result.stderr
+    assert result.code == 2 and "--service unknown service 'nope'; services: web" in result.stderr
