@@ -35,7 +35,8 @@ app = typer.Typer(
 local_app = typer.Typer(help="The local AWS endpoint (a moto server on loopback).", no_args_is_help=True)
 app.add_typer(local_app, name="local")
 
-console = Console()
+# Not a terminal (CI logs, pipes): wide enough that tables do not fold their cells.
+console = Console() if sys.stdout.isatty() else Console(width=160)
 errors = Console(stderr=True, soft_wrap=True)  # one line per message in CI logs
 
 EnvOption = Annotated[
