@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -49,13 +50,22 @@ def context_args(
     return args
 
 
-def run_cdk(spec: AppSpec, args: Sequence[str], port: int | None = None) -> int:
-    """Run ``cdk <args>`` in the project directory; return its exit code."""
+def run_cdk(
+    spec: AppSpec, args: Sequence[str], port: int | None = None, stdout_to_stderr: bool = False
+) -> int:
+    """Run ``cdk <args>`` in the project directory; return its exit code.
+
+    ``stdout_to_stderr`` keeps the CLI's progress off stdout (for --json output).
+    """
     cdk = NODE_BIN / "cdk"
     if not cdk.exists():
         raise CdkCliMissingError(f"{cdk} is missing; run 'make install' (npm ci) first")
     extra = ["--no-notices"] if spec.environment.target == "local" else []
     completed = subprocess.run(
-        [str(cdk), *args, *extra], cwd=PROJECT_DIR, env=cdk_environment(spec, port), check=False
+        [str(cdk), *args, *extra],
+        cwd=PROJECT_DIR,
+        env=cdk_environment(spec, port),
+        check=False,
+        stdout=sys.stderr if stdout_to_stderr else None,
     )
     return completed.returncode

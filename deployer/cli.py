@@ -100,6 +100,11 @@ def load(env: str) -> AppSpec:
     return load_spec(env, Path(directory)) if directory else load_spec(env)
 
 
+def emit_json(payload: Any) -> None:
+    """Print ``payload`` as the command's only stdout (for --json)."""
+    sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
+
+
 def require_service(spec: AppSpec, service: str, argument: str = "") -> None:
     """``BadInputError`` naming the services when ``service`` is not one of them."""
     if service not in spec.services:
@@ -108,9 +113,19 @@ def require_service(spec: AppSpec, service: str, argument: str = "") -> None:
 
 @app.command()
 @friendly_errors
-def validate(env: EnvOption = "local") -> None:
+def validate(env: EnvOption = "local", as_json: JsonOption = False) -> None:
     """Check an environment's spec file; exit 2 with every problem if it is invalid."""
     spec = load(env)
+    if as_json:
+        emit_json(
+            {
+                "environment": env,
+                "valid": True,
+                "target": spec.environment.target,
+                "services": list(spec.services),
+            }
+        )
+        return
     console.print(f"{env}: valid ({len(spec.services)} services, target {spec.environment.target})")
 
 
@@ -177,6 +192,7 @@ def deploy(
         int, typer.Option("--concurrency", min=1, max=32, help="stacks deployed in parallel")
     ] = 1,
     port: PortOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Synthesise and deploy every stack with the pinned CDK CLI, then print the status.
 
@@ -197,11 +213,18 @@ def deploy(
     if unknown:
         raise BadInputError(f"--service {unknown}: unknown; services: {', '.join(spec.services)}")
     code = deploy_environment(
-        spec, images, port, console, release=release, only_services=service or None, concurrency=concurrency
+        spec,
+        images,
+        port,
+        errors if as_json else console,
+        release=release,
+        only_services=service or None,
+        concurrency=concurrency,
+        cdk_output_to_stderr=as_json,
     )
     if code != ExitCode.OK:
         raise typer.Exit(code)
-    status(env=env, port=port, as_json=False)
+    status(env=env, port=port, as_json=as_json)
 
 
 @app.command()
@@ -294,6 +317,7 @@ def rollback(
     env: EnvOption = "local",
     to: Annotated[int | None, typer.Option("--to", min=1, help="revision number [default: previous]")] = None,
     port: PortOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Return a service to a retained revision (the previous one by default), without drift.
 
@@ -315,15 +339,26 @@ def rollback(
         in_flight = in_flight_deployment(spec, ecs, service)
         if in_flight:
             stop_in_flight(ecs, in_flight)
-            console.print(f"{service}: stopped in-flight deployment {in_flight} with ROLLBACK")
+            if as_json:
+                emit_json({"service": service, "stopped_deployment": in_flight, "stop_type": "ROLLBACK"})
+            else:
+                console.print(f"{service}: stopped in-flight deployment {in_flight} with ROLLBACK")
             raise typer.Exit(ExitCode.OK)
     console.print(
         f"{service}: rolling back to revision {target.revision} ({target.version or 'no version label'})"
     )
-    code = deploy_environment(spec, {}, port, console, pins={service: target.arn}, only_services=[service])
+    code = deploy_environment(
+        spec,
+        {},
+        port,
+        errors if as_json else console,
+        pins={service: target.arn},
+        only_services=[service],
+        cdk_output_to_stderr=as_json,
+    )
     if code != ExitCode.OK:
         raise typer.Exit(code)
-    status(env=env, port=port, as_json=False)
+    status(env=env, port=port, as_json=as_json)
 
 
 @app.command()
@@ -339,6 +374,7 @@ def prune(
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="list, deregister nothing")] = False,
     port: PortOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Deregister revisions older than the newest N; never the live one, the rollback target,
     or one a running task uses."""
@@ -355,6 +391,16 @@ def prune(
     if not dry_run:
         with deploy_lock(spec, aws_session.client(spec, "ssm", port), f"prune {service}"):
             deregister(ecs, doomed)
+    if as_json:
+        emit_json(
+            {
+                "service": service,
+                "kept_newest": count,
+                "dry_run": dry_run,
+                "deregistered": [r.arn for r in doomed],
+            }
+        )
+        return
     verb = "would deregister" if dry_run else "deregistered"
     listing = ", ".join(str(r.revision) for r in doomed) or "nothing"
     console.print(f"{service}: {verb} {listing} (keeping the newest {count} and every protected revision)")
@@ -375,6 +421,7 @@ def run(
     ] = None,
     timeout: Annotated[int, typer.Option("--timeout", min=10, max=86400, help="seconds to wait")] = 3600,
     port: PortOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Run a one-off task (a migration, a batch job) and exit with its exit code."""
     from deployer.one_off import run_one_off
@@ -399,10 +446,13 @@ def run(
         timeout_s=float(timeout),
         logs=aws_session.client(spec, "logs", port),
         cloudformation=aws_session.client(spec, "cloudformation", port),
-        on_log=lambda line: console.print(line, highlight=False, markup=False),
+        on_log=lambda line: (errors if as_json else console).print(line, highlight=False, markup=False),
     )
     task_id = result.task_arn.rsplit("/", 1)[-1] or "-"
-    console.print(f"{service} one-off task {task_id}: exit {result.exit_code} {result.reason}")
+    if as_json:
+        emit_json(result.__dict__)
+    else:
+        console.print(f"{service} one-off task {task_id}: exit {result.exit_code} {result.reason}")
     raise typer.Exit(result.exit_code if result.exit_code is not None else ExitCode.FAILED)
 
 
@@ -518,6 +568,7 @@ def destroy(
         bool, typer.Option("--yes", help="confirm: delete every stack of the environment")
     ] = False,
     port: PortOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Delete the environment's stacks (services, then cluster, then network).
 
@@ -530,15 +581,21 @@ def destroy(
     if not yes:
         raise BadInputError(f"destroy deletes every stack of {env!r}; add --yes to confirm")
     if spec.environment.target == "local" and not local_endpoint.status(aws_session.local_port(port)).running:
-        console.print("local endpoint is not running: nothing to destroy")
+        if as_json:
+            emit_json({"environment": env, "deleted": []})
+        else:
+            console.print("local endpoint is not running: nothing to destroy")
         return
     with deploy_lock(spec, aws_session.client(spec, "ssm", port), "destroy"):
         deleted = destroy_environment(
             spec,
             aws_session.client(spec, "cloudformation", port),
             aws_session.client(spec, "autoscaling", port),
-            console.print,
+            (errors if as_json else console).print,
         )
+    if as_json:
+        emit_json({"environment": env, "deleted": deleted})
+        return
     console.print(f"destroyed {len(deleted)} stack(s) of {env}")
 
 
@@ -573,30 +630,39 @@ def verify(
 
 @app.command()
 @friendly_errors
-def unlock(env: EnvOption = "local", port: PortOption = None) -> None:
+def unlock(env: EnvOption = "local", port: PortOption = None, as_json: JsonOption = False) -> None:
     """Remove the environment's deploy lock left by a killed deploy (check it is gone first)."""
     from deployer.lock import force_unlock
 
     spec = load(env)
     removed = force_unlock(spec, aws_session.client(spec, "ssm", port))
-    console.print(f"{env}: lock {'removed' if removed else 'was not held'}")
+    if as_json:
+        emit_json({"environment": env, "removed": removed})
+    else:
+        console.print(f"{env}: lock {'removed' if removed else 'was not held'}")
 
 
 @local_app.command("up")
 @friendly_errors
-def local_up(port: PortOption = None) -> None:
+def local_up(port: PortOption = None, as_json: JsonOption = False) -> None:
     """Start the local endpoint, or reuse the one already running on the port."""
     state, started = local_endpoint.up(aws_session.local_port(port))
+    if as_json:
+        emit_json({"port": state.port, "url": state.url, "pid": state.pid, "started": started})
+        return
     verb = "started" if started else "already running"
     console.print(f"local endpoint {verb}: {state.url} (pid {state.pid}, log {state.log_file})")
 
 
 @local_app.command("down")
 @friendly_errors
-def local_down(port: PortOption = None) -> None:
+def local_down(port: PortOption = None, as_json: JsonOption = False) -> None:
     """Stop the local endpoint (all its state is lost)."""
     chosen = aws_session.local_port(port)
     stopped = local_endpoint.down(chosen)
+    if as_json:
+        emit_json({"port": chosen, "stopped": stopped})
+        return
     console.print(f"local endpoint on port {chosen} {'stopped' if stopped else 'was not running'}")
 
 

@@ -22,12 +22,14 @@ def is_bootstrapped(spec: AppSpec, port: int | None) -> bool:
     return stack_status(aws_session.client(spec, "cloudformation", port), TOOLKIT_STACK) is not None
 
 
-def bootstrap_environment(spec: AppSpec, port: int | None) -> int:
+def bootstrap_environment(spec: AppSpec, port: int | None, stdout_to_stderr: bool = False) -> int:
     """``cdk bootstrap aws://<account>/<region>`` for the environment."""
     if spec.environment.target == "local":
         local_endpoint.up(aws_session.local_port(port))
     target = f"aws://{spec.environment.account}/{spec.environment.region}"
-    return run_cdk(spec, ["bootstrap", target, *context_args(spec, {})], port)
+    return run_cdk(
+        spec, ["bootstrap", target, *context_args(spec, {})], port, stdout_to_stderr=stdout_to_stderr
+    )
 
 
 def deploy_environment(
@@ -40,6 +42,7 @@ def deploy_environment(
     pins: Mapping[str, str] | None = None,
     only_services: Sequence[str] | None = None,
     concurrency: int = 1,
+    cdk_output_to_stderr: bool = False,
 ) -> int:
     """Deploy every stack of ``spec`` (or only ``only_services``' stacks); return an ``ExitCode``.
 
@@ -51,7 +54,9 @@ def deploy_environment(
         state, started = local_endpoint.up(aws_session.local_port(port))
         console.print(f"local endpoint {'started' if started else 'reused'}: {state.url}")
     with deploy_lock(spec, aws_session.client(spec, "ssm", port), "deploy"):
-        return _deploy_locked(spec, images, port, console, release, pins, only_services, concurrency)
+        return _deploy_locked(
+            spec, images, port, console, release, pins, only_services, concurrency, cdk_output_to_stderr
+        )
 
 
 def _deploy_locked(  # noqa: PLR0917 - the arguments of deploy_environment, passed through
@@ -63,6 +68,7 @@ def _deploy_locked(  # noqa: PLR0917 - the arguments of deploy_environment, pass
     pins: Mapping[str, str] | None,
     only_services: Sequence[str] | None,
     concurrency: int,
+    cdk_output_to_stderr: bool,
 ) -> int:
     local = spec.environment.target == "local"
     if not is_bootstrapped(spec, port):
@@ -72,7 +78,7 @@ def _deploy_locked(  # noqa: PLR0917 - the arguments of deploy_environment, pass
                 f"bootstrapped for the CDK; run: make bootstrap ENV={spec.environment.name}"
             )
             return ExitCode.FAILED
-        if bootstrap_environment(spec, port):
+        if bootstrap_environment(spec, port, cdk_output_to_stderr):
             return ExitCode.FAILED
     targets = [naming.service_stack_name(spec, s) for s in only_services] if only_services else ["--all"]
     args = [
@@ -86,7 +92,7 @@ def _deploy_locked(  # noqa: PLR0917 - the arguments of deploy_environment, pass
     if local:
         # moto loses stack outputs on change-set deploys; direct updates keep them.
         args += ["--require-approval", "never", "--method", "direct"]
-    if run_cdk(spec, args, port):
+    if run_cdk(spec, args, port, stdout_to_stderr=cdk_output_to_stderr):
         return ExitCode.FAILED
     if not local:
         return _verdicts(spec, port, console, only_services)

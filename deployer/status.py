@@ -9,6 +9,7 @@ from config import naming
 from config.schema import AppSpec
 from deployer.stack_state import stack_status
 
+EVENTS_SHOWN = 3
 NOT_DEPLOYED = "NOT_DEPLOYED"
 MISSING = "MISSING"
 
@@ -36,6 +37,7 @@ class ServiceState:
     task_definition: str = ""
     images: list[str] = field(default_factory=list)
     rollout_state: str = ""
+    events: list[str] = field(default_factory=list)  # newest first, at most EVENTS_SHOWN
 
 
 @dataclass(frozen=True)
@@ -101,4 +103,12 @@ def _service_state(ecs: Any, name: str, service: dict[str, Any] | None) -> Servi
         task_definition=arn.rsplit("/", 1)[-1],
         images=images,
         rollout_state=str(primary.get("rolloutState", "")),
+        events=[
+            f"{_when(e.get('createdAt'))} {e.get('message', '')}".strip()
+            for e in service.get("events", [])[:EVENTS_SHOWN]
+        ],
     )
+
+
+def _when(value: Any) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S") if hasattr(value, "strftime") else str(value or "")

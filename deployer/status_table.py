@@ -38,7 +38,16 @@ def print_status(console: Console, status: EnvironmentStatus) -> None:
     console.print(cluster)
 
     services = Table(title="Services")
-    for column in ("service", "status", "task definition", "image", "desired", "running", "rollout"):
+    for column in (
+        "service",
+        "status",
+        "task definition",
+        "image",
+        "desired",
+        "running",
+        "pending",
+        "rollout",
+    ):
         services.add_column(column, overflow="fold")
     for service in status.services:
         services.add_row(
@@ -48,6 +57,15 @@ def print_status(console: Console, status: EnvironmentStatus) -> None:
             "\n".join(service.images) or "-",
             str(service.desired),
             str(service.running),
+            str(service.pending),
             _styled(service.rollout_state) if service.rollout_state else "-",
         )
     console.print(services)
+    events = [(s.name, e) for s in status.services for e in s.events]
+    if events:
+        table = Table(title="Last service events")
+        table.add_column("service")
+        table.add_column("event", overflow="fold")
+        for name, event in events:
+            table.add_row(name, event)
+        console.print(table)

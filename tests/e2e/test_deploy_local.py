@@ -183,3 +183,20 @@ def test_one_off_task_runs_to_completion_and_reports_its_exit_code(first_deploy:
     )
     assert result.code == 0, result.output[-2000:]
     assert "web one-off task" in result.stdout and "exit 0" in result.stdout
+
+
+def test_json_output_is_the_only_stdout(first_deploy: Result, port: str) -> None:
+    """With --json, the CDK CLI's progress goes to stderr and stdout parses as JSON."""
+    assert first_deploy.code == 0
+    deployed = run_deployer("deploy", "--env", "local", "--port", port, "--json", timeout=600)
+    assert deployed.code == 0, deployed.output[-2000:]
+    assert {s["name"] for s in json.loads(deployed.stdout)["services"]} == set(load_spec("local").services)
+    for args in (
+        ["prune", "web", "--keep", "1", "--dry-run", "--env", "local", "--port", port],
+        ["validate", "--env", "local"],
+        ["local", "status", "--port", port],
+        ["unlock", "--env", "local", "--port", port],
+    ):
+        result = run_deployer(*args, "--json")
+        assert result.code == 0, (args, result.output)
+        assert isinstance(json.loads(result.stdout), dict | list), args

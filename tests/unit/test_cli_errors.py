@@ -76,3 +76,29 @@ def test_throttling_is_retried_with_backoff_until_it_succeeds(monkeypatch: pytes
     assert ecs.describe_clusters(clusters=["shop-dev"])["clusters"] == []
     assert len(attempts) == 3
     assert ecs.meta.config.retries["mode"] == "standard"
+
+
+def test_status_shows_the_newest_service_events_first() -> None:
+    from datetime import UTC, datetime
+
+    from deployer.status import _service_state
+
+    class FakeEcs:
+        def describe_task_definition(self, taskDefinition: str) -> dict[str, Any]:  # noqa: N803 - boto3's name
+            return {"taskDefinition": {"containerDefinitions": [{"image": "nginx:1.27"}]}}
+
+    service = {
+        "status": "ACTIVE", "desiredCount": 2, "runningCount": 1, "pendingCount": 1,
+        "taskDefinition": "arn:aws:ecs:us-east-1:1:task-definition/shop-local-web:3",
+        "deployments": [{"status": "PRIMARY", "rolloutState": "IN_PROGRESS"}],
+        "events": [
+            {"createdAt": datetime(2026, 11, 23, 12, 5, tzinfo=UTC), "message": "(service web) has started 1 tasks"},
+            {"createdAt": datetime(2026, 11, 23, 12, 4, tzinfo=UTC), "message": "(service web) registered 1 targets"},
+            {"createdAt": datetime(2026, 11, 23, 12, 3, tzinfo=UTC), "message": "(service web) a"},
+            {"createdAt": datetime(2026, 11, 23, 12, 2, tzinfo=UTC), "message": "(service web) old"},
+        ],
+    }  # fmt: skip
+    state = _service_state(FakeEcs(), "web", service)
+    assert state.task_definition == "shop-local-web:3" and state.pending == 1
+    assert state.events[0] == "2026-11-23 12:05:00 (service web) has started 1 tasks"
+    assert len(state.events) == 3
