@@ -255,15 +255,10 @@ def wait(
             "verdicts apply to environments with target aws"
         )
         return
-    seen: dict[str, str] = {}
+    from deployer.progress import rollout_bars
 
-    def progress(update: Any) -> None:
-        line = f"{update.service}: {update.state} {update.running}/{update.desired}"
-        if seen.get(update.service) != line:
-            seen[update.service] = line
-            errors.print(line, highlight=False)
-
-    verdicts = wait_for_services(spec, chosen, port, float(timeout), progress)
+    with rollout_bars(errors, chosen) as progress:
+        verdicts = wait_for_services(spec, chosen, port, float(timeout), progress)
     if as_json:
         payload = [{**v.__dict__, "outcome": v.outcome.value} for v in verdicts]
         sys.stdout.write(json.dumps(payload, indent=2) + "\n")

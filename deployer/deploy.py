@@ -105,9 +105,12 @@ def _deploy_locked(  # noqa: PLR0917 - the arguments of deploy_environment, pass
 
 def _verdicts(spec: AppSpec, port: int | None, console: Console, only: Sequence[str] | None) -> int:
     """After CloudFormation is done: the honest verdict of every service's deployment."""
+    from deployer.progress import rollout_bars
     from deployer.wait import exit_code, wait_for_services
 
-    verdicts = wait_for_services(spec, list(only or spec.services), port, timeout_s=900.0)
+    services = list(only or spec.services)
+    with rollout_bars(console, services) as progress:
+        verdicts = wait_for_services(spec, services, port, timeout_s=900.0, on_progress=progress)
     for verdict in verdicts:
         console.print(f"{verdict.service}: {verdict.outcome.value} ({verdict.reason})", highlight=False)
     return exit_code(verdicts)

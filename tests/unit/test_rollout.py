@@ -179,3 +179,20 @@ def test_exit_code_is_the_most_severe_verdict() -> None:
         exit_code([v(Outcome.ROLLED_BACK), v(Outcome.FAILED), v(Outcome.SUCCEEDED)])
         is ExitCode.ROLLOUT_FAILED
     )
+
+
+def test_progress_bars_follow_each_service() -> None:
+    import io
+
+    from rich.console import Console
+
+    from deployer.progress import rollout_bars
+
+    output = io.StringIO()
+    console = Console(file=output, width=120, force_terminal=False)
+    with rollout_bars(console, ["web", "worker"]) as update:
+        update(Progress("web", "IN_PROGRESS", 1, 2))
+        update(Progress("worker", "COMPLETED", 3, 3))
+    text = output.getvalue()
+    assert "web" in text and "1/2 running" in text and "IN_PROGRESS" in text
+    assert "worker" in text and "3/3 running" in text
