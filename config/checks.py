@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from config.capacity_schema import FARGATE_PROVIDERS
 from config.container_checks import service_problems
 from config.fargate import fargate_size_error
 from config.instance_types import architecture_of
@@ -111,8 +112,6 @@ def _managed_instances_problems(spec: AppSpec) -> Iterator[Problem]:
 
 
 def _strategy_problems(spec: AppSpec, loc: Loc, strategy: Sequence[StrategyItem]) -> Iterator[Problem]:
-    from config.capacity_schema import FARGATE_PROVIDERS
-
     known = [
         *(FARGATE_PROVIDERS if spec.cluster.fargate else ()),
         *spec.cluster.ec2_capacity,

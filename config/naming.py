@@ -35,6 +35,11 @@ def capacity_provider_name(spec: AppSpec, group: str) -> str:
     return f"cp-{stack_prefix(spec)}-{group}"
 
 
+def provider_name(spec: AppSpec, provider: str) -> str:
+    """The ECS name of a strategy's provider: Fargate's own names, ``cp-…`` for the cluster's groups."""
+    return provider if spec.provider_kind(provider) == "fargate" else capacity_provider_name(spec, provider)
+
+
 def task_family(spec: AppSpec, service: str) -> str:
     return f"{stack_prefix(spec)}-{service}"
 

@@ -31,7 +31,6 @@ def aws_environment(spec: AppSpec, port: int | None = None) -> dict[str, str]:
     if spec.environment.target == "local":
         variables.update(LOCAL_CREDENTIALS)
         variables["AWS_ENDPOINT_URL"] = local_endpoint.endpoint_url(local_port(port))
-        variables.pop("AWS_PROFILE", None)
     return variables
 
 

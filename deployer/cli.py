@@ -9,7 +9,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -107,8 +107,32 @@ def emit_json(payload: Any) -> None:
 
 def require_service(spec: AppSpec, service: str, argument: str = "") -> None:
     """``BadInputError`` naming the services when ``service`` is not one of them."""
-    if service not in spec.services:
-        raise BadInputError(f"{argument}unknown service {service!r}; services: {', '.join(spec.services)}")
+    require_services(spec, [service], argument)
+
+
+def require_services(spec: AppSpec, names: Sequence[str], argument: str = "") -> None:
+    """``BadInputError`` naming the unknown ones and the services when any is not a service."""
+    unknown = [name for name in dict.fromkeys(names) if name not in spec.services]
+    if unknown:
+        listed = repr(unknown[0]) if len(unknown) == 1 else ", ".join(map(repr, unknown))
+        raise BadInputError(f"{argument}unknown service {listed}; services: {', '.join(spec.services)}")
+
+
+def deploy_then_status(env: str, spec: AppSpec, port: int | None, as_json: bool, **options: Any) -> None:
+    """``deploy_environment`` (CDK output to stderr under --json), then ``status``; exit on failure."""
+    from deployer.deploy import deploy_environment
+
+    code = deploy_environment(
+        spec,
+        options.pop("images", {}),
+        port,
+        errors if as_json else console,
+        cdk_output_to_stderr=as_json,
+        **options,
+    )
+    if code != ExitCode.OK:
+        raise typer.Exit(code)
+    status(env=env, port=port, as_json=as_json)
 
 
 @app.command()
@@ -198,7 +222,6 @@ def deploy(
 
     For a `local` target the local endpoint is started (or reused) and bootstrapped first.
     """
-    from deployer.deploy import deploy_environment
     from deployer.inputs import parse_image_overrides
 
     spec = load(env)
@@ -209,22 +232,17 @@ def deploy(
             raise BadInputError(
                 f"--{key.replace('_', '-')} {value!r}: use 1-128 letters, digits and . _ + - /"
             )
-    unknown = sorted(set(service or []) - set(spec.services))
-    if unknown:
-        raise BadInputError(f"--service {unknown}: unknown; services: {', '.join(spec.services)}")
-    code = deploy_environment(
+    require_services(spec, service or [], "--service ")
+    deploy_then_status(
+        env,
         spec,
-        images,
         port,
-        errors if as_json else console,
+        as_json,
+        images=images,
         release=release,
         only_services=service or None,
         concurrency=concurrency,
-        cdk_output_to_stderr=as_json,
     )
-    if code != ExitCode.OK:
-        raise typer.Exit(code)
-    status(env=env, port=port, as_json=as_json)
 
 
 @app.command()
@@ -246,9 +264,7 @@ def wait(
 
     spec = load(env)
     chosen = list(service or spec.services)
-    unknown = sorted(set(chosen) - set(spec.services))
-    if unknown:
-        raise BadInputError(f"--service {unknown}: unknown; services: {', '.join(spec.services)}")
+    require_services(spec, chosen, "--service ")
     if spec.environment.target == "local":
         console.print(
             "the local endpoint runs no containers, so there is no rollout to judge; "
@@ -320,7 +336,6 @@ def rollback(
     redeployed pinned to the revision (-c pin.<service>=<arn>), so CloudFormation and the
     service agree; the next `deploy` rolls forward. Refuses INACTIVE targets and the live one.
     """
-    from deployer.deploy import deploy_environment
     from deployer.history import revisions
     from deployer.rollback import choose_target, in_flight_deployment, stop_in_flight
 
@@ -339,21 +354,10 @@ def rollback(
             else:
                 console.print(f"{service}: stopped in-flight deployment {in_flight} with ROLLBACK")
             raise typer.Exit(ExitCode.OK)
-    console.print(
+    (errors if as_json else console).print(
         f"{service}: rolling back to revision {target.revision} ({target.version or 'no version label'})"
     )
-    code = deploy_environment(
-        spec,
-        {},
-        port,
-        errors if as_json else console,
-        pins={service: target.arn},
-        only_services=[service],
-        cdk_output_to_stderr=as_json,
-    )
-    if code != ExitCode.OK:
-        raise typer.Exit(code)
-    status(env=env, port=port, as_json=as_json)
+    deploy_then_status(env, spec, port, as_json, pins={service: target.arn}, only_services=[service])
 
 
 @app.command()

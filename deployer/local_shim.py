@@ -17,6 +17,7 @@ from typing import Any
 
 from config import naming
 from config.schema import FARGATE_PROVIDERS, AppSpec
+from deployer.stack_state import stack_outputs
 
 
 def register_capacity_providers(spec: AppSpec, ecs: Any, autoscaling: Any, cloudformation: Any) -> list[str]:
@@ -57,9 +58,7 @@ def point_services_at_stack_revisions(spec: AppSpec, ecs: Any, cloudformation: A
     updated: dict[str, str] = {}
     cluster = naming.cluster_name(spec)
     for name in spec.services:
-        stack = cloudformation.describe_stacks(StackName=naming.service_stack_name(spec, name))["Stacks"][0]
-        outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
-        wanted = outputs.get("TaskDefinitionArn")
+        wanted = stack_outputs(cloudformation, naming.service_stack_name(spec, name)).get("TaskDefinitionArn")
         [service] = ecs.describe_services(cluster=cluster, services=[name])["services"]
         if wanted and service["taskDefinition"] != wanted:
             ecs.update_service(cluster=cluster, service=name, taskDefinition=wanted)

@@ -68,9 +68,7 @@ def run_one_off(
     # The live strategy wins; the spec's is the fallback (the local endpoint does not keep it).
     request["capacityProviderStrategy"] = current.get("capacityProviderStrategy") or [
         {
-            "capacityProvider": item.provider
-            if spec.provider_kind(item.provider) == "fargate"
-            else naming.capacity_provider_name(spec, item.provider),
+            "capacityProvider": naming.provider_name(spec, item.provider),
             "weight": item.weight,
             "base": item.base,
         }

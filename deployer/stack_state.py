@@ -1,4 +1,4 @@
-"""Read a CloudFormation stack's status without treating "does not exist" as an error."""
+"""Read a CloudFormation stack's status and outputs without treating "does not exist" as an error."""
 
 from __future__ import annotations
 
@@ -16,3 +16,9 @@ def stack_status(cloudformation: Any, name: str) -> str | None:
             return None
         raise
     return str(stacks[0]["StackStatus"]) if stacks else None
+
+
+def stack_outputs(cloudformation: Any, name: str) -> dict[str, str]:
+    """The stack's outputs as ``{OutputKey: OutputValue}`` (the stack must exist)."""
+    stack = cloudformation.describe_stacks(StackName=name)["Stacks"][0]
+    return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -11,13 +10,10 @@ from botocore.exceptions import ClientError
 
 from config import naming
 from config.schema import AppSpec
+from constructs_lib.image_refs import parse_ecr
 from deployer.lock import holder
 from deployer.stack_state import stack_status
 
-_ECR = re.compile(
-    r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(\.cn)?/(?P<repository>[^:@]+)"
-    r"(:(?P<tag>[^@]+))?(@(?P<digest>sha256:[a-f0-9]{64}))?$"
-)
 RECOVERY = {
     "UPDATE_ROLLBACK_FAILED": "aws cloudformation continue-update-rollback --stack-name {stack} "
     "(add --resources-to-skip for resources that cannot roll back)",
@@ -64,18 +60,14 @@ def _image_checks(spec: AppSpec, ecr: Any, overrides: dict[str, str]) -> Iterato
     for service, svc in spec.services.items():
         references = [overrides.get(service, svc.image)] + [c.image for c in svc.sidecars.values()]
         for reference in filter(None, references):
-            match = _ECR.match(reference)
-            if not match:
+            image = parse_ecr(reference)
+            if image is None:
                 yield Check(f"image {reference}", True, "not in ECR: pulled at run time, not checked")
                 continue
-            image_id = (
-                {"imageDigest": match["digest"]}
-                if match["digest"]
-                else {"imageTag": match["tag"] or "latest"}
-            )
+            image_id = {"imageDigest": image.digest} if image.digest else {"imageTag": image.version}
             try:
                 ecr.describe_images(
-                    registryId=match["account"], repositoryName=match["repository"], imageIds=[image_id]
+                    registryId=image.account, repositoryName=image.repository, imageIds=[image_id]
                 )
                 yield Check(f"image {reference}", True, "found in ECR")
             except ClientError as error:

@@ -10,6 +10,7 @@ from config.schema import AppSpec
 from deployer import aws_session
 from deployer.exit_codes import ExitCode
 from deployer.rollout import Outcome, Progress, Verdict, wait_for_rollout
+from deployer.stack_state import stack_outputs
 
 # The most severe verdict decides the exit code.
 SEVERITY = (Outcome.FAILED, Outcome.ROLLED_BACK, Outcome.TIMED_OUT, Outcome.SUCCEEDED)
@@ -18,9 +19,7 @@ SEVERITY = (Outcome.FAILED, Outcome.ROLLED_BACK, Outcome.TIMED_OUT, Outcome.SUCC
 def intended_revision(spec: AppSpec, service: str, port: int | None) -> str:
     """The task definition the service's stack deployed (its ``TaskDefinitionArn`` output)."""
     cloudformation = aws_session.client(spec, "cloudformation", port)
-    stack = cloudformation.describe_stacks(StackName=naming.service_stack_name(spec, service))["Stacks"][0]
-    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
-    return str(outputs["TaskDefinitionArn"])
+    return stack_outputs(cloudformation, naming.service_stack_name(spec, service))["TaskDefinitionArn"]
 
 
 def wait_for_services(

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_kms as kms
 from constructs import Construct
@@ -24,6 +25,15 @@ from constructs_lib import (
 from stacks.containers_from_spec import container_props, grant_efs, grant_environment_files, task_volumes
 from stacks.release import Release
 from stacks.retention import retention
+
+EBS_VOLUME_TYPES = {
+    "gp3": ec2.EbsDeviceVolumeType.GP3,
+    "gp2": ec2.EbsDeviceVolumeType.GP2,
+    "io1": ec2.EbsDeviceVolumeType.IO1,
+    "io2": ec2.EbsDeviceVolumeType.IO2,
+    "st1": ec2.EbsDeviceVolumeType.ST1,
+    "sc1": ec2.EbsDeviceVolumeType.SC1,
+}
 
 
 class ServiceStack(cdk.Stack):
@@ -82,7 +92,7 @@ class ServiceStack(cdk.Stack):
                     name=name,
                     managed_ebs_volume=ecs.ServiceManagedEBSVolumeConfiguration(
                         size=cdk.Size.gibibytes(volume.ebs.size_gib),
-                        volume_type=_ebs_type(volume.ebs.volume_type),
+                        volume_type=EBS_VOLUME_TYPES[volume.ebs.volume_type],
                         encrypted=True,
                     ),
                 )
@@ -131,19 +141,6 @@ class ServiceStack(cdk.Stack):
             [arn for c in containers.values() for arn in c.environment_files],
         )
         return task_definition
-
-
-def _ebs_type(name: str) -> Any:
-    from aws_cdk import aws_ec2 as ec2
-
-    return {
-        "gp3": ec2.EbsDeviceVolumeType.GP3,
-        "gp2": ec2.EbsDeviceVolumeType.GP2,
-        "io1": ec2.EbsDeviceVolumeType.IO1,
-        "io2": ec2.EbsDeviceVolumeType.IO2,
-        "st1": ec2.EbsDeviceVolumeType.ST1,
-        "sc1": ec2.EbsDeviceVolumeType.SC1,
-    }[name]
 
 
 def _strategy(

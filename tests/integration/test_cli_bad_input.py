@@ -108,7 +108,7 @@ def test_shipped_specs_reference_the_schema_for_editors(env: str) -> None:
 
 def test_wait_rejects_unknown_services_before_any_call() -> None:
     result = run_deployer("wait", "--env", "local", "--service", "nope")
-    assert result.code == 2 and "unknown; services: web" in result.stderr
+    assert result.code == 2 and "--service unknown service 'nope'; services: web" in result.stderr
 
 
 def test_wait_on_the_local_endpoint_says_there_is_nothing_to_judge() -> None:
