@@ -126,15 +126,19 @@ def _network_from_stacks(spec: AppSpec, service: str, cloudformation: Any) -> di
     """
     if cloudformation is None:
         raise LookupError(f"service {service!r} reports no network configuration")
-    exports = cloudformation.list_exports()["Exports"]
+    pages = cloudformation.get_paginator("list_exports").paginate()
+    exports = [export for page in pages for export in page["Exports"]]
     prefix = f"{naming.network_stack_name(spec)}:"
     subnets = sorted(
         e["Value"] for e in exports if e["Name"].startswith(prefix) and "privateSubnet" in e["Name"]
     )
-    resources = cloudformation.list_stack_resources(StackName=naming.service_stack_name(spec, service))
+    resource_pages = cloudformation.get_paginator("list_stack_resources").paginate(
+        StackName=naming.service_stack_name(spec, service)
+    )
     groups = [
         r["PhysicalResourceId"]
-        for r in resources["StackResourceSummaries"]
+        for page in resource_pages
+        for r in page["StackResourceSummaries"]
         if r["ResourceType"] == "AWS::EC2::SecurityGroup"
     ]
     return {

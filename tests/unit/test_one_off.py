@@ -141,3 +141,45 @@ def test_bad_run_arguments(args: list[str], fragment: str) -> None:
 
     result = run_deployer("run", "web", "--env", "local", "--port", "1", *args)
     assert result.code == 2 and fragment in result.stderr and "Traceback" not in result.output
+
+
+def test_network_fallback_reads_every_page_of_exports_and_stack_resources() -> None:
+    """Accounts with many stacks page ListExports; a subnet on page two must not be lost."""
+    from deployer.one_off import _network_from_stacks
+
+    spec = load_spec("local")
+    cloudformation = boto3.client("cloudformation", region_name="us-east-1")
+    resource = {"LastUpdatedTimestamp": "2026-11-23T00:00:00Z", "ResourceStatus": "CREATE_COMPLETE"}
+    with Stubber(cloudformation) as stub:
+        stub.add_response(
+            "list_exports",
+            {
+                "Exports": [{"Name": "shop-local-network:privateSubnet1", "Value": "subnet-a"}],
+                "NextToken": "t",
+            },
+            {},
+        )
+        stub.add_response(
+            "list_exports",
+            {"Exports": [{"Name": "shop-local-network:privateSubnet2", "Value": "subnet-b"},
+                         {"Name": "other-stack:privateSubnet1", "Value": "subnet-x"}]},
+            {"NextToken": "t"},
+        )  # fmt: skip
+        stub.add_response(
+            "list_stack_resources",
+            {"StackResourceSummaries": [{**resource, "LogicalResourceId": "Role", "ResourceType": "AWS::IAM::Role",
+                                         "PhysicalResourceId": "role"}], "NextToken": "r"},
+            {"StackName": "shop-local-svc-web"},
+        )  # fmt: skip
+        stub.add_response(
+            "list_stack_resources",
+            {"StackResourceSummaries": [{**resource, "LogicalResourceId": "Sg", "PhysicalResourceId": "sg-9",
+                                         "ResourceType": "AWS::EC2::SecurityGroup"}]},
+            {"StackName": "shop-local-svc-web", "NextToken": "r"},
+        )  # fmt: skip
+        network = _network_from_stacks(spec, "web", cloudformation)
+    assert network["awsvpcConfiguration"] == {
+        "subnets": ["subnet-a", "subnet-b"],
+        "securityGroups": ["sg-9"],
+        "assignPublicIp": "DISABLED",
+    }
