@@ -49,10 +49,11 @@ synth: install  ## synthesise ENV into cdk.out/
 diff: install  ## cdk diff of ENV against what is deployed
 	$(PY) -m deployer cdk --env $(ENV) -- diff --all
 
-lint: install  ## ruff, mypy, and cfn-lint on the synthesised templates of every environment
+lint: install  ## ruff, mypy, actionlint on the workflows, cfn-lint on every environment's templates
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+	$(VENV)/bin/actionlint -shellcheck $(VENV)/bin/shellcheck .github/workflows/*.yml
 	$(PY) -m tests.cfn_lint_check
 
 local-down:  ## stop the local AWS endpoint

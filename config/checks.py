@@ -16,6 +16,7 @@ from config.capacity_schema import FARGATE_PROVIDERS
 from config.container_checks import service_problems
 from config.fargate import fargate_size_error
 from config.instance_types import architecture_of
+from config.kind_checks import kind_problems
 
 if TYPE_CHECKING:
     from config.schema import AppSpec, StrategyItem
@@ -54,6 +55,7 @@ def find_problems(spec: AppSpec) -> Iterator[Problem]:
             if size_error:
                 field, message = size_error
                 yield ("services", name, field), message, getattr(service, field)
+    yield from kind_problems(spec)
 
 
 def _network_problems(spec: AppSpec) -> Iterator[Problem]:

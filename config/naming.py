@@ -22,6 +22,16 @@ def cluster_stack_name(spec: AppSpec) -> str:
     return f"{stack_prefix(spec)}-cluster"
 
 
+def ingress_stack_name(spec: AppSpec) -> str:
+    """The stack of the shared load balancer (it exists when a web service does)."""
+    return f"{stack_prefix(spec)}-ingress"
+
+
+def namespace_name(spec: AppSpec) -> str:
+    """The Service Connect (Cloud Map HTTP) namespace of the environment."""
+    return f"{stack_prefix(spec)}.internal"
+
+
 def service_stack_name(spec: AppSpec, service: str) -> str:
     return f"{stack_prefix(spec)}-svc-{service}"
 
@@ -46,8 +56,12 @@ def task_family(spec: AppSpec, service: str) -> str:
 
 def all_stack_names(spec: AppSpec) -> list[str]:
     """Every stack of the environment, in deployment order."""
+    from config.kind_checks import call_order
+
+    ingress = [ingress_stack_name(spec)] if spec.services_of_kind("web") else []
     return [
         network_stack_name(spec),
         cluster_stack_name(spec),
-        *(service_stack_name(spec, name) for name in spec.services),
+        *ingress,
+        *(service_stack_name(spec, name) for name in call_order(spec)),
     ]

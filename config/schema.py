@@ -23,6 +23,16 @@ from config.capacity_schema import (
 )
 from config.checks import find_problems, raise_problems
 from config.container_schema import ContainerSpec, VolumeSpec
+from config.permissions_schema import PermissionSpec
+from config.service_kinds import (
+    AutoscalingSpec,
+    DeploymentSpec,
+    HttpSpec,
+    LoadBalancerSpec,
+    QueueSpec,
+    ScheduleSpec,
+    ServiceKind,
+)
 from config.types import ImageRef, Name
 
 __all__ = ["FARGATE", "FARGATE_PROVIDERS", "FARGATE_SPOT", "AppSpec", "Ec2CapacitySpec", "StrategyItem"]
@@ -106,9 +116,23 @@ class ClusterSpec(_Model):
 
 
 class ServiceSpec(ContainerSpec):
-    """A long-running ECS service. Its main container (named after the service) is described
-    by the container keys at this level; ``sidecars`` add more containers to the task.
+    """A service or a job. Its main container (named after the service) is described by the
+    container keys at this level; ``sidecars`` add more containers to the task.
+
+    ``kind``: ``backend`` (default; internal, reachable through Service Connect when it has
+    a port), ``web`` (behind the shared load balancer), ``worker`` (consumes its own SQS
+    queue, scaled on backlog per task) or ``job`` (a scheduled task that runs to completion).
     """
+
+    kind: ServiceKind = Field(default="backend", description="web, backend, worker or job")
+    http: HttpSpec | None = Field(default=None, description="web: routing and health check [default: /*]")
+    queue: QueueSpec | None = Field(default=None, description="worker: queue and scaling [default: on]")
+    schedule: ScheduleSpec | None = Field(default=None, description="job: when it runs (required)")
+    deployment: DeploymentSpec = Field(default=DeploymentSpec(), description="strategy and rollback")
+    autoscaling: AutoscalingSpec | None = Field(default=None, description="target tracking (web, backend)")
+    allow_from: tuple[Name, ...] = Field(
+        default=(), description="services whose tasks may connect to this service's port"
+    )
 
     cpu: int = Field(default=256, ge=128, le=16384, description="task CPU units")
     memory: int = Field(default=512, ge=128, le=122880, description="task memory (MiB)")
@@ -133,6 +157,19 @@ class ServiceSpec(ContainerSpec):
         default="awslogs", description="awslogs to CloudWatch, or a FireLens (Fluent Bit) router"
     )
     log_retention_days: int = Field(default=30, description="retention of the service's log group")
+    permissions: tuple[PermissionSpec, ...] = Field(
+        default=(), description="AWS rights the app needs, one intent per item (docs/permissions.md)"
+    )
+
+    @property
+    def http_settings(self) -> HttpSpec:
+        """``http``, or its defaults."""
+        return self.http or HttpSpec()
+
+    @property
+    def queue_settings(self) -> QueueSpec:
+        """``queue``, or its defaults."""
+        return self.queue or QueueSpec()
 
     def containers(self, service_name: str) -> dict[str, ContainerSpec]:
         """Every container of the task by name: the main one (``service_name``) first."""
@@ -146,6 +183,7 @@ class AppSpec(_Model):
     environment: EnvironmentSpec
     network: NetworkSpec = NetworkSpec()
     cluster: ClusterSpec = ClusterSpec()
+    load_balancer: LoadBalancerSpec = LoadBalancerSpec()
     services: dict[Name, ServiceSpec] = Field(min_length=1, description="services by name")
 
     _task_definitions: dict[str, dict[str, Any]] = PrivateAttr(default_factory=dict)
@@ -178,6 +216,15 @@ class AppSpec(_Model):
         if provider in FARGATE_PROVIDERS:
             return "fargate"
         return "managed_instances" if provider in self.cluster.managed_instances else "ec2"
+
+    def services_of_kind(self, *kinds: ServiceKind) -> list[str]:
+        """Names of the services of those kinds, in spec order."""
+        return [name for name, svc in self.services.items() if svc.kind in kinds]
+
+    @property
+    def long_running(self) -> list[str]:
+        """Services that ECS keeps running (every kind but ``job``)."""
+        return self.services_of_kind("web", "backend", "worker")
 
     def runs_on_fargate(self, service: str) -> bool:
         """True when the service's strategy uses Fargate providers."""

@@ -27,23 +27,65 @@ _EXPORTS = {
     "Capacity": "task_definition",
     "LogRouting": "task_definition",
     "VersionedTaskDefinition": "task_definition",
+    "PublicLoadBalancer": "load_balancer",
+    "ScheduledJob": "scheduled_job",
+    "WebRouting": "web_routing",
+    "Route": "web_routing",
+    "TargetHealthCheck": "web_routing",
+    "WorkQueue": "work_queue",
+    "BacklogScaling": "work_queue",
+    "Deployment": "service",
+    "TaskPermissions": "permissions",
+    "BucketPermission": "permissions",
+    "BucketAccess": "permissions",
+    "QueuePermission": "permissions",
+    "QueueAccess": "permissions",
+    "TablePermission": "permissions",
+    "TableAccess": "permissions",
+    "SecretPermission": "permissions",
+    "ParameterPermission": "permissions",
+    "ParameterPathPermission": "permissions",
+    "TopicPermission": "permissions",
+    "KeyPermission": "permissions",
+    "KeyAccess": "permissions",
 }
 __all__ = [
     "FARGATE",
     "FARGATE_SPOT",
     "AmiFamily",
     "AsgCapacity",
+    "BacklogScaling",
+    "BucketAccess",
+    "BucketPermission",
     "Capacity",
     "ContainerProps",
+    "Deployment",
     "EcsCluster",
     "EcsService",
+    "KeyAccess",
+    "KeyPermission",
     "LogRouting",
     "ManagedInstancesGroup",
     "MountProps",
     "NativeTaskDefinition",
     "NativeTaskDefinitionError",
     "Network",
+    "ParameterPathPermission",
+    "ParameterPermission",
+    "PublicLoadBalancer",
+    "QueueAccess",
+    "QueuePermission",
+    "Route",
+    "ScheduledJob",
+    "SecretPermission",
+    "TableAccess",
+    "TablePermission",
+    "TargetHealthCheck",
+    "TaskPermissions",
+    "TopicPermission",
     "VersionedTaskDefinition",
+    "WebRouting",
+    "WorkQueue",
     "container_image",
 ]
 
@@ -70,10 +112,26 @@ if TYPE_CHECKING:
     from constructs_lib.ec2_capacity import AmiFamily as AmiFamily
     from constructs_lib.ec2_capacity import Ec2CapacityGroup as Ec2CapacityGroup
     from constructs_lib.images import container_image as container_image
+    from constructs_lib.load_balancer import PublicLoadBalancer as PublicLoadBalancer
     from constructs_lib.managed_instances import ManagedInstancesGroup as ManagedInstancesGroup
     from constructs_lib.native_json import NativeTaskDefinitionError as NativeTaskDefinitionError
     from constructs_lib.native_task_definition import NativeTaskDefinition as NativeTaskDefinition
     from constructs_lib.network import Network as Network
+    from constructs_lib.permissions import BucketAccess as BucketAccess
+    from constructs_lib.permissions import BucketPermission as BucketPermission
+    from constructs_lib.permissions import KeyAccess as KeyAccess
+    from constructs_lib.permissions import KeyPermission as KeyPermission
+    from constructs_lib.permissions import ParameterPathPermission as ParameterPathPermission
+    from constructs_lib.permissions import ParameterPermission as ParameterPermission
+    from constructs_lib.permissions import QueueAccess as QueueAccess
+    from constructs_lib.permissions import QueuePermission as QueuePermission
+    from constructs_lib.permissions import SecretPermission as SecretPermission
+    from constructs_lib.permissions import TableAccess as TableAccess
+    from constructs_lib.permissions import TablePermission as TablePermission
+    from constructs_lib.permissions import TaskPermissions as TaskPermissions
+    from constructs_lib.permissions import TopicPermission as TopicPermission
+    from constructs_lib.scheduled_job import ScheduledJob as ScheduledJob
+    from constructs_lib.service import Deployment as Deployment
     from constructs_lib.service import EcsService as EcsService
     from constructs_lib.task_definition import (
         Capacity as Capacity,
@@ -84,3 +142,8 @@ if TYPE_CHECKING:
     from constructs_lib.task_definition import (
         VersionedTaskDefinition as VersionedTaskDefinition,
     )
+    from constructs_lib.web_routing import Route as Route
+    from constructs_lib.web_routing import TargetHealthCheck as TargetHealthCheck
+    from constructs_lib.web_routing import WebRouting as WebRouting
+    from constructs_lib.work_queue import BacklogScaling as BacklogScaling
+    from constructs_lib.work_queue import WorkQueue as WorkQueue

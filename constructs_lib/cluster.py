@@ -9,6 +9,7 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_servicediscovery as servicediscovery
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
@@ -28,7 +29,9 @@ class EcsCluster(Construct):
     Defaults: Container Insights ``ENHANCED``; ``FARGATE`` and ``FARGATE_SPOT`` providers;
     no EC2 capacity; ECS Exec sessions encrypted with ``encryption_key`` (a new KMS key with
     rotation, retained, when none is given) and logged to their own encrypted log group
-    (one year, retained). Each ``Ec2CapacityGroup`` becomes an ``AsgCapacity`` (hardened
+    (one year, retained). ``service_connect_namespace`` (default none) creates an HTTP Cloud
+    Map namespace that services join with Service Connect. Each ``Ec2CapacityGroup``
+    becomes an ``AsgCapacity`` (hardened
     launch template, managed scaling, termination protection and draining); each
     ``ManagedInstancesGroup`` an ECS Managed Instances provider. With EC2 groups, every
     scaling event goes to ``scaling_events``, an SNS topic encrypted with the same key.
@@ -50,6 +53,7 @@ class EcsCluster(Construct):
         managed_instances: Sequence[ManagedInstancesGroup] = (),
         container_insights: ecs.ContainerInsights = ecs.ContainerInsights.ENHANCED,
         encryption_key: kms.IKey | None = None,
+        service_connect_namespace: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         names = [g.name for g in ec2_capacity] + [g.name for g in managed_instances]
@@ -90,6 +94,13 @@ class EcsCluster(Construct):
                 ),
             ),
         )
+        self.namespace_name = service_connect_namespace
+        if service_connect_namespace:
+            self.cluster.add_default_cloud_map_namespace(
+                name=service_connect_namespace,
+                type=servicediscovery.NamespaceType.HTTP,
+                use_for_service_connect=True,
+            )
         self.capacity_provider_names: dict[str, str] = (
             {FARGATE: FARGATE, FARGATE_SPOT: FARGATE_SPOT} if fargate else {}
         )

@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from constructs import Construct
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """How a new revision replaces the old one. Default: rolling, no bake time.
+
+    ``BLUE_GREEN``, ``CANARY`` and ``LINEAR`` are native ECS strategies: they need a load
+    balancer target with an alternate target group (``WebRouting`` makes one).
+    ``traffic_shift`` is the canary or linear step (percent and bake time between steps).
+    """
+
+    strategy: ecs.DeploymentStrategy = ecs.DeploymentStrategy.ROLLING
+    bake_time: cdk.Duration | None = None
+    traffic_shift: ecs.TrafficShiftConfig | None = None
 
 
 class EcsService(Construct):
@@ -20,6 +36,9 @@ class EcsService(Construct):
     no public IP; a security group of its own with no ingress (``connections`` opens it);
     Fargate platform ``LATEST``; tags propagated from the service to its tasks;
     ``volume_configurations`` attach service-managed (per-task) EBS volumes.
+    ``desired_count`` None leaves the count out of the template, so a redeploy never resets
+    what autoscaling chose (ECS starts with 1). ``service_connect`` joins the cluster's
+    Service Connect namespace; ``deployment`` picks the strategy (default rolling).
     """
 
     def __init__(
@@ -31,16 +50,19 @@ class EcsService(Construct):
         task_definition: ecs.TaskDefinition,
         capacity_provider_strategies: Sequence[ecs.CapacityProviderStrategy],
         service_name: str | None = None,
-        desired_count: int = 1,
+        desired_count: int | None = 1,
         vpc_subnets: ec2.SubnetSelection | None = None,
         min_healthy_percent: int = 100,
         max_healthy_percent: int = 200,
         volume_configurations: Sequence[ecs.ServiceManagedVolume] = (),
+        deployment: Deployment | None = None,
+        health_check_grace_period: cdk.Duration | None = None,
+        service_connect: ecs.ServiceConnectProps | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         if not capacity_provider_strategies:
             raise ValueError("capacity_provider_strategies must name at least one provider")
-        if desired_count < 0:
+        if desired_count is not None and desired_count < 0:
             raise ValueError(f"desired_count={desired_count} must be 0 or more")
         if not 0 <= min_healthy_percent <= 100 or max_healthy_percent <= min_healthy_percent:
             raise ValueError(
@@ -67,6 +89,9 @@ class EcsService(Construct):
             "security_groups": [self.security_group],
             "vpc_subnets": vpc_subnets,
             "volume_configurations": list(volume_configurations) or None,
+            "health_check_grace_period": health_check_grace_period,
+            "service_connect_configuration": service_connect,
+            **_deployment_props(deployment or Deployment()),
         }
         self.service: ecs.BaseService
         # aws-cdk-lib places Managed Instances tasks with FargateService too.
@@ -83,7 +108,25 @@ class EcsService(Construct):
         else:
             self.service = ecs.Ec2Service(self, "Service", **common)  # type: ignore[arg-type]
 
+    def roll_back_on_alarms(self, alarm_names: Sequence[str]) -> None:
+        """Roll a deployment back when any of these CloudWatch alarms fires during it."""
+        if alarm_names:
+            self.service.enable_deployment_alarms(
+                list(alarm_names), behavior=ecs.AlarmBehavior.ROLLBACK_ON_ALARM
+            )
+
     @property
     def connections(self) -> ec2.Connections:
         """Network rules of the service's tasks (``service.connections.allow_from(...)``)."""
         return self.service.connections
+
+
+def _deployment_props(deployment: Deployment) -> dict[str, object]:
+    props: dict[str, object] = {"deployment_strategy": deployment.strategy}
+    if deployment.bake_time is not None:
+        props["bake_time"] = deployment.bake_time
+    if deployment.strategy == ecs.DeploymentStrategy.CANARY:
+        props["canary_configuration"] = deployment.traffic_shift
+    elif deployment.strategy == ecs.DeploymentStrategy.LINEAR:
+        props["linear_configuration"] = deployment.traffic_shift
+    return props

@@ -263,8 +263,11 @@ def wait(
     from deployer.wait import exit_code, wait_for_services
 
     spec = load(env)
-    chosen = list(service or spec.services)
+    chosen = list(service or spec.long_running)
     require_services(spec, chosen, "--service ")
+    jobs = [name for name in chosen if name not in spec.long_running]
+    if jobs:
+        raise BadInputError(f"--service {', '.join(jobs)}: a job has no rollout to wait for; use `run`")
     if spec.environment.target == "local":
         console.print(
             "the local endpoint runs no containers, so there is no rollout to judge; "
@@ -341,6 +344,8 @@ def rollback(
 
     spec = load(env)
     require_service(spec, service)
+    if service not in spec.long_running:
+        raise BadInputError(f"{service} is a job: no service to roll back; deploy the previous version")
     if spec.environment.target == "local":
         local_endpoint.up(aws_session.local_port(port))
     ecs = aws_session.client(spec, "ecs", port)
@@ -684,3 +689,13 @@ def local_status(port: PortOption = None, as_json: JsonOption = False) -> None:
 
 def main() -> None:
     app()
+
+
+def _register_plan() -> None:
+    # `plan` lives in deployer.plan (it imports this module's helpers at call time).
+    from deployer.plan import plan_command
+
+    app.command("plan")(friendly_errors(plan_command))
+
+
+_register_plan()

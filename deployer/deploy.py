@@ -108,7 +108,7 @@ def _verdicts(spec: AppSpec, port: int | None, console: Console, only: Sequence[
     from deployer.progress import rollout_bars
     from deployer.wait import exit_code, wait_for_services
 
-    services = list(only or spec.services)
+    services = [name for name in (only or spec.services) if name in spec.long_running]  # jobs never roll
     with rollout_bars(console, services) as progress:
         verdicts = wait_for_services(spec, services, port, timeout_s=900.0, on_progress=progress)
     for verdict in verdicts:

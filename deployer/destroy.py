@@ -51,13 +51,30 @@ def release_instances(spec: AppSpec, cloudformation: Any, autoscaling: Any, repo
 def destroy_environment(spec: AppSpec, cloudformation: Any, autoscaling: Any, report: Report) -> list[str]:
     """Delete services, release instances, delete cluster, delete network. Returns deleted stacks."""
     deleted: list[str] = []
-    services = [naming.service_stack_name(spec, name) for name in spec.services]
-    deleted += _delete(cloudformation, services, report)
+    for layer in deletion_layers(spec):  # a caller's stack imports its callees' groups
+        deleted += _delete(cloudformation, [naming.service_stack_name(spec, name) for name in layer], report)
+    deleted += _delete(cloudformation, [naming.ingress_stack_name(spec)], report)
     if _exists(cloudformation, naming.cluster_stack_name(spec)):
         release_instances(spec, cloudformation, autoscaling, report)
     deleted += _delete(cloudformation, [naming.cluster_stack_name(spec)], report)
     deleted += _delete(cloudformation, [naming.network_stack_name(spec)], report)
     return deleted
+
+
+def deletion_layers(spec: AppSpec) -> list[list[str]]:
+    """Service groups to delete in turn: each layer's services are called by no later one."""
+    remaining = list(spec.services)
+    layers: list[list[str]] = []
+    while remaining:
+        # A service may go once no remaining service calls it (is in its allow_from).
+        layer = [
+            name
+            for name in remaining
+            if not any(caller in remaining and caller != name for caller in spec.services[name].allow_from)
+        ] or remaining  # validation rejects cycles; never loop forever
+        layers.append(layer)
+        remaining = [name for name in remaining if name not in layer]
+    return layers
 
 
 def _delete(cloudformation: Any, stacks: list[str], report: Report) -> list[str]:

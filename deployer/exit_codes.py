@@ -12,4 +12,5 @@ class ExitCode(IntEnum):
     ROLLOUT_FAILED = 3
     ROLLED_BACK = 4
     TIMED_OUT = 5
+    REPLACEMENT_BLOCKED = 6  # plan: a deploy would replace a stateful or traffic-serving resource
     INTERRUPTED = 130

@@ -57,7 +57,7 @@ def point_services_at_stack_revisions(spec: AppSpec, ecs: Any, cloudformation: A
         raise ValueError("point_services_at_stack_revisions is for the local endpoint only")
     updated: dict[str, str] = {}
     cluster = naming.cluster_name(spec)
-    for name in spec.services:
+    for name in spec.long_running:
         wanted = stack_outputs(cloudformation, naming.service_stack_name(spec, name)).get("TaskDefinitionArn")
         [service] = ecs.describe_services(cluster=cluster, services=[name])["services"]
         if wanted and service["taskDefinition"] != wanted:

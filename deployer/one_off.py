@@ -1,5 +1,8 @@
 """``run``: a one-off task from a service's current revision and network (migrations, batch).
 
+For a ``job`` (no service) the revision is the one its stack deployed, and the network the
+job's own subnets and security group.
+
 The task uses the service's task definition, subnets, security groups and capacity provider
 strategy; ``RunTask`` carries a client token, so a retried request never starts a second task.
 It waits until the task stops, prints its log lines, and reports the essential container's
@@ -16,6 +19,7 @@ from typing import Any
 
 from config import naming
 from config.schema import AppSpec
+from deployer.stack_state import stack_outputs
 
 
 @dataclass(frozen=True)
@@ -43,10 +47,7 @@ def run_one_off(
 ) -> TaskResult:
     """Start the task, wait until it stops, return the essential container's exit code."""
     cluster = naming.cluster_name(spec)
-    described = ecs.describe_services(cluster=cluster, services=[service])["services"]
-    if not described:
-        raise LookupError(f"service {service!r} is not deployed in {cluster}")
-    current = described[0]
+    current = _current(spec, ecs, cloudformation, service)
     definition = ecs.describe_task_definition(taskDefinition=current["taskDefinition"])["taskDefinition"]
     main = next(c for c in definition["containerDefinitions"] if c.get("essential", True))
     override: dict[str, Any] = {"name": main["name"]}
@@ -116,6 +117,20 @@ def _print_logs(
     for event in events[seen:]:
         on_log(str(event["message"]))
     return len(events)
+
+
+def _current(spec: AppSpec, ecs: Any, cloudformation: Any, service: str) -> dict[str, Any]:
+    """What the task starts from: the live service, or for a job its stack's revision."""
+    cluster = naming.cluster_name(spec)
+    if spec.services[service].kind == "job":
+        if cloudformation is None:
+            raise LookupError(f"job {service!r}: its stack's revision needs CloudFormation")
+        outputs = stack_outputs(cloudformation, naming.service_stack_name(spec, service))
+        return {"taskDefinition": outputs["TaskDefinitionArn"]}
+    described = ecs.describe_services(cluster=cluster, services=[service])["services"]
+    if not described:
+        raise LookupError(f"service {service!r} is not deployed in {cluster}")
+    return dict(described[0])
 
 
 def _network_from_stacks(spec: AppSpec, service: str, cloudformation: Any) -> dict[str, Any]:

@@ -57,9 +57,9 @@ def collect_status(spec: AppSpec, cloudformation: Any, ecs: Any) -> EnvironmentS
     cluster_name = naming.cluster_name(spec)
     cluster = _cluster_state(ecs, cluster_name)
     services = (
-        _service_states(ecs, cluster_name, list(spec.services))
+        _service_states(ecs, cluster_name, spec.long_running)
         if cluster.status != MISSING
-        else [ServiceState(name, MISSING) for name in spec.services]
+        else [ServiceState(name, MISSING) for name in spec.long_running]
     )
     return EnvironmentStatus(spec.environment.name, stacks, cluster, services)
 

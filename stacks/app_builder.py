@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from config import naming
+from config.kind_checks import call_order
 from config.schema import AppSpec
 from stacks.cluster_stack import ClusterStack
+from stacks.ingress_stack import IngressStack
 from stacks.network_stack import NetworkStack
 from stacks.release import Release
 from stacks.service_stack import ServiceStack
@@ -24,7 +27,8 @@ def build_environment(
     release: Release | None = None,
     pins: Mapping[str, str] | None = None,
 ) -> list[cdk.Stack]:
-    """Add the network, cluster and one stack per service; return them in deploy order.
+    """Add the network, cluster, load balancer (with web services) and one stack per service;
+    return them in deploy order.
 
     ``images`` maps service name to an image reference overriding the spec (release input);
     ``release`` labels every task-definition revision; ``pins`` maps service name to a
@@ -39,6 +43,7 @@ def build_environment(
     network = NetworkStack(
         scope,
         naming.network_stack_name(spec),
+        stack_name=naming.network_stack_name(spec),  # the same name inside a pipeline Stage
         spec=spec,
         env=env,
         tags=tags,
@@ -47,6 +52,7 @@ def build_environment(
     cluster = ClusterStack(
         scope,
         naming.cluster_stack_name(spec),
+        stack_name=naming.cluster_stack_name(spec),
         spec=spec,
         network=network.network,
         env=env,
@@ -54,30 +60,53 @@ def build_environment(
         synthesizer=_synthesizer(spec),
     )
     stacks: list[cdk.Stack] = [network, cluster]
-    for name in spec.services:
-        stacks.append(
-            ServiceStack(
-                scope,
-                naming.service_stack_name(spec, name),
-                spec=spec,
-                service=name,
-                network=network.network,
-                cluster=cluster.ecs_cluster,
-                image=images.get(name),
-                release=release,
-                pinned_task_definition=(pins or {}).get(name),
-                log_encryption_key=cluster.ecs_cluster.encryption_key,
-                env=env,
-                tags={**tags, "service": name},
-                synthesizer=_synthesizer(spec),
-            )
+    ingress = None
+    if spec.services_of_kind("web"):
+        ingress = IngressStack(
+            scope,
+            naming.ingress_stack_name(spec),
+            stack_name=naming.ingress_stack_name(spec),
+            spec=spec,
+            network=network.network,
+            env=env,
+            tags=tags,
+            synthesizer=_synthesizer(spec),
         )
+        stacks.append(ingress)
+    reachable: dict[str, tuple[ec2.ISecurityGroup, int]] = {}
+    for name in call_order(spec):  # callees first: a caller's stack holds its rules into them
+        stack = ServiceStack(
+            scope,
+            naming.service_stack_name(spec, name),
+            stack_name=naming.service_stack_name(spec, name),
+            spec=spec,
+            service=name,
+            network=network.network,
+            cluster=cluster.ecs_cluster,
+            image=images.get(name),
+            release=release,
+            pinned_task_definition=(pins or {}).get(name),
+            log_encryption_key=cluster.ecs_cluster.encryption_key,
+            ingress=ingress.public if ingress else None,
+            callees={
+                callee: reachable[callee]
+                for callee in spec.services
+                if name in spec.services[callee].allow_from
+            },
+            env=env,
+            tags={**tags, "service": name},
+            synthesizer=_synthesizer(spec),
+        )
+        port = spec.services[name].port
+        if port is not None:
+            reachable[name] = (stack.security_group, port)
+        stacks.append(stack)
     if spec.environment.permissions_boundary:
-        for stack in stacks:
+        for each in stacks:
             boundary = iam.ManagedPolicy.from_managed_policy_arn(
-                stack, "PermissionsBoundary", spec.environment.permissions_boundary
+                each, "PermissionsBoundary", spec.environment.permissions_boundary
             )
-            iam.PermissionsBoundary.of(stack).apply(boundary)
+            iam.PermissionsBoundary.of(each).apply(boundary)
     return stacks
 
 

@@ -9,7 +9,7 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from constructs import Construct
 
-from config.naming import capacity_provider_name, cluster_name
+from config.naming import capacity_provider_name, cluster_name, namespace_name
 from config.schema import AppSpec
 from constructs_lib import AmiFamily, Ec2CapacityGroup, EcsCluster, ManagedInstancesGroup, Network
 
@@ -36,6 +36,7 @@ class ClusterStack(cdk.Stack):
             cluster_name=cluster_name(spec),
             fargate=cluster_spec.fargate,
             container_insights=_INSIGHTS[cluster_spec.container_insights],
+            service_connect_namespace=namespace_name(spec) if spec.long_running else None,
             ec2_capacity=[
                 Ec2CapacityGroup(
                     name=name,

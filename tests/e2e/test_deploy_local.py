@@ -36,7 +36,7 @@ def test_deploy_succeeds_and_prints_every_service(first_deploy: Result) -> None:
     assert "Traceback" not in first_deploy.output
     # The pinned Node 22 runs both the CDK CLI and jsii: no end-of-life banner.
     assert "end-of-life" not in first_deploy.output
-    for name in load_spec("local").services:
+    for name in load_spec("local").long_running:  # the status table lists each service's revision
         assert f"shop-local-{name}:1" in first_deploy.stdout
 
 
@@ -56,12 +56,14 @@ def test_status_finds_every_stack_service_and_capacity_provider(first_deploy: Re
         *(naming.capacity_provider_name(spec, g) for g in spec.cluster.ec2_capacity),
     }
     services = {s["name"]: s for s in status["services"]}
-    assert set(services) == set(spec.services)
+    assert set(services) == set(spec.long_running)  # a job has no service
     for name, service in services.items():
+        svc = spec.services[name]
         assert service["status"] == "ACTIVE"
         assert service["task_definition"] == f"{naming.task_family(spec, name)}:1"
-        assert service["images"] == [spec.services[name].image]
-        assert service["desired"] == spec.services[name].desired_count
+        assert service["images"] == [svc.image]
+        if svc.autoscaling is None and svc.kind != "worker":  # scaling owns the others' count
+            assert service["desired"] == svc.desired_count
 
 
 def test_second_deploy_with_no_change_keeps_every_revision(first_deploy: Result, port: str) -> None:
@@ -190,7 +192,9 @@ def test_json_output_is_the_only_stdout(first_deploy: Result, port: str) -> None
     assert first_deploy.code == 0
     deployed = run_deployer("deploy", "--env", "local", "--port", port, "--json", timeout=600)
     assert deployed.code == 0, deployed.output[-2000:]
-    assert {s["name"] for s in json.loads(deployed.stdout)["services"]} == set(load_spec("local").services)
+    assert {s["name"] for s in json.loads(deployed.stdout)["services"]} == set(
+        load_spec("local").long_running
+    )
     for args in (
         ["prune", "web", "--keep", "1", "--dry-run", "--env", "local", "--port", port],
         ["validate", "--env", "local"],
@@ -200,3 +204,11 @@ def test_json_output_is_the_only_stdout(first_deploy: Result, port: str) -> None
         result = run_deployer(*args, "--json")
         assert result.code == 0, (args, result.output)
         assert isinstance(json.loads(result.stdout), dict | list), args
+
+
+def test_a_job_runs_now_from_its_stacks_revision(first_deploy: Result, port: str) -> None:
+    """A job has no service: `run` starts its stack's revision on the job's own network."""
+    assert first_deploy.code == 0
+    result = run_deployer("run", "reports", "--env", "local", "--port", port, timeout=300)
+    assert result.code == 0, result.output[-2000:]
+    assert "reports one-off task" in result.stdout and "exit 0" in result.stdout

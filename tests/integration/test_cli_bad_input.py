@@ -138,3 +138,10 @@ def test_bad_operation_arguments(args: list[str], fragment: str) -> None:
     result = run_deployer(*args, "--env", "local", "--port", str(port))
     assert result.code == 2 and fragment in result.stderr and "Traceback" not in result.output
     assert not local_endpoint.is_healthy(port)  # nothing was started, nothing changed
+
+
+def test_rollback_and_wait_refuse_a_job_before_any_call() -> None:
+    rollback = run_deployer("rollback", "reports", "--env", "local")
+    assert rollback.code == 2 and "reports is a job" in rollback.stderr
+    wait = run_deployer("wait", "--env", "local", "--service", "reports")
+    assert wait.code == 2 and "a job has no rollout" in wait.stderr

@@ -13,6 +13,7 @@ from moto import mock_aws
 
 from config import naming
 from deployer.destroy import destroy_environment, release_instances
+from deployer.moto_cloud_map import register as register_cloud_map
 from tests.cli import run_deployer
 from tests.harness import SynthesisCache, SynthesisedEnvironment
 
@@ -40,11 +41,16 @@ class Recorder:
 @pytest.fixture
 def deployed(synth_cache: SynthesisCache) -> Iterator[SynthesisedEnvironment]:
     synthesised = synth_cache.get("local")
+    register_cloud_map()
     with mock_aws():
         cloudformation = boto3.client("cloudformation", region_name="us-east-1")
         for stack in naming.all_stack_names(synthesised.spec):
             cloudformation.create_stack(
                 StackName=stack, TemplateBody=json.dumps(synthesised.templates[stack])
+            )
+            assert (
+                cloudformation.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"]
+                == "CREATE_COMPLETE"
             )
         yield synthesised
 
@@ -78,11 +84,19 @@ def test_deletion_order(deployed: SynthesisedEnvironment) -> None:
         destroy_environment(spec, cloudformation, autoscaling, lambda _: None)
 
     deleted_stacks = [stack for name, stack in log if name == "delete_stack"]
-    assert deleted_stacks == [
-        *(naming.service_stack_name(spec, s) for s in spec.services),
+    services = [naming.service_stack_name(spec, s) for s in spec.services]
+    assert sorted(deleted_stacks[: len(services)]) == sorted(services)
+    assert deleted_stacks[len(services) :] == [
+        naming.ingress_stack_name(spec),
         naming.cluster_stack_name(spec),
         naming.network_stack_name(spec),
     ]
+    # A caller's stack imports the security group of the service it calls: callers go first.
+    for name, svc in spec.services.items():
+        for caller in svc.allow_from:
+            assert deleted_stacks.index(naming.service_stack_name(spec, caller)) < deleted_stacks.index(
+                naming.service_stack_name(spec, name)
+            )
     order = [name for name, _ in log]
     first_release = order.index("update_auto_scaling_group")
     cluster_delete = log.index(("delete_stack", naming.cluster_stack_name(spec)))

@@ -16,6 +16,7 @@ import pytest
 from moto import mock_aws
 
 from config import naming
+from deployer.moto_cloud_map import register as register_cloud_map
 from tests.harness import SynthesisCache, SynthesisedEnvironment
 
 pytestmark = [
@@ -29,6 +30,13 @@ SKIPPED_BY_MOTO = {
     "AWS::ECS::CapacityProvider",  # created by deployer.local_shim on the local endpoint
     "AWS::ECS::ClusterCapacityProviderAssociations",  # idem
     "AWS::SNS::TopicPolicy",  # TLS-only policy: tests/unit/test_cluster.py asserts it
+    "AWS::S3::BucketPolicy",  # access-log delivery, TLS-only: tests/unit/test_web.py
+    "AWS::SQS::QueuePolicy",  # TLS-only queues: tests/unit/test_worker_and_job.py
+    "AWS::EC2::SecurityGroupEgress",  # load balancer → service port: tests/unit/test_web.py
+    "AWS::ApplicationAutoScaling::ScalableTarget",  # tests/unit/test_web.py, test_worker_and_job.py
+    "AWS::ApplicationAutoScaling::ScalingPolicy",  # idem
+    "AWS::CloudWatch::Alarm",  # rollback and scale-from-zero alarms: idem
+    "AWS::Scheduler::Schedule",  # the job's schedule: tests/unit/test_worker_and_job.py
 }
 
 
@@ -37,6 +45,7 @@ def deployed(
     synth_cache: SynthesisCache,
 ) -> Iterator[tuple[SynthesisedEnvironment, dict[str, list[dict[str, Any]]]]]:
     synthesised = synth_cache.get("local")
+    register_cloud_map()
     with mock_aws():
         cloudformation = boto3.client("cloudformation", region_name="us-east-1")
         resources: dict[str, list[dict[str, Any]]] = {}
@@ -72,14 +81,20 @@ def test_cluster_task_definitions_and_services_exist_and_are_linked(
     ecs = boto3.client("ecs", region_name="us-east-1")
     [cluster] = ecs.describe_clusters(clusters=[naming.cluster_name(spec)])["clusters"]
     assert cluster["status"] == "ACTIVE"
-    services = ecs.describe_services(cluster=cluster["clusterArn"], services=list(spec.services))["services"]
-    assert {s["serviceName"] for s in services} == set(spec.services)
+    services = ecs.describe_services(cluster=cluster["clusterArn"], services=spec.long_running)["services"]
+    assert {s["serviceName"] for s in services} == set(spec.long_running)
     for service in services:
         name = service["serviceName"]
-        assert service["desiredCount"] == spec.services[name].desired_count
+        svc = spec.services[name]
+        if svc.autoscaling is None and svc.kind != "worker":  # scaled ones leave the count to scaling
+            assert service["desiredCount"] == svc.desired_count
         definition = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])["taskDefinition"]
         assert definition["family"] == naming.task_family(spec, name)
         assert definition["containerDefinitions"][0]["image"] == spec.services[name].image
+    for job in spec.services_of_kind("job"):  # a job has a task definition and no service
+        family = naming.task_family(spec, job)
+        definition = ecs.describe_task_definition(taskDefinition=family)["taskDefinition"]
+        assert definition["containerDefinitions"][0]["image"] == spec.services[job].image
 
 
 def test_auto_scaling_group_uses_the_launch_template(

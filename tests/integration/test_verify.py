@@ -10,7 +10,7 @@ import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from config import parse_spec
+from config import naming, parse_spec
 from config.loader import ENVIRONMENTS_DIR
 from deployer.verify import _stack_checks, run_checks
 
@@ -81,25 +81,11 @@ def test_update_rollback_failed_names_the_recovery() -> None:
     """moto cannot put a stack in UPDATE_ROLLBACK_FAILED; Stubber replays that state."""
     spec = parse_spec(spec_text())
     cloudformation = boto3.client("cloudformation", region_name="us-east-1")
-    states = [
-        "UPDATE_ROLLBACK_FAILED",
-        "UPDATE_IN_PROGRESS",
-        "UPDATE_COMPLETE",
-        "CREATE_COMPLETE",
-        "CREATE_COMPLETE",
-    ]
+    stacks = naming.all_stack_names(spec)
+    states = ["UPDATE_ROLLBACK_FAILED", "UPDATE_IN_PROGRESS", "UPDATE_COMPLETE"]
+    states += ["CREATE_COMPLETE"] * (len(stacks) - len(states))
     with Stubber(cloudformation) as stub:
-        for stack, state in zip(
-            [
-                "shop-local-network",
-                "shop-local-cluster",
-                "shop-local-svc-web",
-                "shop-local-svc-worker",
-                "shop-local-svc-reports",
-            ],
-            states,
-            strict=True,
-        ):
+        for stack, state in zip(stacks, states, strict=True):
             stub.add_response(
                 "describe_stacks",
                 {

@@ -75,7 +75,7 @@ def with_managed(text: str) -> str:
     return text.replace("  default_capacity:\n", MANAGED + "  default_capacity:\n", 1)
 
 
-def test_managed_instances_service_gets_a_managed_instances_task_definition() -> None:
+def test_managed_instances_job_gets_a_managed_instances_task_definition_and_strategy() -> None:
     text = with_managed(LOCAL_TEXT).replace("      - provider: spot\n", "      - provider: flex\n", 1)
     spec = parse_spec(text)
     assert spec.capacity_kind("reports") == "managed_instances"
@@ -84,8 +84,10 @@ def test_managed_instances_service_gets_a_managed_instances_task_definition() ->
     template = app.synth().get_stack_by_name("shop-local-svc-reports").template
     [task] = resources_of_type(template, "AWS::ECS::TaskDefinition").values()
     assert task["Properties"]["RequiresCompatibilities"] == ["MANAGED_INSTANCES"]
-    [service] = resources_of_type(template, "AWS::ECS::Service").values()
-    assert service["Properties"]["CapacityProviderStrategy"][0]["CapacityProvider"] == "cp-shop-local-flex"
+    [schedule] = resources_of_type(template, "AWS::Scheduler::Schedule").values()
+    strategy = schedule["Properties"]["Target"]["EcsParameters"]["CapacityProviderStrategy"]
+    assert [item["CapacityProvider"] for item in strategy] == ["cp-shop-local-flex"]
+    assert "LaunchType" not in schedule["Properties"]["Target"]["EcsParameters"]
     assert "shop-local-cluster" in stacks
 
 

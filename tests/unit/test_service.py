@@ -87,6 +87,7 @@ def test_circuit_breaker_with_rollback_and_100_200(fargate: tuple[EcsService, as
         "DeploymentCircuitBreaker": {"Enable": True, "Rollback": True},
         "MaximumPercent": 200,
         "MinimumHealthyPercent": 100,
+        "Strategy": "ROLLING",
     }
 
 

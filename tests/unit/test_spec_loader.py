@@ -63,10 +63,11 @@ def test_invalid_fargate_memory_for_cpu_lists_the_choices() -> None:
 
 
 def test_ec2_services_are_not_held_to_fargate_sizes() -> None:
-    text = LOCAL_TEXT.replace(
-        "  worker:\n    image: public.ecr.aws/docker/library/busybox:1.37\n    cpu: 256\n    memory: 512",
-        "  worker:\n    image: public.ecr.aws/docker/library/busybox:1.37\n    cpu: 300\n    memory: 700",
+    worker = (
+        "    image: public.ecr.aws/docker/library/busybox:1.37\n    cpu: 256\n    memory: 512\n    capacity:"
     )
+    assert worker in LOCAL_TEXT
+    text = LOCAL_TEXT.replace(worker, worker.replace("cpu: 256", "cpu: 300").replace("512", "700"))
     assert parse_spec(text).services["worker"].cpu == 300
 
 

@@ -18,6 +18,7 @@ STATEFUL = {
     "AWS::Logs::LogGroup", "AWS::KMS::Key", "AWS::ECS::Cluster", "AWS::ECS::CapacityProvider",
     "AWS::ECS::Service", "AWS::EC2::VPC", "AWS::EC2::Subnet", "AWS::AutoScaling::AutoScalingGroup",
     "AWS::SNS::Topic", "AWS::EFS::FileSystem", "AWS::ECR::Repository", "AWS::S3::Bucket",
+    "AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::SQS::Queue", "AWS::ServiceDiscovery::HttpNamespace",
 }  # fmt: skip
 RETAINED = {"AWS::Logs::LogGroup", "AWS::KMS::Key", "AWS::ECS::TaskDefinition"}
 

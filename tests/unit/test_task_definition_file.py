@@ -14,7 +14,8 @@ from stacks.app_builder import build_environment
 from tests.harness import make_app, resources_of_type
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "task_definitions" / "web-with-sidecars.json"
-WORKER = "  worker:\n    image: public.ecr.aws/docker/library/busybox:1.37\n"
+WORKER = "    kind: worker                  # consumes its own SQS queue, scaled on backlog per task\n"
+WORKER += "    image: public.ecr.aws/docker/library/busybox:1.37\n"
 
 
 def environments(tmp_path: Path, worker_lines: str) -> Path:
@@ -23,7 +24,7 @@ def environments(tmp_path: Path, worker_lines: str) -> Path:
     shutil.copy(FIXTURE, tmp_path / "web.json")
     text = (ENVIRONMENTS_DIR / "local.yaml").read_text()
     assert WORKER in text
-    (directory / "local.yaml").write_text(text.replace(WORKER, "  worker:\n" + worker_lines, 1))
+    (directory / "local.yaml").write_text(text.replace(WORKER, "    kind: worker\n" + worker_lines, 1))
     return directory
 
 

@@ -1,0 +1,158 @@
+"""Spec models of a service's ``permissions``: what its app may do in AWS, one intent per item.
+
+Each item has exactly one intent key (``s3``, ``sqs``, ``dynamodb``, ``secret``,
+``parameter``, ``sns``, ``kms``). Resources are named by full ARN (an SSM parameter by name
+or ARN); a malformed ARN is reported at its YAML path with the shape it should have.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from config.patterns import REGION
+
+_ARN = r"^arn:aws[a-z-]*:"
+_REGION_ACCOUNT = REGION.strip("^$") + r":\d{12}:"
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+BUCKET_ARN = _ARN + r"s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
+QUEUE_ARN = _ARN + r"sqs:" + _REGION_ACCOUNT + r"[A-Za-z0-9_-]{1,80}(\.fifo)?$"
+TABLE_ARN = _ARN + r"dynamodb:" + _REGION_ACCOUNT + r"table/[A-Za-z0-9_.-]{3,255}$"
+SECRET_ARN = _ARN + r"secretsmanager:" + _REGION_ACCOUNT + r"secret:[A-Za-z0-9/_+=.@-]{1,512}$"
+PARAMETER = r"^(/?[A-Za-z0-9_.-]+)(/[A-Za-z0-9_.-]+)*/?$"
+PARAMETER_ARN = _ARN + r"ssm:" + _REGION_ACCOUNT + r"parameter/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$"
+TOPIC_ARN = _ARN + r"sns:" + _REGION_ACCOUNT + r"[A-Za-z0-9_-]{1,256}(\.fifo)?$"
+KEY_ARN = _ARN + r"kms:" + _REGION_ACCOUNT + rf"key/({UUID}|mrk-[0-9a-f]{{32}})$"
+S3_PREFIX = r"^[A-Za-z0-9!_.'()/-]{1,1024}$"
+
+SHAPES = {
+    BUCKET_ARN: "an S3 bucket ARN: arn:aws:s3:::<bucket-name>",
+    QUEUE_ARN: "an SQS queue ARN: arn:aws:sqs:<region>:<account>:<queue-name>",
+    TABLE_ARN: "a DynamoDB table ARN: arn:aws:dynamodb:<region>:<account>:table/<name>",
+    SECRET_ARN: "a Secrets Manager ARN: arn:aws:secretsmanager:<region>:<account>:secret:<name>[-<6 chars>]",
+    TOPIC_ARN: "an SNS topic ARN: arn:aws:sns:<region>:<account>:<topic-name>",
+    KEY_ARN: "a KMS key ARN: arn:aws:kms:<region>:<account>:key/<key-id> (not an alias)",
+    S3_PREFIX: "a key prefix such as incoming/ (letters, digits, ! _ . ' ( ) / -; no wildcards)",
+}
+
+
+def _matches(pattern: str) -> AfterValidator:
+    def check(value: str) -> str:
+        if not re.match(pattern, value):
+            raise PydanticCustomError(
+                "spec_check", "{message}", {"message": f"{value!r} is not {SHAPES[pattern]}"}
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+def _parameter(value: str) -> str:
+    if value.startswith("arn:") and value.endswith("/"):
+        message = f"{value!r}: give a parameter path by name (/app/config/), in this account and region"
+    elif value.startswith("arn:") and not re.match(PARAMETER_ARN, value):
+        message = f"{value!r} is not an SSM parameter ARN: arn:aws:ssm:<region>:<account>:parameter/<name>"
+    elif not value.startswith("arn:") and (
+        not re.match(PARAMETER, value) or not value.strip("/") or ("/" in value and value[0] != "/")
+    ):
+        message = f"{value!r} is not a parameter name (/app/key) or a path ending in '/' (/app/config/)"
+    else:
+        return value
+    raise PydanticCustomError("spec_check", "{message}", {"message": message})
+
+
+BucketArn = Annotated[str, Field(json_schema_extra={"pattern": BUCKET_ARN}), _matches(BUCKET_ARN)]
+QueueArn = Annotated[str, Field(json_schema_extra={"pattern": QUEUE_ARN}), _matches(QUEUE_ARN)]
+TableArn = Annotated[str, Field(json_schema_extra={"pattern": TABLE_ARN}), _matches(TABLE_ARN)]
+SecretArn = Annotated[str, Field(json_schema_extra={"pattern": SECRET_ARN}), _matches(SECRET_ARN)]
+TopicArn = Annotated[str, Field(json_schema_extra={"pattern": TOPIC_ARN}), _matches(TOPIC_ARN)]
+KeyArn = Annotated[str, Field(json_schema_extra={"pattern": KEY_ARN}), _matches(KEY_ARN)]
+S3Prefix = Annotated[str, Field(json_schema_extra={"pattern": S3_PREFIX}), _matches(S3_PREFIX)]
+ParameterName = Annotated[str, AfterValidator(_parameter)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class S3Intent(_Model):
+    """Objects in one bucket. Default: read, every key; ``prefix`` limits to keys under it."""
+
+    bucket: BucketArn = Field(description="bucket ARN (arn:aws:s3:::name)")
+    prefix: S3Prefix | None = Field(default=None, description="only keys starting with this (e.g. incoming/)")
+    access: Literal["read", "write", "read_write"] = Field(default="read", description="read, write or both")
+
+
+class SqsIntent(_Model):
+    """One queue: send messages to it, or consume them (receive, delete, extend visibility)."""
+
+    queue: QueueArn = Field(description="queue ARN")
+    access: Literal["send", "consume"] = Field(description="send or consume")
+
+
+class DynamoDbIntent(_Model):
+    """Items of one table. Default: read, no index access."""
+
+    table: TableArn = Field(description="table ARN")
+    access: Literal["read", "write", "read_write"] = Field(default="read", description="read, write or both")
+    indexes: bool = Field(default=False, description="also Query and Scan the table's indexes (with read)")
+
+
+class SecretIntent(_Model):
+    """Read one Secrets Manager secret; a partial ARN (no 6-character suffix) matches only its suffix."""
+
+    arn: SecretArn = Field(description="secret ARN, complete or without the random suffix")
+
+
+class ParameterIntent(_Model):
+    """Read one SSM parameter, or every parameter under a path ending in '/' (this account and region)."""
+
+    name: ParameterName = Field(description="parameter name (/app/key), path (/app/config/) or ARN")
+
+
+class SnsIntent(_Model):
+    """Publish to one topic (the only access)."""
+
+    topic: TopicArn = Field(description="topic ARN")
+    access: Literal["publish"] = Field(default="publish", description="publish")
+
+
+class KmsIntent(_Model):
+    """Use one KMS key. Default: decrypt only; encrypt_decrypt adds Encrypt and GenerateDataKey."""
+
+    key: KeyArn = Field(description="key ARN (arn:aws:kms:<region>:<account>:key/<id>)")
+    access: Literal["decrypt", "encrypt_decrypt"] = Field(default="decrypt", description="decrypt or both")
+
+
+Intent = S3Intent | SqsIntent | DynamoDbIntent | SecretIntent | ParameterIntent | SnsIntent | KmsIntent
+INTENTS = ("s3", "sqs", "dynamodb", "secret", "parameter", "sns", "kms")
+
+
+class PermissionSpec(_Model):
+    """One intent: exactly one of s3, sqs, dynamodb, secret, parameter, sns or kms."""
+
+    s3: S3Intent | None = None
+    sqs: SqsIntent | None = None
+    dynamodb: DynamoDbIntent | None = None
+    secret: SecretIntent | None = None
+    parameter: ParameterIntent | None = None
+    sns: SnsIntent | None = None
+    kms: KmsIntent | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> PermissionSpec:
+        given = [key for key in INTENTS if getattr(self, key) is not None]
+        if len(given) != 1:
+            found = f" (found {', '.join(given)})" if given else ""
+            message = f"give exactly one of {', '.join(INTENTS)} per item{found}"
+            raise PydanticCustomError("spec_check", "{message}", {"message": message})
+        return self
+
+    @property
+    def intent(self) -> Intent:
+        """The one intent this item gives."""
+        given: list[Intent] = [v for k in INTENTS if (v := getattr(self, k)) is not None]
+        return given[0]

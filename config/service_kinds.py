@@ -1,0 +1,140 @@
+"""Spec models for what a service is and how it ships: kind, HTTP routing, queue, schedule,
+deployment strategy and autoscaling.
+
+Every default is tuned so a healthy rolling deploy of a web service is quick while it keeps
+``minHealthyPercent`` 100 (docs/services.md gives the reason for each number).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from config import patterns
+
+ServiceKind = Literal["web", "backend", "worker", "job"]
+DeploymentStrategyName = Literal["rolling", "blue_green", "canary", "linear"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TargetHealthCheckSpec(_Model):
+    """The load balancer's health check of each task. Default: ``GET /`` every 5 s, healthy
+    after 2 passes (10 s), unhealthy after 2 failures, 4 s timeout, 200-399 is healthy."""
+
+    path: str = Field(default="/", pattern=r"^/[^\s]*$", description="request path")
+    interval_seconds: int = Field(default=5, ge=5, le=300)
+    timeout_seconds: int = Field(default=4, ge=2, le=120)
+    healthy_threshold: int = Field(default=2, ge=2, le=10)
+    unhealthy_threshold: int = Field(default=2, ge=2, le=10)
+    success_codes: str = Field(default="200-399", pattern=r"^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$")
+
+
+class HttpSpec(_Model):
+    """How the shared load balancer routes to a web service. Default: every path (``/*``)
+    on any host; priority derived from the rule (more specific first, stable across edits)."""
+
+    paths: tuple[str, ...] = Field(
+        default=("/*",), min_length=1, max_length=5, description="path patterns, e.g. /api/*"
+    )
+    hosts: tuple[str, ...] = Field(
+        default=(), max_length=5, description="host headers, e.g. shop.example.com (default: any host)"
+    )
+    priority: int | None = Field(
+        default=None, ge=1, le=50000, description="listener rule priority [default: derived]"
+    )
+    health_check: TargetHealthCheckSpec = TargetHealthCheckSpec()
+    deregistration_delay_seconds: int = Field(
+        default=15, ge=0, le=3600, description="time a stopping task keeps serving in-flight requests"
+    )
+    health_check_grace_seconds: int = Field(
+        default=10, ge=0, le=2147483647, description="load balancer failures ignored after a task starts"
+    )
+
+
+class QueueSpec(_Model):
+    """A worker's SQS queue and the backlog-per-task scaling on it. Default: 60 s visibility,
+    4 days retention, 5 receives before the dead-letter queue, 10 messages per task, 0-10 tasks."""
+
+    visibility_timeout_seconds: int = Field(default=60, ge=0, le=43200)
+    retention_days: int = Field(default=4, ge=1, le=14)
+    max_receive_count: int = Field(default=5, ge=1, le=1000, description="receives before the DLQ")
+    messages_per_task: int = Field(default=10, ge=1, le=100000, description="backlog per task to hold")
+    min_count: int = Field(default=0, ge=0, le=1000, description="0 lets an idle worker scale to zero")
+    max_count: int = Field(default=10, ge=1, le=1000)
+
+
+class ScheduleSpec(_Model):
+    """When a job runs, through EventBridge Scheduler. Default: UTC, 2 retries, events older
+    than an hour dropped to the dead-letter queue."""
+
+    expression: str = Field(
+        pattern=patterns.SCHEDULE, description="cron(min hour day month weekday year) or rate(N unit)"
+    )
+    timezone: str = Field(default="UTC", pattern=r"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$")
+    retries: int = Field(default=2, ge=0, le=185, description="RunTask retries when it fails to start")
+    max_event_age_seconds: int = Field(default=3600, ge=60, le=86400)
+
+
+class DeploymentSpec(_Model):
+    """How a new revision replaces the old. Default: rolling, circuit breaker with rollback,
+    rollback on the service's own alarms (web: 5xx rate and unhealthy hosts).
+
+    ``blue_green``, ``canary`` and ``linear`` are native ECS strategies; they need a web
+    service (the alternate target group and the test listener live on the load balancer).
+    """
+
+    strategy: DeploymentStrategyName = "rolling"
+    bake_minutes: int | None = Field(
+        default=None, ge=0, le=1440, description="time both revisions stay up before the old one stops"
+    )
+    step_percent: float | None = Field(
+        default=None, ge=0.1, le=100, description="canary: traffic to the new revision; linear: per step"
+    )
+    step_bake_minutes: int | None = Field(default=None, ge=0, le=1440, description="wait between steps")
+    rollback_alarms: tuple[str, ...] = Field(
+        default=(), description="names of more CloudWatch alarms that roll a deployment back"
+    )
+
+
+class AutoscalingSpec(_Model):
+    """Target tracking on the task count. When present, ECS and Application Auto Scaling own
+    the desired count: a redeploy never resets it. Default: 1-4 tasks at 60% CPU."""
+
+    min_count: int = Field(default=1, ge=0, le=1000)
+    max_count: int = Field(default=4, ge=1, le=1000)
+    cpu_percent: int | None = Field(default=60, ge=10, le=95)
+    memory_percent: int | None = Field(default=None, ge=10, le=95)
+    requests_per_target: int | None = Field(
+        default=None, ge=1, le=100000, description="web only: ALB requests per task per minute"
+    )
+    scale_in_cooldown_seconds: int = Field(default=120, ge=0, le=3600)
+    scale_out_cooldown_seconds: int = Field(default=30, ge=0, le=3600)
+
+
+class LoadBalancerSpec(_Model):
+    """The environment's shared public Application Load Balancer (created when a web service
+    exists). Default: HTTPS on 443 with a TLS 1.2+/1.3 policy and HTTP→HTTPS redirect on 80,
+    invalid header fields dropped, access logs kept 90 days. A ``local`` target may omit the
+    certificate: it then serves plain HTTP on 80."""
+
+    certificate_arn: str | None = Field(
+        default=None, pattern=patterns.CERTIFICATE_ARN, description="ACM certificate for the HTTPS listener"
+    )
+    ssl_policy: Literal[
+        "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        "ELBSecurityPolicy-TLS13-1-3-2021-06",
+        "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+    ] = Field(
+        default="ELBSecurityPolicy-TLS13-1-2-2021-06",
+        description="TLS 1.2+1.3 (default), 1.3 only, or 1.2 restricted",
+    )
+    idle_timeout_seconds: int = Field(default=60, ge=1, le=4000)
+    access_log_retention_days: int = Field(default=90, ge=1, le=3650)
+    deletion_protection: bool = Field(default=False, description="turn on for production")
+    test_listener_port: int = Field(
+        default=9443, ge=1, le=65535, description="listener for blue/green test traffic (VPC only)"
+    )

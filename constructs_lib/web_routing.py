@@ -1,0 +1,193 @@
+"""``WebRouting``: put an ``EcsService`` behind a shared load balancer listener."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import aws_cdk as cdk
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from constructs import Construct
+
+from constructs_lib.service import EcsService
+
+
+@dataclass(frozen=True)
+class TargetHealthCheck:
+    """The load balancer's check of each task. Default: ``GET /`` every 5 s, healthy after 2
+    passes, unhealthy after 2 failures, 4 s timeout, 200-399 healthy (a new task takes
+    traffic 10 s after it starts answering, against 150 s with the ALB defaults)."""
+
+    path: str = "/"
+    interval_seconds: int = 5
+    timeout_seconds: int = 4
+    healthy_threshold: int = 2
+    unhealthy_threshold: int = 2
+    success_codes: str = "200-399"
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where the listener sends a service's requests: path patterns (at most 5), host
+    headers (default any host) and the rule's priority (lower is evaluated first)."""
+
+    paths: Sequence[str]
+    priority: int
+    hosts: Sequence[str] = ()
+
+
+class WebRouting(Construct):
+    """A target group, a listener rule and rollback alarms for one web service.
+
+    The rule forwards ``route`` to the service's ``container_name``/``container_port`` (IP
+    targets). Defaults: ``deregistration_delay`` 15 s; ``health_check`` as in
+    ``TargetHealthCheck``. Registering the target lets the load balancer's security group
+    reach the container port and nothing else; aws-cdk-lib puts both rules in the service's
+    stack, so the load balancer's stack never depends on a service. With ``alternate``
+    (blue/green, canary, linear) a second target group takes the new revision, and
+    ``test_listener`` (when given) routes test traffic to it.
+
+    ``alarms`` (names in ``alarm_names``): target 5xx rate above ``max_5xx_percent``
+    (default 5%) and any unhealthy target, each for two consecutive minutes; pass the names
+    to ``EcsService.roll_back_on_alarms``. Give ``alarm_name_prefix`` (default none:
+    generated names) so the service can name them without a reference back into this
+    construct.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        service: EcsService,
+        listener: elbv2.IApplicationListener,
+        container_name: str,
+        container_port: int,
+        route: Route,
+        health_check: TargetHealthCheck | None = None,
+        deregistration_delay: cdk.Duration | None = None,
+        alternate: bool = False,
+        test_listener: elbv2.IApplicationListener | None = None,
+        max_5xx_percent: float = 5,
+        alarm_name_prefix: str | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        if not 1 <= len(route.paths) <= 5:
+            raise ValueError(f"route.paths has {len(route.paths)} patterns; allowed: 1 to 5")
+        if not 1 <= route.priority <= 50000:
+            raise ValueError(f"route.priority={route.priority}; allowed: 1 to 50000")
+        check = health_check or TargetHealthCheck()
+        delay = deregistration_delay if deregistration_delay is not None else cdk.Duration.seconds(15)
+        self.target_group = self._target_group("TargetGroup", service, container_port, check, delay)
+        conditions = [elbv2.ListenerCondition.path_patterns(list(route.paths))]
+        if route.hosts:
+            conditions.append(elbv2.ListenerCondition.host_headers(list(route.hosts)))
+        self.rule = elbv2.ApplicationListenerRule(
+            self,
+            "Rule",
+            listener=listener,
+            priority=route.priority,
+            conditions=conditions,
+            action=elbv2.ListenerAction.forward([self.target_group]),
+        )
+        self.alternate_target_group: elbv2.ApplicationTargetGroup | None = None
+        alternate_target = None
+        if alternate:
+            self.alternate_target_group = self._target_group(
+                "AlternateTargetGroup", service, container_port, check, delay
+            )
+            test_rule = None
+            if test_listener is not None:
+                test_rule = elbv2.ApplicationListenerRule(
+                    self,
+                    "TestRule",
+                    listener=test_listener,
+                    priority=route.priority,
+                    conditions=conditions,
+                    action=elbv2.ListenerAction.forward([self.alternate_target_group]),
+                )
+            alternate_target = ecs.AlternateTarget(
+                "AlternateTarget",
+                alternate_target_group=self.alternate_target_group,
+                production_listener=ecs.ListenerRuleConfiguration.application_listener_rule(self.rule),
+                test_listener=(
+                    ecs.ListenerRuleConfiguration.application_listener_rule(test_rule) if test_rule else None
+                ),
+            )
+        target = service.service.load_balancer_target(
+            container_name=container_name, container_port=container_port, alternate_target=alternate_target
+        )
+        target.attach_to_application_target_group(self.target_group)
+        if alternate_target is None:  # otherwise the service references the rule already
+            service.service.node.add_dependency(self.rule)
+        self.alarms = self._alarms(max_5xx_percent, alarm_name_prefix)
+        # Literal names when known: a Ref from the service to its alarms is a cycle risk.
+        self.alarm_names = (
+            [f"{alarm_name_prefix}-target-5xx-rate", f"{alarm_name_prefix}-unhealthy-targets"]
+            if alarm_name_prefix
+            else [alarm.alarm_name for alarm in self.alarms]
+        )
+
+    def _target_group(
+        self,
+        name: str,
+        service: EcsService,
+        port: int,
+        check: TargetHealthCheck,
+        delay: cdk.Duration,
+    ) -> elbv2.ApplicationTargetGroup:
+        return elbv2.ApplicationTargetGroup(
+            self,
+            name,
+            vpc=service.service.cluster.vpc,
+            port=port,
+            protocol=elbv2.ApplicationProtocol.HTTP,
+            target_type=elbv2.TargetType.IP,
+            deregistration_delay=delay,
+            health_check=elbv2.HealthCheck(
+                path=check.path,
+                interval=cdk.Duration.seconds(check.interval_seconds),
+                timeout=cdk.Duration.seconds(check.timeout_seconds),
+                healthy_threshold_count=check.healthy_threshold,
+                unhealthy_threshold_count=check.unhealthy_threshold,
+                healthy_http_codes=check.success_codes,
+            ),
+        )
+
+    def _alarms(self, max_5xx_percent: float, prefix: str | None) -> list[cloudwatch.Alarm]:
+        metrics = self.target_group.metrics
+        errors_percent = cloudwatch.MathExpression(
+            expression="IF(requests > 0, 100 * errors / requests, 0)",
+            using_metrics={
+                "errors": metrics.http_code_target(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, statistic="Sum"),
+                "requests": metrics.request_count(statistic="Sum"),
+            },
+            period=cdk.Duration.minutes(1),
+            label="target 5xx %",
+        )
+        return [
+            cloudwatch.Alarm(
+                self,
+                "Target5xxRate",
+                alarm_name=f"{prefix}-target-5xx-rate" if prefix else None,
+                metric=errors_percent,
+                threshold=max_5xx_percent,
+                evaluation_periods=2,
+                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+                alarm_description="target 5xx responses above the limit: rolls a deployment back",
+            ),
+            cloudwatch.Alarm(
+                self,
+                "UnhealthyTargets",
+                alarm_name=f"{prefix}-unhealthy-targets" if prefix else None,
+                metric=metrics.unhealthy_host_count(period=cdk.Duration.minutes(1), statistic="Maximum"),
+                threshold=1,
+                evaluation_periods=2,
+                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+                alarm_description="a target failed its health check: rolls a deployment back",
+            ),
+        ]
