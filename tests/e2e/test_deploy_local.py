@@ -204,11 +204,3 @@ def test_json_output_is_the_only_stdout(first_deploy: Result, port: str) -> None
         result = run_deployer(*args, "--json")
         assert result.code == 0, (args, result.output)
         assert isinstance(json.loads(result.stdout), dict | list), args
-
-
-def test_a_job_runs_now_from_its_stacks_revision(first_deploy: Result, port: str) -> None:
-    """A job has no service: `run` starts its stack's revision on the job's own network."""
-    assert first_deploy.code == 0
-    result = run_deployer("run", "reports", "--env", "local", "--port", port, timeout=300)
-    assert result.code == 0, result.output[-2000:]
-    assert "reports one-off task" in result.stdout and "exit 0" in result.stdout

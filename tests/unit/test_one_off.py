@@ -183,3 +183,23 @@ def test_network_fallback_reads_every_page_of_exports_and_stack_resources() -> N
         "securityGroups": ["sg-9"],
         "assignPublicIp": "DISABLED",
     }
+
+
+def test_a_job_starts_from_the_revision_its_stack_deployed() -> None:
+    """A job has no service. moto 5.2.5 answers RunTask with a 500 for an EC2 capacity provider
+    without instances, so the lookup is replayed with Stubber."""
+    from deployer.one_off import _current
+
+    spec = load_spec("local")
+    cloudformation = boto3.client("cloudformation", region_name="us-east-1")
+    ecs = boto3.client("ecs", region_name="us-east-1")
+    arn = "arn:aws:ecs:us-east-1:123456789012:task-definition/shop-local-reports:4"
+    stack = {
+        "StackName": "shop-local-svc-reports",
+        "StackStatus": "CREATE_COMPLETE",
+        "CreationTime": "2026-11-23T00:00:00Z",
+        "Outputs": [{"OutputKey": "TaskDefinitionArn", "OutputValue": arn}],
+    }
+    with Stubber(cloudformation) as stub, Stubber(ecs):  # no ECS call: a job has no service to describe
+        stub.add_response("describe_stacks", {"Stacks": [stack]}, {"StackName": "shop-local-svc-reports"})
+        assert _current(spec, ecs, cloudformation, "reports") == {"taskDefinition": arn}
