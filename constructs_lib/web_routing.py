@@ -11,6 +11,7 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from constructs import Construct
 
+from constructs_lib.nag import acknowledge
 from constructs_lib.service import EcsService
 
 
@@ -120,6 +121,14 @@ class WebRouting(Construct):
             container_name=container_name, container_port=container_port, alternate_target=alternate_target
         )
         target.attach_to_application_target_group(self.target_group)
+        role = service.service.node.try_find_child("AlternateTargetRole")
+        if role is not None:
+            acknowledge(
+                role,
+                "IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers]",
+                "ECS shifts traffic between the target groups with this AWS managed policy, the one "
+                "AWS documents for native blue/green; AWS keeps it in step with the ELB actions ECS needs.",
+            )
         if alternate_target is None:  # otherwise the service references the rule already
             service.service.node.add_dependency(self.rule)
         self.alarms = self._alarms(max_5xx_percent, alarm_name_prefix)
