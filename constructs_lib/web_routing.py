@@ -129,7 +129,7 @@ class WebRouting(Construct):
                 "ECS shifts traffic between the target groups with this AWS managed policy, the one "
                 "AWS documents for native blue/green; AWS keeps it in step with the ELB actions ECS needs.",
             )
-        if alternate_target is None:  # otherwise the service references the rule already
+        if alternate_target is None:  # otherwise aws-cdk-lib adds this dependency itself
             service.service.node.add_dependency(self.rule)
         self.alarms = self._alarms(max_5xx_percent, alarm_name_prefix)
         # Literal names when known: a Ref from the service to its alarms is a cycle risk.
