@@ -19,7 +19,10 @@ ACCEPTED = {
     "availability-zones context on purpose: subnets must not move when AWS adds an AZ.",
     ("W3005", "CustomVpcRestrictDefaultSGCustomResourceProvider"): "aws-cdk-lib's own custom "
     "resource provider repeats a DependsOn that a GetAtt implies; harmless and not ours to edit.",
-    ("W3005", "WebRule"): "aws-cdk-lib makes a blue/green service depend on its production listener "
+    (
+        "W3005",
+        "Resources/Service9571FDD8/DependsOn",
+    ): "aws-cdk-lib makes a blue/green service depend on its production listener "
     "rule at synthesis, after constructs run, although the service already references the rule.",
 }
 
