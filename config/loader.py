@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from config.errors import SpecError, SpecProblem, from_validation_error
 from config.patterns import NAME
 from config.schema import AppSpec
 from config.task_definition_files import load_task_definition_documents
 from config.yaml_source import YamlSyntaxError, parse_yaml
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 CONFIG_DIR = Path(__file__).resolve().parent
 ENVIRONMENTS_DIR = CONFIG_DIR / "environments"
@@ -53,6 +56,11 @@ def load_spec(env: str, environments_dir: Path = ENVIRONMENTS_DIR) -> AppSpec:
 
 def parse_spec(text: str, source: str = "<spec>") -> AppSpec:
     """Validate spec ``text`` (YAML). ``source`` names the file in error messages."""
+    return parse_model(text, AppSpec, source)
+
+
+def parse_model(text: str, model: type[ModelT], source: str) -> ModelT:
+    """Validate YAML ``text`` as ``model``; ``SpecError`` names every problem's YAML path and line."""
     try:
         data, lines = parse_yaml(text)
     except YamlSyntaxError as error:
@@ -60,9 +68,9 @@ def parse_spec(text: str, source: str = "<spec>") -> AppSpec:
     if not isinstance(data, dict):
         raise SpecError(source, [SpecProblem("", "the file must be a YAML mapping of keys")])
     try:
-        return AppSpec.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as error:
-        raise from_validation_error(source, error, AppSpec, lines) from None
+        raise from_validation_error(source, error, model, lines) from None
 
 
 def _display(path: Path) -> str:

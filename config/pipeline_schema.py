@@ -12,16 +12,16 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from config import patterns
 from config.checks import raise_problems
-from config.errors import SpecError, SpecProblem, from_validation_error
-from config.loader import CONFIG_DIR, ENVIRONMENTS_DIR, available_environments, load_spec
+from config.errors import SpecError, SpecProblem
+from config.loader import CONFIG_DIR, ENVIRONMENTS_DIR, available_environments, load_spec, parse_model
 from config.schema import AppSpec
 from config.types import Name
-from config.yaml_source import YamlSyntaxError, parse_yaml
+from config.yaml_source import parse_yaml
 
 PIPELINE_FILE = CONFIG_DIR / "pipeline.yaml"
 
@@ -113,16 +113,7 @@ class Pipeline:
 
 def parse_pipeline(text: str, source: str = "<pipeline>") -> PipelineSpec:
     """Validate pipeline ``text`` (YAML) alone; ``SpecError`` names every YAML path."""
-    try:
-        data, lines = parse_yaml(text)
-    except YamlSyntaxError as error:
-        raise SpecError(source, [SpecProblem("", f"invalid YAML: {error}")]) from None
-    if not isinstance(data, dict):
-        raise SpecError(source, [SpecProblem("", "the file must be a YAML mapping of keys")])
-    try:
-        return PipelineSpec.model_validate(data)
-    except ValidationError as error:
-        raise from_validation_error(source, error, PipelineSpec, lines) from None
+    return parse_model(text, PipelineSpec, source)
 
 
 def load_pipeline(path: Path = PIPELINE_FILE, environments_dir: Path = ENVIRONMENTS_DIR) -> Pipeline:

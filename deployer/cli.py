@@ -222,16 +222,11 @@ def deploy(
 
     For a `local` target the local endpoint is started (or reused) and bootstrapped first.
     """
-    from deployer.inputs import parse_image_overrides
+    from deployer.inputs import parse_image_overrides, parse_release
 
     spec = load(env)
     images = parse_image_overrides(spec, image or [])
-    release = {k: v for k, v in {"version": version, "git_revision": git_revision}.items() if v}
-    for key, value in release.items():
-        if not re.fullmatch(r"[A-Za-z0-9._+\-/]{1,128}", value):
-            raise BadInputError(
-                f"--{key.replace('_', '-')} {value!r}: use 1-128 letters, digits and . _ + - /"
-            )
+    release = parse_release(version, git_revision)
     require_services(spec, service or [], "--service ")
     deploy_then_status(
         env,

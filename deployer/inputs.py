@@ -32,3 +32,17 @@ def parse_image_overrides(spec: AppSpec, values: Sequence[str]) -> dict[str, str
             raise BadInputError(f"--image: service {service!r} is given twice")
         images[service] = ref
     return images
+
+
+RELEASE_LABEL = r"[A-Za-z0-9._+\-/]{1,128}"
+
+
+def parse_release(version: str | None, git_revision: str | None) -> dict[str, str]:
+    """The given release labels (``version``, ``git_revision``), each 1-128 safe characters."""
+    release = {k: v for k, v in {"version": version, "git_revision": git_revision}.items() if v}
+    for key, value in release.items():
+        if not re.fullmatch(RELEASE_LABEL, value):
+            raise BadInputError(
+                f"--{key.replace('_', '-')} {value!r}: use 1-128 letters, digits and . _ + - /"
+            )
+    return release

@@ -27,7 +27,6 @@ from deployer.plan_changesets import ChangeSetPlanner, PlanError, StackPlan
 from deployer.plan_classify import PlanRow, ResourceChange, apply_allowances, classify
 
 ALLOW_PATTERN = r"^([A-Za-z][A-Za-z0-9-]{0,127}/)?[A-Za-z0-9]{1,255}$"
-RELEASE_PATTERN = r"[A-Za-z0-9._+\-/]{1,128}"
 DEFAULT_QUALIFIER = "hnb659fds"
 
 
@@ -202,7 +201,7 @@ def plan_command(  # noqa: PLR0917 - a typer command's parameters are its comman
     """
     from deployer import aws_session, local_endpoint
     from deployer.cli import console, emit_json, errors, load
-    from deployer.inputs import parse_image_overrides
+    from deployer.inputs import parse_image_overrides, parse_release
 
     spec = load(env)
     allow = list(allow_replace or [])
@@ -210,12 +209,7 @@ def plan_command(  # noqa: PLR0917 - a typer command's parameters are its comman
         if not re.match(ALLOW_PATTERN, entry):
             raise BadInputError(f"--allow-replace {entry!r}: expected LOGICAL_ID or STACK/LOGICAL_ID")
     images = parse_image_overrides(spec, image or [])
-    release = {k: v for k, v in {"version": version, "git_revision": git_revision}.items() if v}
-    for key, value in release.items():
-        if not re.fullmatch(RELEASE_PATTERN, value):
-            raise BadInputError(
-                f"--{key.replace('_', '-')} {value!r}: use 1-128 letters, digits and . _ + - /"
-            )
+    release = parse_release(version, git_revision)
     if assembly is not None and (images or release):
         raise BadInputError(
             "--assembly already holds its images and release labels: "
