@@ -6,6 +6,7 @@ deployer (and a human with the AWS console) can find them from the spec alone.
 
 from __future__ import annotations
 
+from config.kind_checks import call_order
 from config.schema import AppSpec
 
 
@@ -56,8 +57,6 @@ def task_family(spec: AppSpec, service: str) -> str:
 
 def all_stack_names(spec: AppSpec) -> list[str]:
     """Every stack of the environment, in deployment order."""
-    from config.kind_checks import call_order
-
     ingress = [ingress_stack_name(spec)] if spec.services_of_kind("web") else []
     return [
         network_stack_name(spec),

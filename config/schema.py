@@ -167,6 +167,11 @@ class ServiceSpec(ContainerSpec):
         return self.http or HttpSpec()
 
     @property
+    def scaled(self) -> bool:
+        """True when scaling owns the task count (autoscaling, or a worker's queue backlog)."""
+        return self.autoscaling is not None or self.kind == "worker"
+
+    @property
     def queue_settings(self) -> QueueSpec:
         """``queue``, or its defaults."""
         return self.queue or QueueSpec()

@@ -131,13 +131,14 @@ class WebRouting(Construct):
             )
         if alternate_target is None:  # otherwise aws-cdk-lib adds this dependency itself
             service.service.node.add_dependency(self.rule)
-        self.alarms = self._alarms(max_5xx_percent, alarm_name_prefix)
-        # Literal names when known: a Ref from the service to its alarms is a cycle risk.
-        self.alarm_names = (
-            [f"{alarm_name_prefix}-target-5xx-rate", f"{alarm_name_prefix}-unhealthy-targets"]
+        names = (
+            (f"{alarm_name_prefix}-target-5xx-rate", f"{alarm_name_prefix}-unhealthy-targets")
             if alarm_name_prefix
-            else [alarm.alarm_name for alarm in self.alarms]
+            else (None, None)
         )
+        self.alarms = self._alarms(max_5xx_percent, names)
+        # Literal names when known: a Ref from the service to its alarms is a cycle risk.
+        self.alarm_names = [name or alarm.alarm_name for name, alarm in zip(names, self.alarms, strict=True)]
 
     def _target_group(
         self,
@@ -165,7 +166,7 @@ class WebRouting(Construct):
             ),
         )
 
-    def _alarms(self, max_5xx_percent: float, prefix: str | None) -> list[cloudwatch.Alarm]:
+    def _alarms(self, max_5xx_percent: float, names: tuple[str | None, str | None]) -> list[cloudwatch.Alarm]:
         metrics = self.target_group.metrics
         errors_percent = cloudwatch.MathExpression(
             expression="IF(requests > 0, 100 * errors / requests, 0)",
@@ -180,7 +181,7 @@ class WebRouting(Construct):
             cloudwatch.Alarm(
                 self,
                 "Target5xxRate",
-                alarm_name=f"{prefix}-target-5xx-rate" if prefix else None,
+                alarm_name=names[0],
                 metric=errors_percent,
                 threshold=max_5xx_percent,
                 evaluation_periods=2,
@@ -191,7 +192,7 @@ class WebRouting(Construct):
             cloudwatch.Alarm(
                 self,
                 "UnhealthyTargets",
-                alarm_name=f"{prefix}-unhealthy-targets" if prefix else None,
+                alarm_name=names[1],
                 metric=metrics.unhealthy_host_count(period=cdk.Duration.minutes(1), statistic="Maximum"),
                 threshold=1,
                 evaluation_periods=2,

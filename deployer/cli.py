@@ -25,6 +25,7 @@ from deployer.cdk_cli import CdkCliMissingError
 from deployer.exit_codes import ExitCode
 from deployer.inputs import BadInputError
 from deployer.lock import LockHeldError, deploy_lock
+from deployer.plan import plan_command
 
 app = typer.Typer(
     help="Deploy and operate the ECS environments described in config/environments/.",
@@ -686,11 +687,5 @@ def main() -> None:
     app()
 
 
-def _register_plan() -> None:
-    # `plan` lives in deployer.plan (it imports this module's helpers at call time).
-    from deployer.plan import plan_command
-
-    app.command("plan")(friendly_errors(plan_command))
-
-
-_register_plan()
+# `plan` lives in its own module, which imports this one's helpers only at call time.
+app.command("plan")(friendly_errors(plan_command))

@@ -91,6 +91,9 @@ class ServiceStack(cdk.Stack):
         grant_permissions(self, service, self.task_definition.task_definition.task_role, svc.permissions)
         self.security_group: ec2.ISecurityGroup
         if svc.kind == "job":
+            schedule = svc.schedule
+            if schedule is None:  # the spec check rejects a job without one
+                raise ValueError(f"job {service} has no schedule")
             if pinned_task_definition:
                 raise ValueError(f"{service} is a job: a pin applies to services only")
             self.job = ScheduledJob(
@@ -100,12 +103,10 @@ class ServiceStack(cdk.Stack):
                     self, "ClusterByName", cluster_name=cluster_name(spec), vpc=network.vpc
                 ),
                 task_definition=self.task_definition.task_definition,
-                expression=svc.schedule.expression if svc.schedule else "",
-                time_zone=svc.schedule.timezone if svc.schedule else "UTC",
-                retry_attempts=svc.schedule.retries if svc.schedule else 2,
-                max_event_age=cdk.Duration.seconds(svc.schedule.max_event_age_seconds)
-                if svc.schedule
-                else None,
+                expression=schedule.expression,
+                time_zone=schedule.timezone,
+                retry_attempts=schedule.retries,
+                max_event_age=cdk.Duration.seconds(schedule.max_event_age_seconds),
                 capacity_provider_strategies=_strategy(spec, service, cluster.capacity_provider_names),
                 vpc_subnets=network.private_subnets,
                 description=service,
@@ -144,14 +145,13 @@ class ServiceStack(cdk.Stack):
         ingress: PublicLoadBalancer | None,
     ) -> EcsService:
         svc = spec.services[service]
-        scaled = svc.autoscaling is not None or svc.kind == "worker"
         ecs_service = EcsService(
             self,
             "Service",
             cluster=cluster.cluster,
             task_definition=self.task_definition.task_definition,
             service_name=service,
-            desired_count=None if scaled else svc.desired_count,
+            desired_count=None if svc.scaled else svc.desired_count,
             vpc_subnets=network.private_subnets,
             capacity_provider_strategies=_strategy(spec, service, cluster.capacity_provider_names),
             volume_configurations=[

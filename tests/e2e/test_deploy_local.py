@@ -62,7 +62,7 @@ def test_status_finds_every_stack_service_and_capacity_provider(first_deploy: Re
         assert service["status"] == "ACTIVE"
         assert service["task_definition"] == f"{naming.task_family(spec, name)}:1"
         assert service["images"] == [svc.image]
-        if svc.autoscaling is None and svc.kind != "worker":  # scaling owns the others' count
+        if not svc.scaled:  # scaling owns the others' count
             assert service["desired"] == svc.desired_count
 
 

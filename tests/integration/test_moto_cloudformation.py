@@ -86,7 +86,7 @@ def test_cluster_task_definitions_and_services_exist_and_are_linked(
     for service in services:
         name = service["serviceName"]
         svc = spec.services[name]
-        if svc.autoscaling is None and svc.kind != "worker":  # scaled ones leave the count to scaling
+        if not svc.scaled:  # scaling owns the others' count
             assert service["desiredCount"] == svc.desired_count
         definition = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])["taskDefinition"]
         assert definition["family"] == naming.task_family(spec, name)

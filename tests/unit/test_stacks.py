@@ -33,9 +33,8 @@ def test_every_service_uses_its_strategy_and_no_launch_type(synth_cache: Synthes
         assert [s["CapacityProvider"] for s in properties["CapacityProviderStrategy"]] == expected
         assert properties["ServiceName"] == name
         svc = spec.services[name]
-        scaled = svc.autoscaling is not None or svc.kind == "worker"
         # Autoscaling owns a scaled service's count: the template leaves it out.
-        assert properties.get("DesiredCount") == (None if scaled else svc.desired_count)
+        assert properties.get("DesiredCount") == (None if svc.scaled else svc.desired_count)
 
 
 def test_task_definitions_follow_the_spec(synth_cache: SynthesisCache) -> None:
