@@ -216,19 +216,32 @@ def deploy(
     concurrency: Annotated[
         int, typer.Option("--concurrency", min=1, max=32, help="stacks deployed in parallel")
     ] = 1,
+    assembly: Annotated[
+        Path | None,
+        typer.Option(
+            "--assembly",
+            help="deploy this cloud assembly (cdk synth --output DIR) as it is [default: synthesise]",
+        ),
+    ] = None,
     port: PortOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Synthesise and deploy every stack with the pinned CDK CLI, then print the status.
 
-    For a `local` target the local endpoint is started (or reused) and bootstrapped first.
+    With --assembly the templates `cdk synth` wrote (and `deployer plan --assembly` gated) are
+    deployed unchanged: synthesise once in CI, deploy that. For a `local` target the local
+    endpoint is started (or reused) and bootstrapped first.
     """
+    from deployer.assembly import read_assembly, refuse_release_inputs
     from deployer.inputs import parse_image_overrides, parse_release
 
     spec = load(env)
     images = parse_image_overrides(spec, image or [])
     release = parse_release(version, git_revision)
     require_services(spec, service or [], "--service ")
+    refuse_release_inputs(assembly, images, release)
+    if assembly is not None:
+        read_assembly(assembly, spec)  # refuse another environment's or a damaged assembly up front
     deploy_then_status(
         env,
         spec,
@@ -238,6 +251,7 @@ def deploy(
         release=release,
         only_services=service or None,
         concurrency=concurrency,
+        assembly=assembly,
     )
 
 

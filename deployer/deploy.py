@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from rich.console import Console
 
@@ -43,11 +44,13 @@ def deploy_environment(
     only_services: Sequence[str] | None = None,
     concurrency: int = 1,
     cdk_output_to_stderr: bool = False,
+    assembly: Path | None = None,
 ) -> int:
     """Deploy every stack of ``spec`` (or only ``only_services``' stacks); return an ``ExitCode``.
 
     ``release`` (``version``, ``git_revision``) labels the new task-definition revisions;
-    ``pins`` runs services on given retained revisions (rollback).
+    ``pins`` runs services on given retained revisions (rollback). ``assembly`` deploys a cloud
+    assembly ``cdk synth --output`` wrote instead of synthesising (default: synthesise).
     """
     local = spec.environment.target == "local"
     if local:
@@ -55,7 +58,16 @@ def deploy_environment(
         console.print(f"local endpoint {'started' if started else 'reused'}: {state.url}")
     with deploy_lock(spec, aws_session.client(spec, "ssm", port), "deploy"):
         return _deploy_locked(
-            spec, images, port, console, release, pins, only_services, concurrency, cdk_output_to_stderr
+            spec,
+            images,
+            port,
+            console,
+            release,
+            pins,
+            only_services,
+            concurrency,
+            cdk_output_to_stderr,
+            assembly,
         )
 
 
@@ -69,6 +81,7 @@ def _deploy_locked(  # noqa: PLR0917 - the arguments of deploy_environment, pass
     only_services: Sequence[str] | None,
     concurrency: int,
     cdk_output_to_stderr: bool,
+    assembly: Path | None,
 ) -> int:
     local = spec.environment.target == "local"
     if not is_bootstrapped(spec, port):
@@ -83,6 +96,8 @@ def _deploy_locked(  # noqa: PLR0917 - the arguments of deploy_environment, pass
     targets = [naming.service_stack_name(spec, s) for s in only_services] if only_services else ["--all"]
     args = [
         "deploy",
+        # The CLI deploys a directory given as --app as it is, without synthesising.
+        *(["--app", str(assembly.resolve())] if assembly else []),
         *targets,
         *(["--exclusively"] if only_services else []),
         *context_args(spec, images, release, pins),

@@ -10,7 +10,6 @@ exist yet is all additions. Exit 6 (``REPLACEMENT_BLOCKED``) when a resource of 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ import typer
 
 from config import naming
 from config.schema import AppSpec
+from deployer.assembly import read_assembly, refuse_release_inputs
 from deployer.exit_codes import ExitCode
 from deployer.inputs import BadInputError
 from deployer.plan_changesets import ChangeSetPlanner, PlanError, StackPlan
@@ -101,31 +101,6 @@ def _informative(change: ResourceChange, local: bool) -> bool:
     if change.resource_type == "AWS::CDK::Metadata":
         return False
     return not (local and change.action == "Modify" and not change.replacement and not change.properties)
-
-
-def read_assembly(directory: Path, spec: AppSpec) -> dict[str, dict[str, Any]]:
-    """Stack name → template from a cloud assembly directory; ``BadInputError`` if it is not ``spec``'s."""
-    manifest_file = directory / "manifest.json"
-    if not manifest_file.is_file():
-        raise BadInputError(
-            f"--assembly {directory}: no manifest.json; run `cdk synth --output {directory}` first"
-        )
-    templates = {}
-    try:
-        artifacts = json.loads(manifest_file.read_text(encoding="utf-8")).get("artifacts", {})
-        for artifact_id, artifact in artifacts.items():
-            if artifact.get("type") == "aws:cloudformation:stack":
-                properties = artifact.get("properties", {})
-                template_file = directory / properties["templateFile"]
-                templates[properties.get("stackName", artifact_id)] = json.loads(template_file.read_text())
-    except (OSError, ValueError, KeyError, AttributeError) as error:
-        raise BadInputError(f"--assembly {directory}: not a readable cloud assembly ({error})") from None
-    expected = naming.all_stack_names(spec)
-    missing = [name for name in expected if name not in templates]
-    if missing:
-        found = ", ".join(sorted(templates)) or "no stacks"
-        raise BadInputError(f"--assembly {directory}: holds {found}; missing {', '.join(missing)}")
-    return templates
 
 
 def render(result: PlanResult) -> list[str]:
@@ -210,11 +185,7 @@ def plan_command(  # noqa: PLR0917 - a typer command's parameters are its comman
             raise BadInputError(f"--allow-replace {entry!r}: expected LOGICAL_ID or STACK/LOGICAL_ID")
     images = parse_image_overrides(spec, image or [])
     release = parse_release(version, git_revision)
-    if assembly is not None and (images or release):
-        raise BadInputError(
-            "--assembly already holds its images and release labels: "
-            "give --image, --version or --git-revision only without it"
-        )
+    refuse_release_inputs(assembly, images, release)
     templates = read_assembly(assembly, spec) if assembly else _synthesise(spec, images, release)
     if spec.environment.target == "local":
         if not local_endpoint.status(aws_session.local_port(port)).running:

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from config import load_spec, naming
+from config.loader import ENVIRONMENTS_DIR
 from deployer import local_endpoint
 from tests.cli import Result, run_deployer
 from tests.fakes import local_client
@@ -72,6 +74,36 @@ def test_second_deploy_with_no_change_keeps_every_revision(first_deploy: Result,
     assert again.code == 0, again.output[-3000:]
     assert again.output.count("(no changes)") == len(naming.all_stack_names(load_spec("local")))
     assert "shop-local-web:1" in again.stdout
+
+
+def test_deploying_an_assembly_deploys_its_templates_unchanged(
+    first_deploy: Result, port: str, tmp_path: Path
+) -> None:
+    """Synthesise once, deploy that assembly: the CLI deploys it without synthesising again."""
+    assert first_deploy.code == 0
+    assembly = tmp_path / "local"
+    synth = run_deployer("cdk", "--env", "local", "--", "synth", "--quiet", "--output", str(assembly))
+    assert synth.code == 0, synth.output[-3000:]
+    # Proof that the deploy reads this directory and nothing else: a spec change after the
+    # synth (web's LOG_LEVEL, a new task-definition revision otherwise) must not reach AWS.
+    spec_dir = tmp_path / "environments"
+    spec_dir.mkdir()
+    (spec_dir / "local.yaml").write_text(
+        (ENVIRONMENTS_DIR / "local.yaml").read_text().replace("LOG_LEVEL: info", "LOG_LEVEL: debug")
+    )
+    result = run_deployer(
+        "deploy",
+        "--env",
+        "local",
+        "--port",
+        port,
+        "--assembly",
+        str(assembly),
+        env={"DEPLOYER_ENVIRONMENTS_DIR": str(spec_dir)},
+        timeout=600,
+    )
+    assert result.code == 0, result.output[-3000:]
+    assert result.output.count("(no changes)") == len(naming.all_stack_names(load_spec("local")))
 
 
 def test_new_image_creates_a_new_revision_and_keeps_the_old_one(first_deploy: Result, port: str) -> None:

@@ -145,3 +145,21 @@ def test_rollback_and_wait_refuse_a_job_before_any_call() -> None:
     assert rollback.code == 2 and "reports is a job" in rollback.stderr
     wait = run_deployer("wait", "--env", "local", "--service", "reports")
     assert wait.code == 2 and "a job has no rollout" in wait.stderr
+
+
+@pytest.mark.parametrize(
+    ("extra", "fragment"),
+    [
+        (["--version", "1.2.3"], "--assembly already holds its images"),
+        ([], "no manifest.json"),
+    ],
+)
+def test_bad_assembly_argument(tmp_path: Path, extra: list[str], fragment: str) -> None:
+    port = free_port()
+    result = run_deployer(
+        "deploy", "--env", "local", "--port", str(port), "--assembly", str(tmp_path), *extra
+    )
+    assert result.code == 2
+    assert fragment in result.stderr
+    assert "Traceback" not in result.output
+    assert not local_endpoint.is_healthy(port)

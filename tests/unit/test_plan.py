@@ -28,10 +28,11 @@ from moto import mock_aws
 from typer.testing import CliRunner
 
 from config import load_spec, naming
+from deployer.assembly import read_assembly
 from deployer.cli import friendly_errors
 from deployer.exit_codes import ExitCode
 from deployer.inputs import BadInputError
-from deployer.plan import plan_command, plan_environment, read_assembly
+from deployer.plan import plan_command, plan_environment
 from deployer.plan_changesets import ChangeSetPlanner, PlanError, StackPlan
 from deployer.plan_classify import (
     PROTECTED_TYPES,

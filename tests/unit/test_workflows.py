@@ -123,8 +123,11 @@ def test_deploy_assumes_a_role_per_environment_through_oidc_and_holds_no_keys() 
         assert credentials["aws-region"] == spec.environment.region
 
 
-def test_each_environment_is_gated_then_deployed_then_waited_for() -> None:
+def test_each_environment_deploys_the_assembly_it_gated_then_waits() -> None:
+    """Synthesise once: the deploy step deploys the gated assembly, never a second synth."""
     deploy = workflow("deploy.yml")
+    synth = "\n".join(runs(deploy["jobs"]["synth"]))
+    assert "--git-revision" not in synth and "release.git_revision=$GITHUB_SHA" in synth
     for stage in load_pipeline().spec.stages:
         env, job = stage.environment, deploy["jobs"][stage.environment]
         steps = [step.get("uses", "") + step.get("run", "") for step in job["steps"]]
@@ -135,8 +138,11 @@ def test_each_environment_is_gated_then_deployed_then_waited_for() -> None:
         credentials = index("aws-actions/configure-aws-credentials@")
         gate = index(f"deployer plan --env {env} --assembly cdk.out/{env}")
         assert index("actions/download-artifact@") < gate and credentials < gate
-        assert gate < index(f"deployer deploy --env {env}") < index(f"deployer wait --env {env}")
-        assert '--git-revision "$GITHUB_SHA"' in steps[index(f"deployer deploy --env {env}")]
+        deploy_step = index(f"deployer deploy --env {env} --assembly cdk.out/{env}")
+        assert gate < deploy_step < index(f"deployer wait --env {env}")
+        assert "--image" not in steps[deploy_step] and "--version" not in steps[deploy_step]
+        assert f"inputs.allow_replace_{env}" in str(job["steps"][gate]["env"])
+        assert f"allow_replace_{env}" in deploy["on"]["workflow_dispatch"]["inputs"]
 
 
 def test_protected_environments_refuse_to_deploy_without_required_reviewers() -> None:
