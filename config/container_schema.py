@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from config.patterns import ENVIRONMENT_KEY, SECRET_KMS_KEY
 from config.types import EnvVarName, ImageRef, Name
 
 S3ObjectArn = Annotated[str, StringConstraints(pattern=r"^arn:aws[a-z-]*:s3:::[a-z0-9.-]{3,63}/.+$")]
@@ -20,6 +21,8 @@ class SecretRef(_Model):
 
     Exactly one of ``secret`` (a Secrets Manager ARN, optionally with ``key`` for one JSON
     field and ``version_stage``/``version_id``) or ``parameter`` (an SSM parameter name).
+    ``kms_key`` names the customer-managed key it is encrypted with, so that the execution role
+    may decrypt with that key and no other (default: the AWS managed key, which needs no grant).
     """
 
     secret: str | None = Field(
@@ -32,6 +35,14 @@ class SecretRef(_Model):
     version_id: str | None = Field(default=None, min_length=1, description="a secret version id")
     parameter: str | None = Field(
         default=None, pattern=r"^/?[A-Za-z0-9_.\-/]{1,1011}$", description="SSM parameter name"
+    )
+    kms_key: str | None = Field(
+        default=None,
+        pattern=SECRET_KMS_KEY,
+        description=(
+            "the customer-managed KMS key ARN the secret or parameter is encrypted with, or "
+            f"`{ENVIRONMENT_KEY}` for the environment key (alias/<app>-<env>)"
+        ),
     )
 
 

@@ -33,6 +33,11 @@ def namespace_name(spec: AppSpec) -> str:
     return f"{stack_prefix(spec)}.internal"
 
 
+def key_alias(spec: AppSpec) -> str:
+    """``alias/<app>-<env>``: the environment key's alias, for encrypting app secrets with it."""
+    return f"alias/{stack_prefix(spec)}"
+
+
 def service_stack_name(spec: AppSpec, service: str) -> str:
     return f"{stack_prefix(spec)}-svc-{service}"
 

@@ -13,6 +13,8 @@ IMAGE = (
 )
 SCHEDULE = r"^(cron\([^()]+\)|rate\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\))$"
 CERTIFICATE_ARN = r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$"
+ENVIRONMENT_KEY = "environment"  # a secret's kms_key: the environment key (alias/<app>-<env>)
+SECRET_KMS_KEY = rf"^({ENVIRONMENT_KEY}|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{{12}}:key/[A-Za-z0-9-]{{1,128}})$"
 
 PATTERN_HINTS: dict[str, str] = {
     NAME: "use lowercase letters, digits and '-', 2-32 characters, starting with a letter",
@@ -22,5 +24,9 @@ PATTERN_HINTS: dict[str, str] = {
     ENV_VAR_NAME: "use letters, digits and '_', not starting with a digit",
     SCHEDULE: "use cron(0 3 * * ? *) or rate(15 minutes)",
     CERTIFICATE_ARN: "use an ACM certificate ARN: arn:aws:acm:<region>:<account>:certificate/<id>",
+    SECRET_KMS_KEY: (
+        f"use '{ENVIRONMENT_KEY}' or a KMS key ARN: arn:aws:kms:<region>:<account>:key/<id> "
+        "(an alias cannot be granted decrypt rights)"
+    ),
     IMAGE: "use registry/repository:tag or registry/repository@sha256:<64 hex digits>",
 }

@@ -13,6 +13,7 @@ _EXPORTS = {
     "FARGATE": "cluster",
     "FARGATE_SPOT": "cluster",
     "EcsCluster": "cluster",
+    "EnvironmentKey": "environment_key",
     "AsgCapacity": "asg_capacity",
     "AmiFamily": "ec2_capacity",
     "Ec2CapacityGroup": "ec2_capacity",
@@ -111,6 +112,7 @@ if TYPE_CHECKING:
     from constructs_lib.containers import MountProps as MountProps
     from constructs_lib.ec2_capacity import AmiFamily as AmiFamily
     from constructs_lib.ec2_capacity import Ec2CapacityGroup as Ec2CapacityGroup
+    from constructs_lib.environment_key import EnvironmentKey as EnvironmentKey
     from constructs_lib.images import container_image as container_image
     from constructs_lib.load_balancer import PublicLoadBalancer as PublicLoadBalancer
     from constructs_lib.managed_instances import ManagedInstancesGroup as ManagedInstancesGroup

@@ -28,7 +28,8 @@ class EcsCluster(Construct):
 
     Defaults: Container Insights ``ENHANCED``; ``FARGATE`` and ``FARGATE_SPOT`` providers;
     no EC2 capacity; ECS Exec sessions encrypted with ``encryption_key`` (a new KMS key with
-    rotation, retained, when none is given) and logged to their own encrypted log group
+    rotation, retained, when none is given; a given key must let CloudWatch Logs use it, as
+    ``EnvironmentKey`` does) and logged to their own encrypted log group
     (one year, retained). ``service_connect_namespace`` (default none) creates an HTTP Cloud
     Map namespace that services join with Service Connect. Each ``Ec2CapacityGroup``
     becomes an ``AsgCapacity`` (hardened
@@ -64,14 +65,16 @@ class EcsCluster(Construct):
             raise ValueError(
                 "EcsCluster needs capacity: set fargate=True or give ec2_capacity or managed_instances"
             )
-        self.encryption_key = encryption_key or kms.Key(
-            self,
-            "Key",
-            enable_key_rotation=True,
-            description="ECS cluster: ECS Exec sessions and logs",
-            removal_policy=cdk.RemovalPolicy.RETAIN,
-        )
-        allow_cloudwatch_logs(self.encryption_key)
+        if encryption_key is None:
+            encryption_key = kms.Key(
+                self,
+                "Key",
+                enable_key_rotation=True,
+                description="ECS cluster: ECS Exec sessions and logs",
+                removal_policy=cdk.RemovalPolicy.RETAIN,
+            )
+            allow_cloudwatch_logs(encryption_key)
+        self.encryption_key = encryption_key
         self.exec_log_group = logs.LogGroup(
             self,
             "ExecLogGroup",

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
@@ -20,11 +21,12 @@ class Network(Construct):
     gateways live in the public ones.
 
     Defaults: CIDR 10.0.0.0/16, 2 AZs, 1 NAT gateway (private subnets without NAT become
-    isolated), VPC flow logs of all traffic to a log group kept 1 year and retained on
-    deletion, an S3 gateway endpoint (ECR image layers never cross the NAT), and the VPC's
-    default security group stripped of all rules. ``interface_endpoints`` (none by default)
-    are placed in the private subnets with private DNS, behind one security group that
-    accepts HTTPS from the VPC's CIDR only.
+    isolated), VPC flow logs of all traffic to a log group kept 1 year and retained on deletion
+    (encrypted with ``flow_log_encryption_key``, which must let CloudWatch Logs use it, when one
+    is given; default: CloudWatch Logs' own encryption), an S3 gateway endpoint (ECR image layers
+    never cross the NAT), and the VPC's default security group stripped of all rules.
+    ``interface_endpoints`` (none by default) are placed in the private subnets with private DNS,
+    behind one security group that accepts HTTPS from the VPC's CIDR only.
     """
 
     def __init__(
@@ -37,6 +39,7 @@ class Network(Construct):
         nat_gateways: int = 1,
         availability_zones: Sequence[str] | None = None,
         flow_logs: bool = True,
+        flow_log_encryption_key: kms.IKey | None = None,
         restrict_default_security_group: bool = True,
         interface_endpoints: Sequence[ec2.InterfaceVpcEndpointAwsService] = (),
     ) -> None:
@@ -66,6 +69,7 @@ class Network(Construct):
                 self,
                 "FlowLogGroup",
                 retention=logs.RetentionDays.ONE_YEAR,
+                encryption_key=flow_log_encryption_key,
                 removal_policy=cdk.RemovalPolicy.RETAIN,
             )
             self.vpc.add_flow_log(

@@ -8,6 +8,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as targets
 from aws_cdk import aws_sqs as sqs
@@ -19,14 +20,15 @@ from constructs_lib.nag import acknowledge
 class ScheduledJob(Construct):
     """A schedule that starts one task of ``task_definition`` per run; the task ends itself.
 
-    Placement is the capacity provider strategy, like a service's. Defaults: time zone
-    UTC; 2 retries when RunTask fails to start the task; a request older than one hour is
-    given up; undeliverable runs go to a dead-letter queue (SQS-managed encryption, TLS-only,
-    kept 14 days); private subnets, no public IP, a security group of its own with no
-    ingress; tags propagated from the task definition; ECS managed tags on. The schedule's
-    role may run this task definition family, tag the tasks it starts and pass the task's two
-    roles, nothing else. Give ``cluster`` with a literal name (``Cluster.from_cluster_attributes``)
-    so the tagging wildcard can be acknowledged for cdk-nag exactly.
+    Placement is the capacity provider strategy, like a service's. Defaults: time zone UTC; 2
+    retries when RunTask fails to start the task; a request older than one hour is given up;
+    undeliverable runs go to a dead-letter queue (encrypted with ``encryption_key``, default
+    SQS-managed encryption; TLS-only; kept 14 days); private subnets, no public IP, a security
+    group of its own with no ingress; tags propagated from the task definition; ECS managed tags
+    on. The schedule's role may run this task definition family, tag the tasks it starts and pass
+    the task's two roles, nothing else. Give ``cluster`` with a literal name
+    (``Cluster.from_cluster_attributes``) so the tagging wildcard can be acknowledged for cdk-nag
+    exactly.
     """
 
     def __init__(
@@ -43,6 +45,7 @@ class ScheduledJob(Construct):
         retry_attempts: int = 2,
         max_event_age: cdk.Duration | None = None,
         description: str | None = None,
+        encryption_key: kms.IKey | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         if not capacity_provider_strategies:
@@ -55,7 +58,8 @@ class ScheduledJob(Construct):
         self.dead_letter_queue = sqs.Queue(
             self,
             "DeadLetterQueue",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            encryption=sqs.QueueEncryption.KMS if encryption_key else sqs.QueueEncryption.SQS_MANAGED,
+            encryption_master_key=encryption_key,
             enforce_ssl=True,
             retention_period=cdk.Duration.days(14),
         )

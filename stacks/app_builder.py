@@ -55,6 +55,7 @@ def build_environment(
         stack_name=naming.cluster_stack_name(spec),
         spec=spec,
         network=network.network,
+        encryption_key=network.environment_key.key,
         env=env,
         tags=tags,
         synthesizer=_synthesizer(spec),

@@ -7,6 +7,7 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from config.naming import capacity_provider_name, cluster_name, namespace_name
@@ -21,10 +22,20 @@ _INSIGHTS = {
 
 
 class ClusterStack(cdk.Stack):
-    """Composes ``EcsCluster`` from ``spec.cluster`` inside the network's private subnets."""
+    """Composes ``EcsCluster`` from ``spec.cluster`` inside the network's private subnets.
+
+    ``encryption_key`` is the environment key (``NetworkStack.environment_key``).
+    """
 
     def __init__(
-        self, scope: Construct, construct_id: str, *, spec: AppSpec, network: Network, **kwargs: Any
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        spec: AppSpec,
+        network: Network,
+        encryption_key: kms.IKey,
+        **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         cluster_spec = spec.cluster
@@ -34,6 +45,7 @@ class ClusterStack(cdk.Stack):
             vpc=network.vpc,
             vpc_subnets=network.private_subnets,
             cluster_name=cluster_name(spec),
+            encryption_key=encryption_key,
             fargate=cluster_spec.fargate,
             container_insights=_INSIGHTS[cluster_spec.container_insights],
             service_connect_namespace=namespace_name(spec) if spec.long_running else None,

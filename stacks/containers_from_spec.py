@@ -8,12 +8,14 @@ from typing import Any, cast
 import aws_cdk as cdk
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from config.container_schema import ContainerSpec, SecretRef, VolumeSpec
+from config.patterns import ENVIRONMENT_KEY
 from constructs_lib import ContainerProps, MountProps, container_image
 
 _COMPLETE_SECRET_ARN = re.compile(r"-[A-Za-z0-9]{6}$")
@@ -139,6 +141,37 @@ def grant_environment_files(execution_role: iam.IRole, arns: list[str]) -> None:
     execution_role.add_to_principal_policy(
         iam.PolicyStatement(actions=["s3:GetBucketLocation"], resources=buckets)
     )
+
+
+def grant_secret_keys(
+    execution_role: iam.IRole, secrets: list[SecretRef], environment_key: kms.IKey | None
+) -> None:
+    """Let the execution role decrypt with the customer-managed keys the secrets name, and only
+    through the service that holds each secret (``kms:ViaService``).
+
+    aws-cdk-lib's own grant for an encrypted secret goes on the key's policy, which for the
+    environment key (another stack) would be a dependency cycle; this goes on the role.
+    """
+    region = cdk.Stack.of(execution_role).region
+    by_service: dict[str, set[str]] = {}
+    for ref in secrets:
+        if ref.kms_key is None:
+            continue
+        if ref.kms_key == ENVIRONMENT_KEY and environment_key is None:
+            raise ValueError(f"kms_key '{ENVIRONMENT_KEY}' needs the environment key")
+        key_arn = (
+            environment_key.key_arn if ref.kms_key == ENVIRONMENT_KEY and environment_key else ref.kms_key
+        )
+        service = "ssm" if ref.parameter is not None else "secretsmanager"
+        by_service.setdefault(service, set()).add(key_arn)
+    for service, key_arns in sorted(by_service.items()):
+        execution_role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["kms:Decrypt"],
+                resources=sorted(key_arns),
+                conditions={"StringEquals": {"kms:ViaService": f"{service}.{region}.amazonaws.com"}},
+            )
+        )
 
 
 def _app_protocol(protocol: str | None) -> ecs.AppProtocol | None:

@@ -1,4 +1,4 @@
-"""``NetworkStack``: the environment's VPC."""
+"""``NetworkStack``: the environment's foundation, its VPC and its KMS key."""
 
 from __future__ import annotations
 
@@ -8,15 +8,20 @@ import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
+from config.naming import key_alias
 from config.schema import AppSpec
-from constructs_lib import Network
+from constructs_lib import EnvironmentKey, Network
 
 
 class NetworkStack(cdk.Stack):
-    """Composes ``Network`` from ``spec.network``."""
+    """Composes ``Network`` from ``spec.network`` and the ``EnvironmentKey`` every later stack uses.
+
+    The key lives here, in the first stack, so that the flow logs are encrypted with it too.
+    """
 
     def __init__(self, scope: Construct, construct_id: str, *, spec: AppSpec, **kwargs: Any) -> None:
         super().__init__(scope, construct_id, **kwargs)
+        self.environment_key = EnvironmentKey(self, "EnvironmentKey", alias=key_alias(spec))
         net = spec.network
         # The default-security-group lockdown is a Lambda-backed custom resource, which the
         # local endpoint cannot run (moto needs Docker for Lambda); real accounts keep it.
@@ -28,8 +33,10 @@ class NetworkStack(cdk.Stack):
             nat_gateways=net.nat_gateways,
             restrict_default_security_group=spec.environment.target == "aws",
             interface_endpoints=_endpoints(spec) if net.interface_endpoints else (),
+            flow_log_encryption_key=self.environment_key.key,
         )
         cdk.CfnOutput(self, "VpcId", value=self.network.vpc.vpc_id)
+        cdk.CfnOutput(self, "EnvironmentKeyArn", value=self.environment_key.key.key_arn)
 
 
 def _endpoints(spec: AppSpec) -> list[ec2.InterfaceVpcEndpointAwsService]:

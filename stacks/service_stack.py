@@ -24,7 +24,13 @@ from constructs_lib import (
 )
 from constructs_lib.load_balancer import PublicLoadBalancer
 from constructs_lib.scheduled_job import ScheduledJob
-from stacks.containers_from_spec import container_props, grant_efs, grant_environment_files, task_volumes
+from stacks.containers_from_spec import (
+    container_props,
+    grant_efs,
+    grant_environment_files,
+    grant_secret_keys,
+    task_volumes,
+)
 from stacks.permissions_from_spec import grant_permissions
 from stacks.release import Release
 from stacks.retention import retention
@@ -110,6 +116,7 @@ class ServiceStack(cdk.Stack):
                 capacity_provider_strategies=_strategy(spec, service, cluster.capacity_provider_names),
                 vpc_subnets=network.private_subnets,
                 description=service,
+                encryption_key=cluster.encryption_key,
             )
             self.security_group = self.job.security_group
             cdk.CfnOutput(self, "ScheduleName", value=self.job.schedule.schedule_name)
@@ -223,9 +230,12 @@ class ServiceStack(cdk.Stack):
         )
         writable = {m.volume for c in containers.values() for m in c.mounts if not m.read_only}
         grant_efs(task_definition.task_definition.task_role, svc.volumes, writable)
+        execution_role = task_definition.task_definition.obtain_execution_role()
         grant_environment_files(
-            task_definition.task_definition.obtain_execution_role(),
-            [arn for c in containers.values() for arn in c.environment_files],
+            execution_role, [arn for c in containers.values() for arn in c.environment_files]
+        )
+        grant_secret_keys(
+            execution_role, [ref for c in containers.values() for ref in c.secrets.values()], key
         )
         return task_definition
 

@@ -14,6 +14,7 @@ from stacks.release import Release
 from tests.harness import make_app, resources_of_type
 
 SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:shop/db"
+PARAMETER_KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 RICH_WEB = f"""
   web:
     image: public.ecr.aws/nginx/nginx:1.27
@@ -37,9 +38,9 @@ RICH_WEB = f"""
     environment:
       LOG_LEVEL: info
     secrets:
-      DB_PASSWORD: {{secret: "{SECRET}", key: password}}
+      DB_PASSWORD: {{secret: "{SECRET}", key: password, kms_key: environment}}
       DB_PASSWORD_PREVIOUS: {{secret: "{SECRET}-AbCdEf", key: password, version_stage: AWSPREVIOUS}}
-      API_TOKEN: {{parameter: /shop/api-token}}
+      API_TOKEN: {{parameter: /shop/api-token, kms_key: "{PARAMETER_KEY}"}}
     environment_files: ["arn:aws:s3:::shop-config/web.env"]
     mounts:
       - {{volume: shared, path: /srv/shared}}
@@ -156,6 +157,25 @@ def test_execution_role_reads_exactly_those_secrets_and_files(web_template: dict
     )
 
 
+def test_execution_role_decrypts_with_exactly_the_keys_the_secrets_name(web_template: dict[str, Any]) -> None:
+    """kms_key: environment is the environment key; an ARN is that key; no other key is granted."""
+    decrypts = [
+        s
+        for logical_id, p in resources_of_type(web_template, "AWS::IAM::Policy").items()
+        if "ExecutionRole" in logical_id
+        for s in p["Properties"]["PolicyDocument"]["Statement"]
+        if "kms:Decrypt" in s["Action"]
+    ]
+    via = {s["Condition"]["StringEquals"]["kms:ViaService"]: s["Resource"] for s in decrypts}
+    assert len(decrypts) == 2 and set(via) == {
+        "secretsmanager.us-east-1.amazonaws.com",  # the service decrypts on the task's behalf
+        "ssm.us-east-1.amazonaws.com",
+    }
+    assert "EnvironmentKey" in json.dumps(via["secretsmanager.us-east-1.amazonaws.com"])
+    assert "Fn::ImportValue" in json.dumps(via["secretsmanager.us-east-1.amazonaws.com"])
+    assert via["ssm.us-east-1.amazonaws.com"] == PARAMETER_KEY
+
+
 def test_efs_volumes_encrypt_in_transit_and_use_iam(web_template: dict[str, Any]) -> None:
     efs = {
         v["Name"]: v["EFSVolumeConfiguration"]
@@ -252,14 +272,20 @@ def problems_of(text: str) -> list[str]:
             "unknown volume 'nope'",
         ),
         (
-            "key: password}",
-            "key: password, parameter: /x}",
+            "key: password, kms_key",
+            "key: password, parameter: /x, kms_key",
             "services.web.secrets.DB_PASSWORD",
             "exactly one of secret",
         ),
         (
-            "{parameter: /shop/api-token}",
-            "{parameter: /shop/api-token, key: k}",
+            "kms_key: environment}",
+            "kms_key: alias/shop-local}",
+            "services.web.secrets.DB_PASSWORD.kms_key",
+            "an alias cannot be granted decrypt rights",
+        ),
+        (
+            "{parameter: /shop/api-token,",
+            "{parameter: /shop/api-token, key: k,",
             "services.web.secrets.API_TOKEN",
             "Secrets Manager secrets only",
         ),
