@@ -20,7 +20,10 @@ STATEFUL = {
     "AWS::SNS::Topic", "AWS::EFS::FileSystem", "AWS::ECR::Repository", "AWS::S3::Bucket",
     "AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::SQS::Queue", "AWS::ServiceDiscovery::HttpNamespace",
 }  # fmt: skip
-RETAINED = {"AWS::Logs::LogGroup", "AWS::KMS::Key", "AWS::ECS::TaskDefinition"}
+RETAINED = {
+    "AWS::Logs::LogGroup", "AWS::KMS::Key", "AWS::ECS::TaskDefinition", "AWS::S3::Bucket",
+    "AWS::EFS::FileSystem", "AWS::ECR::Repository",
+}  # fmt: skip
 
 
 def stateful_ids(synth_cache: SynthesisCache, env: str) -> dict[str, list[str]]:
