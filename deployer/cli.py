@@ -189,7 +189,10 @@ def status(
 
     spec = load(env)
     result = collect_status(
-        spec, aws_session.client(spec, "cloudformation", port), aws_session.client(spec, "ecs", port)
+        spec,
+        aws_session.client(spec, "cloudformation", port),
+        aws_session.client(spec, "ecs", port),
+        aws_session.client(spec, "sqs", port),
     )
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")

@@ -1,4 +1,4 @@
-"""Read what runs in an environment: stacks, cluster, capacity providers, services."""
+"""Read what runs in an environment: stacks, cluster, capacity providers, services, jobs."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from config import naming
 from config.schema import AppSpec
+from deployer.job_status import JobState, collect_jobs
 from deployer.stack_state import stack_status
 
 EVENTS_SHOWN = 3
@@ -46,13 +47,14 @@ class EnvironmentStatus:
     stacks: list[StackState]
     cluster: ClusterState
     services: list[ServiceState]
+    jobs: list[JobState] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def collect_status(spec: AppSpec, cloudformation: Any, ecs: Any) -> EnvironmentStatus:
-    """Query CloudFormation and ECS (read-only calls) for the environment of ``spec``."""
+def collect_status(spec: AppSpec, cloudformation: Any, ecs: Any, sqs: Any) -> EnvironmentStatus:
+    """Query CloudFormation, ECS and SQS (read-only calls) for the environment of ``spec``."""
     stacks = [StackState(name, _stack_status(cloudformation, name)) for name in naming.all_stack_names(spec)]
     cluster_name = naming.cluster_name(spec)
     cluster = _cluster_state(ecs, cluster_name)
@@ -61,7 +63,8 @@ def collect_status(spec: AppSpec, cloudformation: Any, ecs: Any) -> EnvironmentS
         if cluster.status != MISSING
         else [ServiceState(name, MISSING) for name in spec.long_running]
     )
-    return EnvironmentStatus(spec.environment.name, stacks, cluster, services)
+    jobs = collect_jobs(spec, cloudformation, ecs, sqs) if cluster.status != MISSING else []
+    return EnvironmentStatus(spec.environment.name, stacks, cluster, services, jobs)
 
 
 def _stack_status(cloudformation: Any, name: str) -> str:

@@ -18,6 +18,10 @@ def _styled(value: str) -> str:
     return value
 
 
+def _failed_starts(count: int) -> str:
+    return f"[red]{count}[/red]" if count else "0"
+
+
 def print_status(console: Console, status: EnvironmentStatus) -> None:
     stacks = Table(title=f"Stacks ({status.environment})")
     stacks.add_column("stack")
@@ -61,6 +65,20 @@ def print_status(console: Console, status: EnvironmentStatus) -> None:
             _styled(service.rollout_state) if service.rollout_state else "-",
         )
     console.print(services)
+    if status.jobs:
+        jobs = Table(title="Jobs")
+        for column in ("job", "schedule", "task definition", "running", "last run", "failed starts"):
+            jobs.add_column(column, overflow="fold")
+        for job in status.jobs:
+            jobs.add_row(
+                job.name,
+                job.schedule,
+                _styled(job.task_definition),
+                str(job.running),
+                job.last_run or "-",
+                "?" if job.undelivered is None else _failed_starts(job.undelivered),
+            )
+        console.print(jobs)
     events = [(s.name, e) for s in status.services for e in s.events]
     if events:
         table = Table(title="Last service events")

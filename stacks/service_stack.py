@@ -120,6 +120,7 @@ class ServiceStack(cdk.Stack):
             )
             self.security_group = self.job.security_group
             cdk.CfnOutput(self, "ScheduleName", value=self.job.schedule.schedule_name)
+            cdk.CfnOutput(self, "DeadLetterQueueUrl", value=self.job.dead_letter_queue.queue_url)
         else:
             self.service = self._service(spec, service, network, cluster, ingress)
             self.security_group = self.service.security_group

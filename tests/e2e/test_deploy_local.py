@@ -66,6 +66,16 @@ def test_status_finds_every_stack_service_and_capacity_provider(first_deploy: Re
         assert service["images"] == [svc.image]
         if not svc.scaled:  # scaling owns the others' count
             assert service["desired"] == svc.desired_count
+    assert status["jobs"] == [
+        {
+            "name": "reports",
+            "schedule": "cron(0 3 * * ? *) UTC",
+            "task_definition": f"{naming.task_family(spec, 'reports')}:1",
+            "running": 0,
+            "last_run": "",
+            "undelivered": 0,  # read from the schedule's dead-letter queue
+        }
+    ]
 
 
 def test_second_deploy_with_no_change_keeps_every_revision(first_deploy: Result, port: str) -> None:
