@@ -10,6 +10,8 @@ import difflib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from config.load_balancers import load_balancers, quota_problems
+
 if TYPE_CHECKING:
     from config.schema import AppSpec, ServiceSpec
 
@@ -25,8 +27,16 @@ def kind_problems(spec: AppSpec) -> Iterator[Problem]:
         yield from _shape_problems(spec, name, service)
         yield from _deployment_problems(name, service)
         yield from _scaling_problems(spec, name, service)
-    yield from _route_problems(spec)
+    for services in load_balancers(spec).values():
+        yield from _route_problems(spec, services)
+    yield from quota_problems(spec)
     yield from _allow_from_problems(spec)
+    if not spec.load_balancer.public_ipv4 and not spec.network.ipv6:
+        yield (
+            ("load_balancer", "public_ipv4"),
+            "a load balancer without public IPv4 addresses serves IPv6 clients: set network.ipv6: true",
+            False,
+        )
     needs_certificate = spec.services_of_kind("web") and spec.environment.target == "aws"
     if needs_certificate and spec.load_balancer.certificate_arn is None:
         yield (
@@ -109,10 +119,11 @@ def _scaling_problems(spec: AppSpec, name: str, service: ServiceSpec) -> Iterato
         )
 
 
-def _route_problems(spec: AppSpec) -> Iterator[Problem]:
+def _route_problems(spec: AppSpec, services: list[str]) -> Iterator[Problem]:
+    """Routes that clash on one load balancer (another one has its own listeners and DNS name)."""
     seen: dict[tuple[frozenset[str], str], str] = {}
     priorities: dict[int, str] = {}
-    for name in spec.services_of_kind("web"):
+    for name in services:
         http = spec.services[name].http_settings
         for index, path in enumerate(http.paths):
             loc = ("services", name, "http", "paths", index)

@@ -9,7 +9,8 @@ claiming one priority fail the deploy). A rule's priority is therefore
     + a slot in 0..124 from a hash of (service, hosts, path)
 
 and a rare hash collision moves the later service (in spec order) to the next free slot.
-An explicit ``http.priority`` wins.
+An explicit ``http.priority`` wins. Priorities are unique per load balancer (its listeners
+share them), so services on another load balancer never move a rule.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from config.load_balancers import load_balancers
 
 if TYPE_CHECKING:
     from config.schema import AppSpec
@@ -29,12 +32,14 @@ _MAX_LITERAL = 127
 
 @dataclass(frozen=True)
 class Route:
-    """A web service's listener rule: its path patterns (and optional hosts) and priority."""
+    """A web service's listener rule: its path patterns (and optional hosts), priority and
+    the load balancer whose listeners carry it."""
 
     service: str
     paths: tuple[str, ...]
     hosts: tuple[str, ...]
     priority: int
+    load_balancer: str
 
 
 def literal_prefix(path: str) -> str:
@@ -54,18 +59,24 @@ def _preferred(service: str, paths: Sequence[str], hosts: Sequence[str]) -> int:
 
 
 def routes(spec: AppSpec) -> list[Route]:
-    """Every web service's rule with its priority, in spec order."""
-    web = spec.services_of_kind("web")
-    explicit = {name: spec.services[name].http_settings.priority for name in web}
-    taken = {priority for priority in explicit.values() if priority}
+    """Every web service's rule with its priority, grouped by load balancer, each in spec order."""
     result: list[Route] = []
-    for name in web:
-        http = spec.services[name].http_settings
-        priority = explicit[name]
-        if not priority:
-            priority = _preferred(name, http.paths, http.hosts)
-            while priority in taken:
-                priority += 1
-            taken.add(priority)
-        result.append(Route(name, tuple(http.paths), tuple(http.hosts), priority))
+    for balancer, web in load_balancers(spec).items():
+        explicit = {name: spec.services[name].http_settings.priority for name in web}
+        taken = {priority for priority in explicit.values() if priority}
+        for name in web:
+            http = spec.services[name].http_settings
+            priority = explicit[name]
+            if not priority:
+                priority = _preferred(name, http.paths, http.hosts)
+                while priority in taken:
+                    priority += 1
+                taken.add(priority)
+            result.append(Route(name, tuple(http.paths), tuple(http.hosts), priority, balancer))
     return result
+
+
+def route_of(spec: AppSpec, service: str) -> Route:
+    """The rule of one web service."""
+    [route] = [r for r in routes(spec) if r.service == service]
+    return route

@@ -23,6 +23,7 @@ from config.capacity_schema import (
 )
 from config.checks import find_problems, raise_problems
 from config.container_schema import ContainerSpec, VolumeSpec
+from config.cost_profiles import apply_profile_defaults
 from config.permissions_schema import PermissionSpec
 from config.service_kinds import (
     AutoscalingSpec,
@@ -65,6 +66,11 @@ class EnvironmentSpec(_Model):
     task_definition_revisions_kept: int = Field(
         default=10, ge=2, le=1000, description="revisions per family the deployer's prune keeps"
     )
+    cost_profile: Literal["standard", "dev"] = Field(
+        default="standard",
+        description="'dev': cheaper defaults for keys the file leaves out (NAT instance, dual-stack "
+        "VPC, Fargate Spot); see docs/cost.md",
+    )
 
     @field_validator("account", mode="before")
     @classmethod
@@ -93,6 +99,16 @@ class NetworkSpec(_Model):
         default=False,
         description="private endpoints: ECR, CloudWatch Logs, Secrets Manager, SSM (+ ECS for EC2 groups)",
     )
+    nat: Literal["gateway", "instance"] = Field(
+        default="gateway",
+        description="NAT gateways, or t4g.nano NAT instances (nat_gateways counts them) "
+        "[default with cost_profile dev: instance]",
+    )
+    ipv6: bool = Field(
+        default=False,
+        description="dual-stack VPC: an IPv6 block per subnet, egress-only IPv6 from private subnets "
+        "[default with cost_profile dev: true]",
+    )
 
 
 class ClusterSpec(_Model):
@@ -120,8 +136,9 @@ class ServiceSpec(ContainerSpec):
     container keys at this level; ``sidecars`` add more containers to the task.
 
     ``kind``: ``backend`` (default; internal, reachable through Service Connect when it has
-    a port), ``web`` (behind the shared load balancer), ``worker`` (consumes its own SQS
-    queue, scaled on backlog per task) or ``job`` (a scheduled task that runs to completion).
+    a port), ``web`` (behind a public load balancer: ``http.load_balancer``, default
+    ``main``), ``worker`` (consumes its own SQS queue, scaled on backlog per task) or ``job``
+    (a scheduled task that runs to completion).
     """
 
     kind: ServiceKind = Field(default="backend", description="web, backend, worker or job")
@@ -192,6 +209,11 @@ class AppSpec(_Model):
     services: dict[Name, ServiceSpec] = Field(min_length=1, description="services by name")
 
     _task_definitions: dict[str, dict[str, Any]] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _cost_profile_defaults(cls, data: Any) -> Any:
+        return apply_profile_defaults(data)
 
     def task_definition_document(self, service: str) -> dict[str, Any] | None:
         """The native JSON of ``service`` when its spec names a ``task_definition_file``."""

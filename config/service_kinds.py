@@ -7,14 +7,19 @@ Every default is tuned so a healthy rolling deploy of a web service is quick whi
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from config import patterns
 
 ServiceKind = Literal["web", "backend", "worker", "job"]
 DeploymentStrategyName = Literal["rolling", "blue_green", "canary", "linear"]
+MAIN_LOAD_BALANCER = "main"
+# Letters and digits only: the name becomes part of construct and output IDs, where '-' is dropped.
+LOAD_BALANCER_NAME = r"^[a-z][a-z0-9]{0,15}$"
 
 
 class _Model(BaseModel):
@@ -34,9 +39,16 @@ class TargetHealthCheckSpec(_Model):
 
 
 class HttpSpec(_Model):
-    """How the shared load balancer routes to a web service. Default: every path (``/*``)
-    on any host; priority derived from the rule (more specific first, stable across edits)."""
+    """How a load balancer routes to a web service. Default: load balancer ``main``, every
+    path (``/*``) on any host; priority derived from the rule (more specific first, unique
+    per load balancer, stable across edits)."""
 
+    load_balancer: str = Field(
+        default=MAIN_LOAD_BALANCER,
+        pattern=LOAD_BALANCER_NAME,
+        description="which public load balancer serves this service; each name is one ALB "
+        "(lowercase letters and digits, up to 16) [default: main]",
+    )
     paths: tuple[str, ...] = Field(
         default=("/*",), min_length=1, max_length=5, description="path patterns, e.g. /api/*"
     )
@@ -53,6 +65,16 @@ class HttpSpec(_Model):
     health_check_grace_seconds: int = Field(
         default=10, ge=0, le=2147483647, description="load balancer failures ignored after a task starts"
     )
+
+    @field_validator("load_balancer", mode="before")
+    @classmethod
+    def _load_balancer_name(cls, value: object) -> object:
+        if isinstance(value, str) and not re.match(LOAD_BALANCER_NAME, value):
+            raise PydanticCustomError(
+                "load_balancer_name",
+                "a load balancer name is 1-16 lowercase letters and digits, starting with a letter",
+            )
+        return value
 
 
 class QueueSpec(_Model):
@@ -116,10 +138,11 @@ class AutoscalingSpec(_Model):
 
 
 class LoadBalancerSpec(_Model):
-    """The environment's shared public Application Load Balancer (created when a web service
-    exists). Default: HTTPS on 443 with a TLS 1.2+/1.3 policy and HTTP→HTTPS redirect on 80,
-    invalid header fields dropped, access logs kept 90 days. A ``local`` target may omit the
-    certificate: it then serves plain HTTP on 80."""
+    """Settings shared by the environment's public Application Load Balancers (one per name
+    web services give in ``http.load_balancer``, default ``main``). Default: HTTPS on 443
+    with a TLS 1.2+/1.3 policy and HTTP→HTTPS redirect on 80, invalid header fields dropped,
+    access logs kept 90 days. A ``local`` target may omit the certificate: it then serves
+    plain HTTP on 80."""
 
     certificate_arn: str | None = Field(
         default=None, pattern=patterns.CERTIFICATE_ARN, description="ACM certificate for the HTTPS listener"
@@ -137,4 +160,16 @@ class LoadBalancerSpec(_Model):
     deletion_protection: bool = Field(default=False, description="turn on for production")
     test_listener_port: int = Field(
         default=9443, ge=1, le=65535, description="listener for blue/green test traffic (VPC only)"
+    )
+    public_ipv4: bool = Field(
+        default=True,
+        description="false: dualstack-without-public-ipv4, internet clients over IPv6 only and no "
+        "public IPv4 address charges; needs network.ipv6 [default with cost_profile dev: false]",
+    )
+    rules_per_security_group: int = Field(
+        default=60,
+        ge=2,
+        le=1000,
+        description="your account's VPC quota of outbound rules per security group (AWS default 60); "
+        "each web service adds one to its load balancer's group",
     )

@@ -23,7 +23,9 @@ class PublicLoadBalancer(Construct):
     after ``access_log_retention_days``, default 90; retained); idle timeout 60 s; security
     group open to the internet on the listener ports only, with no egress until a service
     opens its port (``allow_to``). ``test_listener_port`` (default none) adds a listener for
-    blue/green test traffic that only the VPC may reach.
+    blue/green test traffic that only the VPC may reach. ``public_ipv4=False`` makes it
+    ``dualstack-without-public-ipv4``: internet clients come over IPv6 only, and AWS charges no
+    public IPv4 addresses for it (the VPC must be dual-stack).
 
     ``listener`` takes production rules; ``test_listener`` the test rules.
     """
@@ -40,6 +42,7 @@ class PublicLoadBalancer(Construct):
         access_log_retention_days: int = 90,
         deletion_protection: bool = False,
         test_listener_port: int | None = None,
+        public_ipv4: bool = True,
     ) -> None:
         super().__init__(scope, construct_id)
         if access_log_retention_days < 1:
@@ -80,20 +83,22 @@ class PublicLoadBalancer(Construct):
             drop_invalid_header_fields=True,
             idle_timeout=cdk.Duration.seconds(idle_timeout_seconds),
             deletion_protection=deletion_protection,
+            ip_address_type=None if public_ipv4 else elbv2.IpAddressType.DUAL_STACK_WITHOUT_PUBLIC_IPV4,
         )
+        internet = ec2.Peer.any_ipv4() if public_ipv4 else ec2.Peer.any_ipv6()
         self.access_logs = self._access_log_bucket(access_log_retention_days)
         self.load_balancer.log_access_logs(self.access_logs, prefix="alb")
         https = certificate_arn is not None
         self.listener = self._listener(
             "Https" if https else "Http",
             443 if https else 80,
-            ec2.Peer.any_ipv4(),
+            internet,
             certificate_arn,
             ssl_policy,
         )
         if https:
-            self.security_group.add_ingress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(80), "HTTP, redirected")
-            self.load_balancer.add_redirect(source_port=80, target_port=443)
+            self.security_group.add_ingress_rule(internet, ec2.Port.tcp(80), "HTTP, redirected")
+            self.load_balancer.add_redirect(source_port=80, target_port=443, open=False)
         self.test_listener: elbv2.ApplicationListener | None = None
         if test_listener_port is not None:
             self.test_listener = self._listener(

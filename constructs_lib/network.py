@@ -10,6 +10,8 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from constructs_lib.nat_instance import harden_nat_instances, nat_instance_provider
+
 PUBLIC_SUBNETS = "public"
 PRIVATE_SUBNETS = "private"
 
@@ -18,15 +20,19 @@ class Network(Construct):
     """A VPC with a public and a private subnet in each availability zone.
 
     Tasks belong in the private subnets (``private_subnets``); only load balancers and NAT
-    gateways live in the public ones.
+    gateways (or instances) live in the public ones.
 
-    Defaults: CIDR 10.0.0.0/16, 2 AZs, 1 NAT gateway (private subnets without NAT become
-    isolated), VPC flow logs of all traffic to a log group kept 1 year and retained on deletion
-    (encrypted with ``flow_log_encryption_key``, which must let CloudWatch Logs use it, when one
-    is given; default: CloudWatch Logs' own encryption), an S3 gateway endpoint (ECR image layers
-    never cross the NAT), and the VPC's default security group stripped of all rules.
+    Defaults: CIDR 10.0.0.0/16, IPv4 only, 2 AZs, 1 NAT gateway (private subnets without NAT
+    become isolated; ``nat_instance_type`` makes the NATs hardened instances of that type, see
+    ``constructs_lib.nat_instance``), VPC flow logs of all traffic to a log group kept 1 year
+    and retained on deletion (encrypted with ``flow_log_encryption_key``, which must let
+    CloudWatch Logs use it, when one is given; default: CloudWatch Logs' own encryption), an S3
+    gateway endpoint (ECR image layers never cross the NAT), and the VPC's default security
+    group stripped of all rules.
     ``interface_endpoints`` (none by default) are placed in the private subnets with private DNS,
-    behind one security group that accepts HTTPS from the VPC's CIDR only.
+    behind one security group that accepts HTTPS from the VPC's CIDR only. ``ipv6`` makes the
+    VPC dual-stack: an Amazon-provided IPv6 block, one /64 per subnet, IPv6 to the internet
+    gateway from public subnets and through an egress-only gateway from private ones.
     """
 
     def __init__(
@@ -37,6 +43,8 @@ class Network(Construct):
         cidr: str = "10.0.0.0/16",
         max_azs: int = 2,
         nat_gateways: int = 1,
+        nat_instance_type: ec2.InstanceType | None = None,
+        ipv6: bool = False,
         availability_zones: Sequence[str] | None = None,
         flow_logs: bool = True,
         flow_log_encryption_key: kms.IKey | None = None,
@@ -49,6 +57,9 @@ class Network(Construct):
         if not 0 <= nat_gateways <= max_azs:
             raise ValueError(f"nat_gateways={nat_gateways} is out of range; allowed: 0 to {max_azs}")
         private_type = ec2.SubnetType.PRIVATE_WITH_EGRESS if nat_gateways else ec2.SubnetType.PRIVATE_ISOLATED
+        nat_instances = (
+            nat_instance_provider(nat_instance_type) if nat_instance_type and nat_gateways else None
+        )
         self.vpc = ec2.Vpc(
             self,
             "Vpc",
@@ -56,12 +67,16 @@ class Network(Construct):
             max_azs=None if availability_zones else max_azs,
             availability_zones=list(availability_zones) if availability_zones else None,
             nat_gateways=nat_gateways,
+            nat_gateway_provider=nat_instances,
+            ip_protocol=ec2.IpProtocol.DUAL_STACK if ipv6 else ec2.IpProtocol.IPV4_ONLY,
             subnet_configuration=[
                 ec2.SubnetConfiguration(name=PUBLIC_SUBNETS, subnet_type=ec2.SubnetType.PUBLIC, cidr_mask=24),
                 ec2.SubnetConfiguration(name=PRIVATE_SUBNETS, subnet_type=private_type, cidr_mask=20),
             ],
             restrict_default_security_group=restrict_default_security_group,
         )
+        if nat_instances:
+            harden_nat_instances(nat_instances, cidr)
         self.vpc.add_gateway_endpoint("S3Endpoint", service=ec2.GatewayVpcEndpointAwsService.S3)
         self.flow_log_group: logs.ILogGroup | None = None
         if flow_logs:

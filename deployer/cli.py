@@ -22,6 +22,8 @@ from config import SpecError, load_spec
 from config.schema import AppSpec
 from deployer import aws_session, local_endpoint
 from deployer.cdk_cli import CdkCliMissingError
+from deployer.cost import cost_command
+from deployer.diagram import diagram_command
 from deployer.exit_codes import ExitCode
 from deployer.inputs import BadInputError
 from deployer.lock import LockHeldError, deploy_lock
@@ -706,3 +708,5 @@ def main() -> None:
 
 # `plan` lives in its own module, which imports this one's helpers only at call time.
 app.command("plan")(friendly_errors(plan_command))
+app.command("cost")(friendly_errors(cost_command))
+app.command("diagram")(friendly_errors(diagram_command))

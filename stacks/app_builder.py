@@ -88,7 +88,7 @@ def build_environment(
             release=release,
             pinned_task_definition=(pins or {}).get(name),
             log_encryption_key=cluster.ecs_cluster.encryption_key,
-            ingress=ingress.public if ingress else None,
+            ingress=ingress.balancer_of(name) if ingress else None,
             callees={
                 callee: reachable[callee]
                 for callee in spec.services

@@ -1,4 +1,4 @@
-"""``IngressStack``: the environment's shared public load balancer."""
+"""``IngressStack``: the environment's public load balancers, one per ``http.load_balancer`` name."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import aws_cdk as cdk
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from constructs import Construct
 
+from config.load_balancers import load_balancers, shifts_traffic
 from config.schema import AppSpec
+from config.service_kinds import MAIN_LOAD_BALANCER
 from constructs_lib.load_balancer import PublicLoadBalancer
 from constructs_lib.network import Network
 
@@ -20,11 +22,16 @@ _SSL_POLICIES = {
 
 
 class IngressStack(cdk.Stack):
-    """Composes ``PublicLoadBalancer`` from ``spec.load_balancer``.
+    """Composes one ``PublicLoadBalancer`` per load balancer name the web services use, each
+    with the shared settings of ``spec.load_balancer``.
 
-    Web services add their own rules and target groups in their stacks, so this stack never
-    changes when a service is added; it gets a test listener when any web service deploys
-    with blue/green, canary or linear.
+    Web services add their own rules and target groups in their stacks, so adding a service
+    changes this stack only when it brings a new load balancer name, or the first blue/green,
+    canary or linear deployment to its load balancer (which then gets a test listener). ``main`` keeps the
+    construct IDs of the single load balancer this stack used to hold (``LoadBalancer``,
+    output ``LoadBalancerDns``); another name ``edge`` gets ``LoadBalancerEdge`` and output
+    ``LoadBalancerEdgeDns``. A few resources per load balancer: the stack stays far below
+    CloudFormation's 500, and AWS allows 50 load balancers per region.
     """
 
     def __init__(
@@ -32,18 +39,29 @@ class IngressStack(cdk.Stack):
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         settings = spec.load_balancer
-        shifts_traffic = any(
-            spec.services[name].deployment.strategy != "rolling" for name in spec.services_of_kind("web")
-        )
-        self.public = PublicLoadBalancer(
-            self,
-            "LoadBalancer",
-            vpc=network.vpc,
-            certificate_arn=settings.certificate_arn,
-            ssl_policy=_SSL_POLICIES[settings.ssl_policy],
-            idle_timeout_seconds=settings.idle_timeout_seconds,
-            access_log_retention_days=settings.access_log_retention_days,
-            deletion_protection=settings.deletion_protection,
-            test_listener_port=settings.test_listener_port if shifts_traffic else None,
-        )
-        cdk.CfnOutput(self, "LoadBalancerDns", value=self.public.load_balancer.load_balancer_dns_name)
+        self.balancers: dict[str, PublicLoadBalancer] = {}
+        self._serving: dict[str, str] = {}
+        for name, services in load_balancers(spec).items():
+            balancer_id = "LoadBalancer" if name == MAIN_LOAD_BALANCER else f"LoadBalancer{name.capitalize()}"
+            public = PublicLoadBalancer(
+                self,
+                balancer_id,
+                vpc=network.vpc,
+                certificate_arn=settings.certificate_arn,
+                ssl_policy=_SSL_POLICIES[settings.ssl_policy],
+                idle_timeout_seconds=settings.idle_timeout_seconds,
+                access_log_retention_days=settings.access_log_retention_days,
+                deletion_protection=settings.deletion_protection,
+                public_ipv4=settings.public_ipv4,
+                test_listener_port=(
+                    settings.test_listener_port if any(shifts_traffic(spec, s) for s in services) else None
+                ),
+            )
+            cdk.CfnOutput(self, f"{balancer_id}Dns", value=public.load_balancer.load_balancer_dns_name)
+            self.balancers[name] = public
+            self._serving.update(dict.fromkeys(services, name))
+
+    def balancer_of(self, service: str) -> PublicLoadBalancer | None:
+        """The load balancer that serves ``service`` (none unless it is a web service)."""
+        name = self._serving.get(service)
+        return self.balancers[name] if name else None

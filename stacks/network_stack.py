@@ -11,6 +11,7 @@ from constructs import Construct
 from config.naming import key_alias
 from config.schema import AppSpec
 from constructs_lib import EnvironmentKey, Network
+from constructs_lib.nat_instance import NAT_INSTANCE_TYPE
 
 
 class NetworkStack(cdk.Stack):
@@ -31,6 +32,8 @@ class NetworkStack(cdk.Stack):
             cidr=str(net.cidr),
             max_azs=net.max_azs,
             nat_gateways=net.nat_gateways,
+            nat_instance_type=NAT_INSTANCE_TYPE if net.nat == "instance" else None,
+            ipv6=net.ipv6,
             restrict_default_security_group=spec.environment.target == "aws",
             interface_endpoints=_endpoints(spec) if net.interface_endpoints else (),
             flow_log_encryption_key=self.environment_key.key,

@@ -10,7 +10,7 @@ from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from constructs import Construct
 
 from config.naming import cluster_name, task_family
-from config.routing import routes
+from config.routing import route_of
 from config.schema import AppSpec
 from config.service_kinds import AutoscalingSpec, DeploymentSpec
 from constructs_lib import EcsCluster, EcsService, NativeTaskDefinition, VersionedTaskDefinition
@@ -83,10 +83,11 @@ def service_connect(
 def attach_web(
     scope: Construct, spec: AppSpec, service: str, ecs_service: EcsService, ingress: PublicLoadBalancer
 ) -> WebRouting:
-    """The service's rule on the shared listener, its target group(s) and rollback alarms."""
+    """The service's rule on its load balancer's listener (``ingress``), its target group(s)
+    and rollback alarms."""
     svc = spec.services[service]
     http = svc.http_settings
-    [route] = [r for r in routes(spec) if r.service == service]
+    route = route_of(spec, service)
     check = http.health_check
     shifts_traffic = svc.deployment.strategy != "rolling"
     return WebRouting(

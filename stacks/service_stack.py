@@ -55,7 +55,7 @@ class ServiceStack(cdk.Stack):
     ``pinned_task_definition`` (``-c pin.<service>=<ARN>``, set by ``deployer rollback``)
     runs the service on that retained revision instead of the synthesised one.
 
-    The kind decides the rest: ``web`` attaches to ``ingress`` (the shared load balancer),
+    The kind decides the rest: ``web`` attaches to ``ingress`` (the load balancer serving it),
     ``worker`` gets its queue, ``job`` becomes a ``ScheduledJob`` instead of a service.
     ``callees`` maps each service this one may call (their ``allow_from`` names it) to its
     security group and port; the rules into them live here, in the caller's stack.
