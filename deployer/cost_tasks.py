@@ -65,7 +65,7 @@ def strategy_shares(strategy: Sequence[StrategyEntry], tasks: int) -> dict[str, 
 def fargate_task_price(size: TaskSize, provider: str, prices: PriceTable) -> Price:
     """One task-hour of ``size`` on ``FARGATE`` or ``FARGATE_SPOT``."""
     if provider == FARGATE_SPOT:
-        vcpu, memory = prices.fargate_spot_vcpu, prices.fargate_spot_gb
+        vcpu, memory = prices.fargate_spot_vcpu[size.architecture], prices.fargate_spot_gb[size.architecture]
     else:
         vcpu, memory = prices.fargate_vcpu[size.architecture], prices.fargate_gb[size.architecture]
     storage = max(0, size.storage_gib - INCLUDED_STORAGE_GIB) * prices.fargate_storage_gb.usd
@@ -101,11 +101,6 @@ def _service(
         if not count:
             continue
         if provider in (FARGATE, FARGATE_SPOT):
-            if provider == FARGATE_SPOT and size.architecture != "x86_64":
-                found.warnings.append(
-                    f"{name}: FARGATE_SPOT runs x86_64 tasks only; its {size.architecture} tasks cannot "
-                    "be placed there (give the service a FARGATE strategy)"
-                )
             found.lines.append(
                 LineItem(
                     "services",

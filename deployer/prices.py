@@ -64,8 +64,9 @@ class PriceTable:
     hosted_zone: Price
     fargate_vcpu: Mapping[str, Price]  # by "x86_64" / "arm64"
     fargate_gb: Mapping[str, Price]
-    fargate_spot_vcpu: Price  # Fargate Spot runs x86_64 Linux tasks only
-    fargate_spot_gb: Price
+    # x86_64 and arm64 (ARM64 on platform 1.4.0+, per the ECS API's CapacityProviderStrategyItem)
+    fargate_spot_vcpu: Mapping[str, Price]
+    fargate_spot_gb: Mapping[str, Price]
     fargate_storage_gb: Price  # ephemeral storage above the 20 GiB every task gets
     instances: Mapping[str, Price]  # on-demand, by instance type
     usage: Mapping[str, UsagePrice]
@@ -107,8 +108,12 @@ PRICES = PriceTable(
     hosted_zone=Price(0.50, "month", "https://aws.amazon.com/route53/pricing/"),
     fargate_vcpu=MappingProxyType({"x86_64": _hourly(0.04048, FARGATE), "arm64": _hourly(0.03238, FARGATE)}),
     fargate_gb=MappingProxyType({"x86_64": _hourly(0.004445, FARGATE), "arm64": _hourly(0.00356, FARGATE)}),
-    fargate_spot_vcpu=_hourly(0.02024, _SPOT_SOURCE),
-    fargate_spot_gb=_hourly(0.0022225, _SPOT_SOURCE),
+    fargate_spot_vcpu=MappingProxyType(
+        {"x86_64": _hourly(0.02024, _SPOT_SOURCE), "arm64": _hourly(0.01619, _SPOT_SOURCE)}
+    ),
+    fargate_spot_gb=MappingProxyType(
+        {"x86_64": _hourly(0.0022225, _SPOT_SOURCE), "arm64": _hourly(0.00178, _SPOT_SOURCE)}
+    ),
     fargate_storage_gb=_hourly(0.000111, FARGATE),
     instances=MappingProxyType(
         {
