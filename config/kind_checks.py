@@ -21,6 +21,9 @@ _ONLY_FOR = {"http": "web", "queue": "worker", "schedule": "job"}
 _LINEAR_MIN_STEP = 3.0
 
 
+RULE_CONDITION_VALUES = 5  # ALB quota, per rule: path and host values together
+
+
 def kind_problems(spec: AppSpec) -> Iterator[Problem]:
     """Every problem with kinds, routes, strategies, scaling and allowed callers."""
     for name, service in spec.services.items():
@@ -125,6 +128,15 @@ def _route_problems(spec: AppSpec, services: list[str]) -> Iterator[Problem]:
     priorities: dict[int, str] = {}
     for name in services:
         http = spec.services[name].http_settings
+        values = len(http.paths) + len(http.hosts)
+        if values > RULE_CONDITION_VALUES:
+            yield (
+                ("services", name, "http"),
+                f"{len(http.paths)} paths and {len(http.hosts)} hosts make {values} condition values; "
+                f"an ALB rule takes at most {RULE_CONDITION_VALUES} (paths plus hosts, not adjustable): "
+                "use wildcards or fewer patterns",
+                None,
+            )
         for index, path in enumerate(http.paths):
             loc = ("services", name, "http", "paths", index)
             if not path.startswith("/") and path != "*":

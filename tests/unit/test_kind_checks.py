@@ -49,6 +49,8 @@ def second_web(paths: str, extra: str = "") -> str:
         (with_web_lines("    allow_from: [api]\n"), "services.web.allow_from",
          "calls cannot go both ways"),
         (second_web("[/*]"), "services.shop.http.paths[0]", "already routed to service 'web'"),
+        (second_web("[/a/*, /b/*, /c/*, /d/*]", "      hosts: [a.example.com, b.example.com]\n"),
+         "services.shop.http", "make 6 condition values; an ALB rule takes at most 5"),
         (with_web_lines("    deployment:\n      step_percent: 10\n"), "services.web.deployment.step_percent",
          "for canary or linear"),
         (with_web_lines("    deployment:\n      strategy: linear\n      step_percent: 1\n"),
