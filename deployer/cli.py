@@ -27,6 +27,7 @@ from deployer.diagram import diagram_command
 from deployer.exit_codes import ExitCode
 from deployer.inputs import BadInputError
 from deployer.lock import LockHeldError, deploy_lock
+from deployer.options import EnvOption, PortOption
 from deployer.plan import plan_command
 
 app = typer.Typer(
@@ -42,15 +43,6 @@ app.add_typer(local_app, name="local")
 console = Console() if sys.stdout.isatty() else Console(width=160)
 errors = Console(stderr=True, soft_wrap=True)  # one line per message in CI logs
 
-EnvOption = Annotated[
-    str, typer.Option("--env", "-e", help="environment name (config/environments/<env>.yaml)")
-]
-PortOption = Annotated[
-    int | None,
-    typer.Option(
-        "--port", min=1, max=65535, help="local endpoint port [default: $DEPLOYER_LOCAL_PORT or 4566]"
-    ),
-]
 JsonOption = Annotated[bool, typer.Option("--json", help="print JSON instead of tables")]
 
 F = TypeVar("F", bound=Callable[..., Any])

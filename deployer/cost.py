@@ -15,10 +15,7 @@ import typer
 from rich.table import Table
 
 from deployer.cost_model import DEV_FIXED_TARGET_USD, GROUPS, Estimate, LineItem
-
-EnvOption = Annotated[
-    str, typer.Option("--env", "-e", help="environment name (config/environments/<env>.yaml)")
-]
+from deployer.options import EnvOption
 
 
 def cost_command(

@@ -16,13 +16,11 @@ from typing import Annotated
 import typer
 
 from deployer.inputs import BadInputError
+from deployer.options import EnvOption
 
 FORMATS = ("svg", "png", "dot")
 STDOUT = "-"
 
-EnvOption = Annotated[
-    str, typer.Option("--env", "-e", help="environment name (config/environments/<env>.yaml)")
-]
 FormatOption = Annotated[str, typer.Option("--format", "-f", metavar="[svg|png|dot]", help="picture format")]
 OutputOption = Annotated[
     str | None,

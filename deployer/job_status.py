@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError
 
 from config import naming
 from config.schema import AppSpec
-from deployer.stack_state import stack_outputs, stack_status
+from deployer.stack_state import find_stack, outputs_of
 
 NOT_DEPLOYED = "NOT_DEPLOYED"
 DESCRIBE_TASKS_MAX = 100
@@ -38,10 +38,10 @@ def _job_state(spec: AppSpec, name: str, cloudformation: Any, ecs: Any, sqs: Any
     schedule = spec.services[name].schedule
     assert schedule is not None  # the spec requires one on every job
     described = f"{schedule.expression} {schedule.timezone}"
-    stack = naming.service_stack_name(spec, name)
-    if stack_status(cloudformation, stack) is None:
+    stack = find_stack(cloudformation, naming.service_stack_name(spec, name))
+    if stack is None:
         return JobState(name, described)
-    outputs = stack_outputs(cloudformation, stack)
+    outputs = outputs_of(stack)
     cluster = naming.cluster_name(spec)
     family = naming.task_family(spec, name)
     return JobState(

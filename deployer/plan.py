@@ -23,6 +23,7 @@ from config.schema import AppSpec
 from deployer.assembly import read_assembly, refuse_release_inputs
 from deployer.exit_codes import ExitCode
 from deployer.inputs import BadInputError
+from deployer.options import EnvOption, PortOption
 from deployer.plan_changesets import ChangeSetPlanner, PlanError, StackPlan
 from deployer.plan_classify import PlanRow, ResourceChange, apply_allowances, classify
 
@@ -132,9 +133,6 @@ def render(result: PlanResult) -> list[str]:
     return lines
 
 
-EnvOption = Annotated[
-    str, typer.Option("--env", "-e", help="environment name (config/environments/<env>.yaml)")
-]
 AllowOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -148,12 +146,6 @@ AssemblyOption = Annotated[
     Path | None,
     typer.Option(
         "--assembly", help="plan this cloud assembly directory (cdk synth --output) [default: synthesise]"
-    ),
-]
-PortOption = Annotated[
-    int | None,
-    typer.Option(
-        "--port", min=1, max=65535, help="local endpoint port [default: $DEPLOYER_LOCAL_PORT or 4566]"
     ),
 ]
 

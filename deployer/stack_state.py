@@ -7,18 +7,28 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 
-def stack_status(cloudformation: Any, name: str) -> str | None:
-    """The stack's status, or None when there is no such stack."""
+def find_stack(cloudformation: Any, name: str) -> dict[str, Any] | None:
+    """The stack as DescribeStacks returns it, or None when there is no such stack."""
     try:
         stacks = cloudformation.describe_stacks(StackName=name)["Stacks"]
     except ClientError as error:
         if "does not exist" in str(error):
             return None
         raise
-    return str(stacks[0]["StackStatus"]) if stacks else None
+    return dict(stacks[0]) if stacks else None
+
+
+def stack_status(cloudformation: Any, name: str) -> str | None:
+    """The stack's status, or None when there is no such stack."""
+    stack = find_stack(cloudformation, name)
+    return str(stack["StackStatus"]) if stack else None
+
+
+def outputs_of(stack: dict[str, Any]) -> dict[str, str]:
+    """A described stack's outputs as ``{OutputKey: OutputValue}``."""
+    return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
 
 
 def stack_outputs(cloudformation: Any, name: str) -> dict[str, str]:
     """The stack's outputs as ``{OutputKey: OutputValue}`` (the stack must exist)."""
-    stack = cloudformation.describe_stacks(StackName=name)["Stacks"][0]
-    return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+    return outputs_of(cloudformation.describe_stacks(StackName=name)["Stacks"][0])

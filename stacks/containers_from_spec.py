@@ -10,15 +10,14 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from config.container_schema import ContainerSpec, SecretRef, VolumeSpec
 from config.patterns import ENVIRONMENT_KEY
 from constructs_lib import ContainerProps, MountProps, container_image
+from stacks.secret_refs import secret_from_arn
 
-_COMPLETE_SECRET_ARN = re.compile(r"-[A-Za-z0-9]{6}$")
 _CONDITIONS = {
     "START": ecs.ContainerDependencyCondition.START,
     "COMPLETE": ecs.ContainerDependencyCondition.COMPLETE,
@@ -191,11 +190,7 @@ def _secret(scope: Construct, variable: str, ref: SecretRef) -> ecs.Secret:
         )
         return ecs.Secret.from_ssm_parameter(parameter)
     assert ref.secret is not None
-    secret = (
-        secretsmanager.Secret.from_secret_complete_arn(scope, f"Secret-{variable}", ref.secret)
-        if _COMPLETE_SECRET_ARN.search(ref.secret)
-        else secretsmanager.Secret.from_secret_partial_arn(scope, f"Secret-{variable}", ref.secret)
-    )
+    secret = secret_from_arn(scope, f"Secret-{variable}", ref.secret)
     if ref.version_stage or ref.version_id:
         return ecs.Secret.from_secrets_manager_version(
             secret,

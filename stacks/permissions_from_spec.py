@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import aws_cdk as cdk
@@ -10,7 +9,6 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_ssm as ssm
@@ -42,9 +40,7 @@ from constructs_lib.permissions import (
     TaskPermissions,
     TopicPermission,
 )
-
-# The same rule as the execution role's secrets (stacks/containers_from_spec.py).
-_COMPLETE_SECRET_ARN = re.compile(r"-[A-Za-z0-9]{6}$")
+from stacks.secret_refs import secret_from_arn
 
 
 def grant_permissions(
@@ -85,7 +81,7 @@ def _permission(scope: Construct, index: int, item: PermissionSpec) -> Permissio
             table = dynamodb.Table.from_table_arn(scope, f"Table{index}", intent.table)
             return TablePermission(table, TableAccess(intent.access), intent.indexes)
         case SecretIntent():
-            return SecretPermission(_secret(scope, f"Secret{index}", intent.arn))
+            return SecretPermission(secret_from_arn(scope, f"Secret{index}", intent.arn))
         case ParameterIntent():
             return _parameter(scope, f"Parameter{index}", intent.name)
         case SnsIntent():
@@ -95,12 +91,6 @@ def _permission(scope: Construct, index: int, item: PermissionSpec) -> Permissio
                 kms.Key.from_key_arn(scope, f"Key{index}", intent.key), KeyAccess(intent.access)
             )
     raise AssertionError(intent)  # the schema admits no other intent
-
-
-def _secret(scope: Construct, construct_id: str, arn: str) -> secretsmanager.ISecret:
-    if _COMPLETE_SECRET_ARN.search(arn):
-        return secretsmanager.Secret.from_secret_complete_arn(scope, construct_id, arn)
-    return secretsmanager.Secret.from_secret_partial_arn(scope, construct_id, arn)
 
 
 def _parameter(scope: Construct, construct_id: str, name: str) -> Permission:

@@ -38,8 +38,7 @@ def deployed_stack(stubber: Stubber) -> None:
             {"OutputKey": "DeadLetterQueueUrl", "OutputValue": QUEUE_URL},
         ],
     }
-    for _ in range(2):  # one read for the status, one for the outputs
-        stubber.add_response("describe_stacks", {"Stacks": [stack]}, {"StackName": STACK})
+    stubber.add_response("describe_stacks", {"Stacks": [stack]}, {"StackName": STACK})
 
 
 def stopped(task_id: str, hour: int, exit_code: int | None) -> dict[str, Any]:
@@ -78,6 +77,7 @@ def test_a_deployed_job_reports_its_newest_run_and_failed_starts(
             {"QueueUrl": QUEUE_URL, "AttributeNames": ["ApproximateNumberOfMessages"]},
         )
         [job] = collect_jobs(SPEC, cloudformation, ecs, sqs)
+        cfn_stub.assert_no_pending_responses()
         ecs_stub.assert_no_pending_responses()
     assert job == JobState(
         name="reports",
