@@ -217,7 +217,7 @@ def deploy(
         Path | None,
         typer.Option(
             "--assembly",
-            help="deploy this cloud assembly (cdk synth --output DIR) as it is [default: synthesise]",
+            help="deploy this cloud assembly (cdk synth --output DIR) as it is (default: synthesise)",
         ),
     ] = None,
     port: PortOption = None,
@@ -336,7 +336,7 @@ def history(
 def rollback(
     service: Annotated[str, typer.Argument(help="service name")],
     env: EnvOption = "local",
-    to: Annotated[int | None, typer.Option("--to", min=1, help="revision number [default: previous]")] = None,
+    to: Annotated[int | None, typer.Option("--to", min=1, help="revision number (default: previous)")] = None,
     port: PortOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -380,7 +380,7 @@ def prune(
     keep: Annotated[
         int | None,
         typer.Option(
-            "--keep", help="revisions to keep [default: environment.task_definition_revisions_kept]"
+            "--keep", help="revisions to keep (default: environment.task_definition_revisions_kept)"
         ),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="list, deregister nothing")] = False,
@@ -474,7 +474,7 @@ def diff(
     revisions_: Annotated[
         list[int] | None,
         typer.Argument(
-            metavar="[REV_A REV_B]", min=1, help="two revision numbers [default: live vs synthesised]"
+            metavar="[REV_A REV_B]", min=1, help="two revision numbers (default: live vs synthesised)"
         ),
     ] = None,
     env: EnvOption = "local",

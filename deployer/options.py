@@ -13,6 +13,6 @@ EnvOption = Annotated[
 PortOption = Annotated[
     int | None,
     typer.Option(
-        "--port", min=1, max=65535, help="local endpoint port [default: $DEPLOYER_LOCAL_PORT or 4566]"
+        "--port", min=1, max=65535, help="local endpoint port (default: $DEPLOYER_LOCAL_PORT or 4566)"
     ),
 ]

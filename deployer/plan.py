@@ -145,7 +145,7 @@ ImageOption = Annotated[list[str] | None, typer.Option("--image", help="SERVICE=
 AssemblyOption = Annotated[
     Path | None,
     typer.Option(
-        "--assembly", help="plan this cloud assembly directory (cdk synth --output) [default: synthesise]"
+        "--assembly", help="plan this cloud assembly directory (cdk synth --output) (default: synthesise)"
     ),
 ]
 

@@ -102,3 +102,23 @@ def test_status_shows_the_newest_service_events_first() -> None:
     assert state.task_definition == "shop-local-web:3" and state.pending == 1
     assert state.events[0] == "2026-11-23 12:05:00 (service web) has started 1 tasks"
     assert len(state.events) == 3
+
+
+@pytest.mark.parametrize(
+    ("command", "shown"),
+    [
+        ("deploy", "(default: synthesise)"),
+        ("plan", "(default: $DEPLOYER_LOCAL_PORT or 4566)"),
+        ("rollback", "(default: previous)"),
+        ("prune", "(default: environment.task_definition_revisions_kept)"),
+    ],
+)
+def test_help_shows_the_defaults_it_names(command: str, shown: str) -> None:
+    """rich reads "[...]" in help text as markup and drops it: defaults are written "(default: …)"."""
+    from typer.testing import CliRunner
+
+    from deployer.cli import app
+
+    result = CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert shown in result.output
