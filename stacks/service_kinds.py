@@ -9,6 +9,7 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from constructs import Construct
 
+from config.load_balancers import shifts_traffic
 from config.naming import cluster_name, task_family
 from config.routing import route_of
 from config.schema import AppSpec
@@ -89,7 +90,7 @@ def attach_web(
     http = svc.http_settings
     route = route_of(spec, service)
     check = http.health_check
-    shifts_traffic = svc.deployment.strategy != "rolling"
+    alternate = shifts_traffic(spec, service)  # the same rule as the load balancer's quotas
     return WebRouting(
         scope,
         "Web",
@@ -107,8 +108,8 @@ def attach_web(
             success_codes=check.success_codes,
         ),
         deregistration_delay=cdk.Duration.seconds(http.deregistration_delay_seconds),
-        alternate=shifts_traffic,
-        test_listener=ingress.test_listener if shifts_traffic else None,
+        alternate=alternate,
+        test_listener=ingress.test_listener if alternate else None,
         alarm_name_prefix=task_family(spec, service),
     )
 
