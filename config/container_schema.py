@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from config.patterns import ENVIRONMENT_KEY, SECRET_KMS_KEY
+from config.spec_model import SpecModel
 from config.types import EnvVarName, ImageRef, Name
 
 S3ObjectArn = Annotated[str, StringConstraints(pattern=r"^arn:aws[a-z-]*:s3:::[a-z0-9.-]{3,63}/.+$")]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class SecretRef(_Model):
+class SecretRef(SpecModel):
     """Where a secret environment variable comes from: Secrets Manager or SSM Parameter Store.
 
     Exactly one of ``secret`` (a Secrets Manager ARN, optionally with ``key`` for one JSON
@@ -46,7 +43,7 @@ class SecretRef(_Model):
     )
 
 
-class HealthCheckSpec(_Model):
+class HealthCheckSpec(SpecModel):
     """A container health check. Default: every 10 s, 5 s timeout, 3 retries, 10 s grace."""
 
     command: tuple[str, ...] = Field(
@@ -58,12 +55,12 @@ class HealthCheckSpec(_Model):
     start_period_seconds: int = Field(default=10, ge=0, le=300)
 
 
-class UlimitSpec(_Model):
+class UlimitSpec(SpecModel):
     soft: int = Field(ge=0)
     hard: int = Field(ge=0)
 
 
-class MountSpec(_Model):
+class MountSpec(SpecModel):
     """A task volume mounted into this container."""
 
     volume: Name
@@ -75,7 +72,7 @@ DependencyCondition = Literal["START", "COMPLETE", "SUCCESS", "HEALTHY"]
 AppProtocol = Literal["http", "http2", "grpc"]
 
 
-class ContainerSpec(_Model):
+class ContainerSpec(SpecModel):
     """One container. Secure defaults: read-only root filesystem, essential, no privileges."""
 
     image: ImageRef
@@ -113,7 +110,7 @@ class ContainerSpec(_Model):
     memory_reservation_mib: int | None = Field(default=None, ge=6, description="soft memory limit")
 
 
-class EfsVolumeSpec(_Model):
+class EfsVolumeSpec(SpecModel):
     """An EFS file system, always with transit encryption and IAM authorisation."""
 
     file_system_id: str = Field(pattern=r"^fs-[0-9a-f]{8,40}$")
@@ -121,14 +118,14 @@ class EfsVolumeSpec(_Model):
     root_directory: str = Field(default="/", pattern=r"^/.*", description="ignored with an access point")
 
 
-class EbsVolumeSpec(_Model):
+class EbsVolumeSpec(SpecModel):
     """A service-managed EBS volume, created per task at launch, encrypted."""
 
     size_gib: int = Field(ge=1, le=16384)
     volume_type: Literal["gp3", "gp2", "io1", "io2", "st1", "sc1"] = "gp3"
 
 
-class VolumeSpec(_Model):
+class VolumeSpec(SpecModel):
     """A task volume: exactly one of ``efs``, ``ebs`` or ``scratch: true`` (task-lifetime)."""
 
     efs: EfsVolumeSpec | None = None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,11 +41,22 @@ class SpecError(ValueError):
         super().__init__(f"{source}: {count}\n{body}")
 
 
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+KEY_MARKER = "[key]"  # pydantic's last loc part when a mapping's key (not its value) is invalid
+
+
 def dotted(loc: Loc) -> str:
-    """``('services', 'web', 'capacity', 0)`` → ``services.web.capacity[0]``."""
+    """``('services', 'web', 'capacity', 0)`` → ``services.web.capacity[0]``; a key that is
+    empty or holds other characters than letters, digits, ``_`` and ``-`` is quoted:
+    ``services["my.api"]``."""
     text = ""
     for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        if isinstance(part, int) and not isinstance(part, bool):
+            text += f"[{part}]"
+        elif isinstance(part, str) and _PLAIN_KEY.match(part):
+            text += f".{part}" if text else part
+        else:
+            text += f"[{json.dumps(str(part), ensure_ascii=False)}]"
     return text
 
 
@@ -54,7 +67,10 @@ def from_validation_error(
     problems = []
     for detail in error.errors(include_url=False):
         loc = tuple(detail["loc"])
-        problems.append(SpecProblem(dotted(loc), _message(detail, model), _line(loc, lines)))
+        message = _message(detail, model)
+        if loc and loc[-1] == KEY_MARKER:
+            loc, message = loc[:-1], f"the name {message}"
+        problems.append(SpecProblem(dotted(loc), message, _line(loc, lines)))
     problems.sort(key=lambda p: (p.line or 0, p.path))
     return SpecError(str(source), problems)
 

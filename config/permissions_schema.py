@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from config.patterns import REGION
+from config.spec_model import SpecModel
 
 _ARN = r"^arn:aws[a-z-]*:"
 _REGION_ACCOUNT = REGION.strip("^$") + r":\d{12}:"
@@ -74,11 +75,7 @@ S3Prefix = Annotated[str, Field(json_schema_extra={"pattern": S3_PREFIX}), _matc
 ParameterName = Annotated[str, AfterValidator(_parameter)]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class S3Intent(_Model):
+class S3Intent(SpecModel):
     """Objects in one bucket. Default: read, every key; ``prefix`` limits to keys under it."""
 
     bucket: BucketArn = Field(description="bucket ARN (arn:aws:s3:::name)")
@@ -86,14 +83,14 @@ class S3Intent(_Model):
     access: Literal["read", "write", "read_write"] = Field(default="read", description="read, write or both")
 
 
-class SqsIntent(_Model):
+class SqsIntent(SpecModel):
     """One queue: send messages to it, or consume them (receive, delete, extend visibility)."""
 
     queue: QueueArn = Field(description="queue ARN")
     access: Literal["send", "consume"] = Field(description="send or consume")
 
 
-class DynamoDbIntent(_Model):
+class DynamoDbIntent(SpecModel):
     """Items of one table. Default: read, no index access."""
 
     table: TableArn = Field(description="table ARN")
@@ -101,26 +98,26 @@ class DynamoDbIntent(_Model):
     indexes: bool = Field(default=False, description="also Query and Scan the table's indexes (with read)")
 
 
-class SecretIntent(_Model):
+class SecretIntent(SpecModel):
     """Read one Secrets Manager secret; a partial ARN (no 6-character suffix) matches only its suffix."""
 
     arn: SecretArn = Field(description="secret ARN, complete or without the random suffix")
 
 
-class ParameterIntent(_Model):
+class ParameterIntent(SpecModel):
     """Read one SSM parameter, or every parameter under a path ending in '/' (this account and region)."""
 
     name: ParameterName = Field(description="parameter name (/app/key), path (/app/config/) or ARN")
 
 
-class SnsIntent(_Model):
+class SnsIntent(SpecModel):
     """Publish to one topic (the only access)."""
 
     topic: TopicArn = Field(description="topic ARN")
     access: Literal["publish"] = Field(default="publish", description="publish")
 
 
-class KmsIntent(_Model):
+class KmsIntent(SpecModel):
     """Use one KMS key. Default: decrypt only; encrypt_decrypt adds Encrypt and GenerateDataKey."""
 
     key: KeyArn = Field(description="key ARN (arn:aws:kms:<region>:<account>:key/<id>)")
@@ -131,7 +128,7 @@ Intent = S3Intent | SqsIntent | DynamoDbIntent | SecretIntent | ParameterIntent 
 INTENTS = ("s3", "sqs", "dynamodb", "secret", "parameter", "sns", "kms")
 
 
-class PermissionSpec(_Model):
+class PermissionSpec(SpecModel):
     """One intent: exactly one of s3, sqs, dynamodb, secret, parameter, sns or kms."""
 
     s3: S3Intent | None = None

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from config import patterns
+from config.spec_model import SpecModel
 
 ServiceKind = Literal["web", "backend", "worker", "job"]
 DeploymentStrategyName = Literal["rolling", "blue_green", "canary", "linear"]
@@ -22,11 +23,7 @@ MAIN_LOAD_BALANCER = "main"
 LOAD_BALANCER_NAME = r"^[a-z][a-z0-9]{0,15}$"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class TargetHealthCheckSpec(_Model):
+class TargetHealthCheckSpec(SpecModel):
     """The load balancer's health check of each task. Default: ``GET /`` every 5 s, healthy
     after 2 passes (10 s), unhealthy after 2 failures, 4 s timeout, 200-399 is healthy."""
 
@@ -38,7 +35,7 @@ class TargetHealthCheckSpec(_Model):
     success_codes: str = Field(default="200-399", pattern=r"^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$")
 
 
-class HttpSpec(_Model):
+class HttpSpec(SpecModel):
     """How a load balancer routes to a web service. Default: load balancer ``main``, every
     path (``/*``) on any host; priority derived from the rule (more specific first, unique
     per load balancer, stable across edits)."""
@@ -77,7 +74,7 @@ class HttpSpec(_Model):
         return value
 
 
-class QueueSpec(_Model):
+class QueueSpec(SpecModel):
     """A worker's SQS queue and the backlog-per-task scaling on it. Default: 60 s visibility,
     4 days retention, 5 receives before the dead-letter queue, 10 messages per task, 0-10 tasks."""
 
@@ -89,7 +86,7 @@ class QueueSpec(_Model):
     max_count: int = Field(default=10, ge=1, le=1000)
 
 
-class ScheduleSpec(_Model):
+class ScheduleSpec(SpecModel):
     """When a job runs, through EventBridge Scheduler. Default: UTC, 2 retries, events older
     than an hour dropped to the dead-letter queue."""
 
@@ -101,7 +98,7 @@ class ScheduleSpec(_Model):
     max_event_age_seconds: int = Field(default=3600, ge=60, le=86400)
 
 
-class DeploymentSpec(_Model):
+class DeploymentSpec(SpecModel):
     """How a new revision replaces the old. Default: rolling, circuit breaker with rollback,
     rollback on the service's own alarms (web: 5xx rate and unhealthy hosts).
 
@@ -122,7 +119,7 @@ class DeploymentSpec(_Model):
     )
 
 
-class AutoscalingSpec(_Model):
+class AutoscalingSpec(SpecModel):
     """Target tracking on the task count. When present, ECS and Application Auto Scaling own
     the desired count: a redeploy never resets it. Default: 1-4 tasks at 60% CPU."""
 
@@ -137,7 +134,7 @@ class AutoscalingSpec(_Model):
     scale_out_cooldown_seconds: int = Field(default=30, ge=0, le=3600)
 
 
-class LoadBalancerSpec(_Model):
+class LoadBalancerSpec(SpecModel):
     """Settings shared by the environment's public Application Load Balancers (one per name
     web services give in ``http.load_balancer``, default ``main``). Default: HTTPS on 443
     with a TLS 1.2+/1.3 policy and HTTP→HTTPS redirect on 80, invalid header fields dropped,

@@ -1,0 +1,65 @@
+"""``SpecModel``: the base of every spec model. Immutable, unknown keys refused, and numbers
+and booleans taken only as written.
+
+YAML 1.1 reads ``yes``/``no``/``on``/``off`` as booleans, and pydantic would then turn
+``desired_count: yes`` into 1 and ``fargate: 1`` into true. Here a number field takes only a
+number and a boolean field only ``true`` or ``false``.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+ScalarKind = Literal["number", "boolean", "other"]
+
+
+class SpecModel(BaseModel):
+    """Frozen, ``extra="forbid"``, strict numbers and booleans (see the module docstring)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _scalars_as_written(cls, value: Any, info: ValidationInfo) -> Any:
+        if info.field_name is None:
+            return value
+        kind = _scalar_kind(cls.model_fields[info.field_name].annotation)
+        if kind == "number" and isinstance(value, (bool, str)):
+            raise PydanticCustomError("spec_check", "{message}", {"message": _not_a_number(value)})
+        if kind == "boolean" and not isinstance(value, bool):
+            raise PydanticCustomError(
+                "spec_check", "{message}", {"message": f"{value!r} is not a boolean; use true or false"}
+            )
+        return value
+
+
+def _not_a_number(value: bool | str) -> str:
+    if isinstance(value, bool):
+        return (
+            f"{str(value).lower()} is a boolean (YAML reads yes, no, on, off, true and false "
+            "as booleans); give a number"
+        )
+    return f"{value!r} is text; give a number, without quotes"
+
+
+def _scalar_kind(annotation: Any) -> ScalarKind:
+    """``number`` for ``int``/``float`` fields, ``boolean`` for ``bool`` (optional or not)."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            members = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(members) != 1:
+                return "other"
+            annotation = members[0]
+        else:
+            break
+    if annotation is bool:
+        return "boolean"
+    return "number" if annotation in (int, float) else "other"
