@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from config.fargate import LOG_RETENTION_DAYS
+from config.task_checks import task_problems
 
 if TYPE_CHECKING:
     from config.container_schema import ContainerSpec, SecretRef
@@ -32,6 +33,7 @@ def service_problems(spec: AppSpec, name: str, service: ServiceSpec) -> Iterator
         yield (*base, "image"), "required key is missing (or give task_definition_file)", None
         return
     containers = service.containers(name)
+    yield from task_problems(spec, name, service)
     if name in service.sidecars:
         yield (*base, "sidecars", name), "a sidecar cannot have the service's own name", name
     if service.log_retention_days not in LOG_RETENTION_DAYS:

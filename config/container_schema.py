@@ -44,13 +44,15 @@ class SecretRef(SpecModel):
 
 
 class HealthCheckSpec(SpecModel):
-    """A container health check. Default: every 10 s, 5 s timeout, 3 retries, 10 s grace."""
+    """A container health check. Default: every 10 s, 5 s timeout, 3 retries, 10 s grace.
+    ECS allows an interval of 5-300 s, a timeout of 2-60 s (shorter than the interval), 1-10
+    retries and a start period of 0-300 s."""
 
     command: tuple[str, ...] = Field(
         min_length=1, description='e.g. ["CMD-SHELL", "curl -f localhost:8080/health"]'
     )
     interval_seconds: int = Field(default=10, ge=5, le=300)
-    timeout_seconds: int = Field(default=5, ge=2, le=120)
+    timeout_seconds: int = Field(default=5, ge=2, le=60, description="below interval_seconds")
     retries: int = Field(default=3, ge=1, le=10)
     start_period_seconds: int = Field(default=10, ge=0, le=300)
 

@@ -11,7 +11,6 @@ IMAGE = (
     r"^[a-z0-9]([a-z0-9._/-]*[a-z0-9])?(:[0-9]{1,5}/[a-z0-9]([a-z0-9._/-]*[a-z0-9])?)?"
     r"(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$"
 )
-SCHEDULE = r"^(cron\([^()]+\)|rate\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\))$"
 CERTIFICATE_ARN = r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$"
 ENVIRONMENT_KEY = "environment"  # a secret's kms_key: the environment key (alias/<app>-<env>)
 SECRET_KMS_KEY = rf"^({ENVIRONMENT_KEY}|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{{12}}:key/[A-Za-z0-9-]{{1,128}})$"
@@ -22,7 +21,6 @@ PATTERN_HINTS: dict[str, str] = {
     REGION: "use an AWS region code such as us-east-1 or eu-west-2",
     INSTANCE_TYPE: "use an EC2 instance type such as t3.medium or m7g.large",
     ENV_VAR_NAME: "use letters, digits and '_', not starting with a digit",
-    SCHEDULE: "use cron(0 3 * * ? *) or rate(15 minutes)",
     CERTIFICATE_ARN: "use an ACM certificate ARN: arn:aws:acm:<region>:<account>:certificate/<id>",
     SECRET_KMS_KEY: (
         f"use '{ENVIRONMENT_KEY}' or a KMS key ARN: arn:aws:kms:<region>:<account>:key/<id> "

@@ -8,13 +8,15 @@ Every default is tuned so a healthy rolling deploy of a web service is quick whi
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from config import patterns
-from config.spec_model import SpecModel
+from config.alb_conditions import success_codes_problem
+from config.schedule_expressions import schedule_expression_problem, time_zone_problem
+from config.spec_model import SpecModel, checked
 
 ServiceKind = Literal["web", "backend", "worker", "job"]
 DeploymentStrategyName = Literal["rolling", "blue_green", "canary", "linear"]
@@ -27,12 +29,14 @@ class TargetHealthCheckSpec(SpecModel):
     """The load balancer's health check of each task. Default: ``GET /`` every 5 s, healthy
     after 2 passes (10 s), unhealthy after 2 failures, 4 s timeout, 200-399 is healthy."""
 
-    path: str = Field(default="/", pattern=r"^/[^\s]*$", description="request path")
+    path: str = Field(default="/", pattern=r"^/[^\s]*$", max_length=1024, description="request path")
     interval_seconds: int = Field(default=5, ge=5, le=300)
     timeout_seconds: int = Field(default=4, ge=2, le=120)
     healthy_threshold: int = Field(default=2, ge=2, le=10)
     unhealthy_threshold: int = Field(default=2, ge=2, le=10)
-    success_codes: str = Field(default="200-399", pattern=r"^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$")
+    success_codes: Annotated[str, checked(success_codes_problem)] = Field(
+        default="200-399", description="HTTP codes of a healthy task, 200 to 499: 200, 200,302 or 200-399"
+    )
 
 
 class HttpSpec(SpecModel):
@@ -90,10 +94,13 @@ class ScheduleSpec(SpecModel):
     """When a job runs, through EventBridge Scheduler. Default: UTC, 2 retries, events older
     than an hour dropped to the dead-letter queue."""
 
-    expression: str = Field(
-        pattern=patterns.SCHEDULE, description="cron(min hour day month weekday year) or rate(N unit)"
+    expression: Annotated[str, checked(schedule_expression_problem)] = Field(
+        description="cron(minutes hours day-of-month month day-of-week year), rate(N unit) "
+        "or at(yyyy-mm-ddThh:mm:ss)"
     )
-    timezone: str = Field(default="UTC", pattern=r"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$")
+    timezone: Annotated[str, checked(time_zone_problem)] = Field(
+        default="UTC", description="IANA time zone the expression is read in, e.g. Europe/Paris"
+    )
     retries: int = Field(default=2, ge=0, le=185, description="RunTask retries when it fails to start")
     max_event_age_seconds: int = Field(default=3600, ge=60, le=86400)
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Callable
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 ScalarKind = Literal["number", "boolean", "other"]
@@ -30,12 +31,27 @@ class SpecModel(BaseModel):
             return value
         kind = _scalar_kind(cls.model_fields[info.field_name].annotation)
         if kind == "number" and isinstance(value, (bool, str)):
-            raise PydanticCustomError("spec_check", "{message}", {"message": _not_a_number(value)})
+            raise spec_problem(_not_a_number(value))
         if kind == "boolean" and not isinstance(value, bool):
-            raise PydanticCustomError(
-                "spec_check", "{message}", {"message": f"{value!r} is not a boolean; use true or false"}
-            )
+            raise spec_problem(f"{value!r} is not a boolean; use true or false")
         return value
+
+
+def spec_problem(message: str) -> PydanticCustomError:
+    """The error a validator raises: the loader shows ``message`` as it is, at the value's path."""
+    return PydanticCustomError("spec_check", "{message}", {"message": message})
+
+
+def checked(problem: Callable[[str], str | None]) -> AfterValidator:
+    """Refuse a string for which ``problem`` returns a message (used in ``Annotated[str, …]``)."""
+
+    def check(value: str) -> str:
+        message = problem(value)
+        if message:
+            raise spec_problem(message)
+        return value
+
+    return AfterValidator(check)
 
 
 def _not_a_number(value: bool | str) -> str:

@@ -1,0 +1,85 @@
+"""Checks of one task's containers that ECS (or CDK) enforces only at deploy (or synth) time:
+reserved container names, Fargate-only settings, CPU and memory shares, health-check
+timings and writable paths."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from config.container_schema import ContainerSpec
+    from config.schema import AppSpec, ServiceSpec
+
+Loc = tuple[str | int, ...]
+Problem = tuple[Loc, str, Any]
+
+# Container names the task definition adds itself (constructs_lib.task_definition.LOG_ROUTER).
+RESERVED_CONTAINER_NAMES = ("log-router",)
+
+
+def task_problems(spec: AppSpec, name: str, service: ServiceSpec) -> Iterator[Problem]:
+    """Problems of the task of service ``name`` (declared with container keys)."""
+    base: Loc = ("services", name)
+    if name in RESERVED_CONTAINER_NAMES:
+        yield (
+            base,
+            f"{name!r} is the name of the log router container the task adds; rename the service",
+            name,
+        )
+    for sidecar in service.sidecars:
+        if sidecar in RESERVED_CONTAINER_NAMES:
+            yield (
+                (*base, "sidecars", sidecar),
+                f"{sidecar!r} is the name of the log router container the task adds; rename the sidecar",
+                sidecar,
+            )
+    if service.ephemeral_storage_gib is not None and not spec.runs_on_fargate(name):
+        yield (
+            (*base, "ephemeral_storage_gib"),
+            f"task storage is a Fargate setting, and this service runs on {spec.capacity_kind(name)} "
+            "capacity (its instances' volumes hold the tasks' storage); remove it",
+            service.ephemeral_storage_gib,
+        )
+    shares = sum(c.cpu_units or 0 for c in service.containers(name).values())
+    if shares > service.cpu:
+        yield (
+            (*base, "cpu"),
+            f"containers take {shares} CPU units (cpu_units), more than the task's {service.cpu}",
+            service.cpu,
+        )
+    for container_name, container in service.containers(name).items():
+        loc = base if container_name == name else (*base, "sidecars", container_name)
+        yield from _container_problems(loc, container)
+
+
+def _container_problems(loc: Loc, container: ContainerSpec) -> Iterator[Problem]:
+    limit, reservation = container.memory_limit_mib, container.memory_reservation_mib
+    if limit is not None and reservation is not None and reservation >= limit:
+        yield (
+            (*loc, "memory_reservation_mib"),
+            f"the soft limit ({reservation} MiB) must be below the hard limit memory_limit_mib ({limit} MiB)",
+            reservation,
+        )
+    check = container.health_check
+    if check is not None and check.timeout_seconds >= check.interval_seconds:
+        yield (
+            (*loc, "health_check", "timeout_seconds"),
+            f"the timeout ({check.timeout_seconds} s) must be shorter than the interval "
+            f"({check.interval_seconds} s)",
+            check.timeout_seconds,
+        )
+    seen: dict[str, str] = {}
+    for index, path in enumerate(container.writable_paths):
+        if path.rstrip("/") in seen:
+            yield (*loc, "writable_paths", index), f"{path} is listed twice", path
+        seen[path.rstrip("/")] = "writable_paths"
+    for index, mount in enumerate(container.mounts):
+        if mount.path.rstrip("/") in seen:
+            yield (
+                (*loc, "mounts", index, "path"),
+                f"{mount.path} is already mounted (from {seen[mount.path.rstrip('/')]}); "
+                "a path takes one mount",
+                mount.path,
+            )
+        seen[mount.path.rstrip("/")] = "mounts"
