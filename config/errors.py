@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,8 +13,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from config.image_reference import image_reference_problem
 from config.introspection import allowed_keys
-from config.patterns import PATTERN_HINTS
+from config.patterns import IMAGE, PATTERN_HINTS
 from config.yaml_source import Loc
 
 
@@ -42,6 +44,8 @@ class SpecError(ValueError):
 
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+# Patterns whose mismatch is explained part by part (which component is wrong, and why).
+PATTERN_EXPLAINERS: dict[str, Callable[[str], str | None]] = {IMAGE: image_reference_problem}
 KEY_MARKER = "[key]"  # pydantic's last loc part when a mapping's key (not its value) is invalid
 
 
@@ -98,7 +102,10 @@ def _message(detail: ErrorDetails, model: type[BaseModel]) -> str:
     if kind == "missing":
         return "required key is missing"
     if kind == "string_pattern_mismatch":
-        hint = PATTERN_HINTS.get(str(ctx.get("pattern")), "it has the wrong format")
+        pattern = str(ctx.get("pattern"))
+        if pattern in PATTERN_EXPLAINERS:
+            return PATTERN_EXPLAINERS[pattern](str(value)) or f"{value!r} is not valid"
+        hint = PATTERN_HINTS.get(pattern, "it has the wrong format")
         return f"{value!r} is not valid: {hint}"
     return f"{detail['msg']} (got {_short(value)})"
 

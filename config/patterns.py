@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from config.image_reference import IMAGE_REFERENCE
+from config.image_reference import SHAPE as IMAGE_SHAPE
+
 NAME = r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$"
 ACCOUNT = r"^\d{12}$"
 REGION = r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$"
 INSTANCE_TYPE = r"^[a-z][a-z0-9-]*\.[a-z0-9]+$"
 ENV_VAR_NAME = r"^[A-Za-z_][A-Za-z0-9_]{0,254}$"
-IMAGE = (
-    r"^[a-z0-9]([a-z0-9._/-]*[a-z0-9])?(:[0-9]{1,5}/[a-z0-9]([a-z0-9._/-]*[a-z0-9])?)?"
-    r"(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$"
-)
+IMAGE = IMAGE_REFERENCE  # the Docker reference grammar (config/image_reference.py)
 CERTIFICATE_ARN = r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$"
 ENVIRONMENT_KEY = "environment"  # a secret's kms_key: the environment key (alias/<app>-<env>)
 SECRET_KMS_KEY = rf"^({ENVIRONMENT_KEY}|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{{12}}:key/[A-Za-z0-9-]{{1,128}})$"
@@ -26,5 +26,5 @@ PATTERN_HINTS: dict[str, str] = {
         f"use '{ENVIRONMENT_KEY}' or a KMS key ARN: arn:aws:kms:<region>:<account>:key/<id> "
         "(an alias cannot be granted decrypt rights)"
     ),
-    IMAGE: "use registry/repository:tag or registry/repository@sha256:<64 hex digits>",
+    IMAGE: f"use {IMAGE_SHAPE}",
 }

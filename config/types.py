@@ -7,6 +7,8 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from config import patterns
+from config.image_reference import image_reference_problem
+from config.spec_model import checked
 
 Name = Annotated[str, StringConstraints(pattern=patterns.NAME)]
 InstanceType = Annotated[
@@ -14,7 +16,8 @@ InstanceType = Annotated[
 ]
 ImageRef = Annotated[
     str,
-    StringConstraints(pattern=patterns.IMAGE, max_length=512),
+    StringConstraints(pattern=patterns.IMAGE),
+    checked(image_reference_problem),
     Field(description="container image: registry/repository:tag or …@sha256:<digest>"),
 ]
 EnvVarName = Annotated[str, StringConstraints(pattern=patterns.ENV_VAR_NAME)]
