@@ -69,8 +69,12 @@ def from_validation_error(
 ) -> SpecError:
     """Translate pydantic's errors into YAML-path problems, in file order."""
     problems = []
-    for detail in error.errors(include_url=False):
+    details = error.errors(include_url=False)
+    failed_items = {tuple(d["loc"])[:-1] for d in details if len(d["loc"]) > 1}
+    for detail in details:
         loc = tuple(detail["loc"])
+        if detail["type"] == "too_short" and loc in failed_items:
+            continue  # "at least 1 item after validation": its items' own errors say why
         message = _message(detail, model)
         if loc and loc[-1] == KEY_MARKER:
             loc, message = loc[:-1], f"the name {message}"

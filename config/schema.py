@@ -41,7 +41,7 @@ from config.service_kinds import (
     ServiceKind,
 )
 from config.spec_model import SpecModel
-from config.types import ImageRef, Name
+from config.types import ImageRef, Name, Region
 
 __all__ = ["FARGATE", "FARGATE_PROVIDERS", "FARGATE_SPOT", "AppSpec", "Ec2CapacitySpec", "StrategyItem"]
 
@@ -56,7 +56,7 @@ class EnvironmentSpec(SpecModel):
 
     name: Name = Field(description="environment name; must match the file name")
     account: str = Field(pattern=patterns.ACCOUNT, description="12-digit AWS account id")
-    region: str = Field(pattern=patterns.REGION, description="AWS region code")
+    region: Region
     target: Literal["local", "aws"] = Field(
         description="'local': the moto endpoint on loopback; 'aws': a real account"
     )

@@ -8,11 +8,22 @@ from pydantic import Field, StringConstraints
 
 from config import patterns
 from config.image_reference import image_reference_problem
+from config.instance_types import instance_type_problem
+from config.regions import region_problem
 from config.spec_model import checked
 
 Name = Annotated[str, StringConstraints(pattern=patterns.NAME)]
 InstanceType = Annotated[
-    str, StringConstraints(pattern=patterns.INSTANCE_TYPE), Field(description="EC2 instance type")
+    str,
+    StringConstraints(pattern=patterns.INSTANCE_TYPE),
+    checked(instance_type_problem),
+    Field(description="EC2 instance type"),
+]
+Region = Annotated[
+    str,
+    StringConstraints(pattern=patterns.REGION),
+    checked(region_problem),
+    Field(description="AWS region code"),
 ]
 ImageRef = Annotated[
     str,
