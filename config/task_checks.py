@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from config.task_size import task_size_problems
+
 if TYPE_CHECKING:
     from config.container_schema import ContainerSpec
     from config.schema import AppSpec, ServiceSpec
@@ -51,6 +53,7 @@ def task_problems(spec: AppSpec, name: str, service: ServiceSpec) -> Iterator[Pr
     for container_name, container in service.containers(name).items():
         loc = base if container_name == name else (*base, "sidecars", container_name)
         yield from _container_problems(loc, container)
+    yield from task_size_problems(name, service)
 
 
 def _container_problems(loc: Loc, container: ContainerSpec) -> Iterator[Problem]:
