@@ -6,11 +6,13 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
+from config import patterns
 from config.patterns import ENVIRONMENT_KEY, SECRET_KMS_KEY
-from config.spec_model import SpecModel
+from config.permissions_schema import PARAMETER_REFERENCE, parameter_reference_problem
+from config.spec_model import SpecModel, checked
 from config.types import EnvVarName, ImageRef, Name
 
-S3ObjectArn = Annotated[str, StringConstraints(pattern=r"^arn:aws[a-z-]*:s3:::[a-z0-9.-]{3,63}/.+$")]
+S3ObjectArn = Annotated[str, StringConstraints(pattern=patterns.S3_OBJECT_ARN)]
 
 
 class SecretRef(SpecModel):
@@ -24,14 +26,16 @@ class SecretRef(SpecModel):
 
     secret: str | None = Field(
         default=None,
-        pattern=r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$",
+        pattern=patterns.SECRETS_MANAGER_ARN,
         description="Secrets Manager secret ARN",
     )
     key: str | None = Field(default=None, min_length=1, description="JSON key inside the secret")
     version_stage: str | None = Field(default=None, min_length=1, description="e.g. AWSCURRENT")
     version_id: str | None = Field(default=None, min_length=1, description="a secret version id")
-    parameter: str | None = Field(
-        default=None, pattern=r"^/?[A-Za-z0-9_.\-/]{1,1011}$", description="SSM parameter name"
+    parameter: Annotated[str, checked(parameter_reference_problem)] | None = Field(
+        default=None,
+        json_schema_extra={"pattern": PARAMETER_REFERENCE},
+        description="SSM parameter name (/app/db-password) or ARN (arn:aws:ssm:…:parameter/<name>)",
     )
     kms_key: str | None = Field(
         default=None,
@@ -66,7 +70,7 @@ class MountSpec(SpecModel):
     """A task volume mounted into this container."""
 
     volume: Name
-    path: str = Field(pattern=r"^/.*", description="absolute path in the container")
+    path: str = Field(pattern=patterns.ABSOLUTE_PATH, description="absolute path in the container")
     read_only: bool = False
 
 
@@ -83,9 +87,9 @@ class ContainerSpec(SpecModel):
     essential: bool = Field(default=True, description="the task stops when this container stops")
     command: tuple[str, ...] | None = None
     entry_point: tuple[str, ...] | None = None
-    working_directory: str | None = Field(default=None, pattern=r"^/.*")
+    working_directory: str | None = Field(default=None, pattern=patterns.ABSOLUTE_PATH)
     user: str | None = Field(
-        default=None, pattern=r"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$", description="user[:group] to run as"
+        default=None, pattern=patterns.CONTAINER_USER, description="user[:group] to run as"
     )
     environment: dict[EnvVarName, str] = Field(default_factory=dict, description="plain variables")
     secrets: dict[EnvVarName, SecretRef] = Field(default_factory=dict, description="secret variables")
@@ -115,9 +119,11 @@ class ContainerSpec(SpecModel):
 class EfsVolumeSpec(SpecModel):
     """An EFS file system, always with transit encryption and IAM authorisation."""
 
-    file_system_id: str = Field(pattern=r"^fs-[0-9a-f]{8,40}$")
-    access_point_id: str | None = Field(default=None, pattern=r"^fsap-[0-9a-f]{8,40}$")
-    root_directory: str = Field(default="/", pattern=r"^/.*", description="ignored with an access point")
+    file_system_id: str = Field(pattern=patterns.EFS_FILE_SYSTEM)
+    access_point_id: str | None = Field(default=None, pattern=patterns.EFS_ACCESS_POINT)
+    root_directory: str = Field(
+        default="/", pattern=patterns.ABSOLUTE_PATH, description="ignored with an access point"
+    )
 
 
 class EbsVolumeSpec(SpecModel):

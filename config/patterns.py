@@ -13,6 +13,15 @@ ENV_VAR_NAME = r"^[A-Za-z_][A-Za-z0-9_]{0,254}$"
 IMAGE = IMAGE_REFERENCE  # the Docker reference grammar (config/image_reference.py)
 CERTIFICATE_ARN = r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$"
 ENVIRONMENT_KEY = "environment"  # a secret's kms_key: the environment key (alias/<app>-<env>)
+S3_OBJECT_ARN = r"^arn:aws[a-z-]*:s3:::[a-z0-9.-]{3,63}/.+$"
+SECRETS_MANAGER_ARN = r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$"
+ABSOLUTE_PATH = r"^/.*"
+REQUEST_PATH = r"^/[^\s]*$"
+CONTAINER_USER = r"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"
+EFS_FILE_SYSTEM = r"^fs-[0-9a-f]{8,40}$"
+EFS_ACCESS_POINT = r"^fsap-[0-9a-f]{8,40}$"
+MANAGED_POLICY_ARN = r"^arn:aws[a-z-]*:iam::(\d{12}|aws):policy/[\w+=,.@/-]+$"
+LOAD_BALANCER_NAME = r"^[a-z][a-z0-9]{0,15}$"
 SECRET_KMS_KEY = rf"^({ENVIRONMENT_KEY}|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{{12}}:key/[A-Za-z0-9-]{{1,128}})$"
 
 PATTERN_HINTS: dict[str, str] = {
@@ -27,4 +36,13 @@ PATTERN_HINTS: dict[str, str] = {
         "(an alias cannot be granted decrypt rights)"
     ),
     IMAGE: f"use {IMAGE_SHAPE}",
+    S3_OBJECT_ARN: "use an S3 object ARN: arn:aws:s3:::<bucket>/<key>, e.g. arn:aws:s3:::my-bucket/app.env",
+    SECRETS_MANAGER_ARN: "use a Secrets Manager ARN: arn:aws:secretsmanager:<region>:<account>:secret:<name>",
+    ABSOLUTE_PATH: "use an absolute path, starting with '/'",
+    REQUEST_PATH: "use a request path starting with '/', without spaces, e.g. /health",
+    CONTAINER_USER: "use user or user:group, by name or number (1000:1000); letters, digits, '_', '.', '-'",
+    EFS_FILE_SYSTEM: "use an EFS file system id: fs- and 8 to 40 hex digits (fs-0123abcd)",
+    EFS_ACCESS_POINT: "use an EFS access point id: fsap- and 8 to 40 hex digits",
+    MANAGED_POLICY_ARN: "use a managed policy ARN: arn:aws:iam::<account>:policy/<name>",
+    LOAD_BALANCER_NAME: "use 1-16 lowercase letters and digits, starting with a letter",
 }

@@ -65,6 +65,23 @@ def _parameter(value: str) -> str:
     raise PydanticCustomError("spec_check", "{message}", {"message": message})
 
 
+PARAMETER_REFERENCE = r"^(/?[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*|arn:aws[a-z-]*:ssm:.+)$"
+
+
+def parameter_reference_problem(value: str) -> str | None:
+    """Why ``value`` names no single SSM parameter (by name or ARN, as ECS takes it), or None."""
+    if value.startswith("arn:"):
+        if re.match(PARAMETER_ARN, value):
+            return None
+        return f"{value!r} is not an SSM parameter ARN: arn:aws:ssm:<region>:<account>:parameter/<name>"
+    if re.fullmatch(r"/?[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*", value) and len(value) <= 1011:
+        return None
+    return (
+        f"{value!r} is not an SSM parameter: a name such as /app/db-password (letters, digits, "
+        "_ . - between single '/') or an ARN arn:aws:ssm:<region>:<account>:parameter/<name>"
+    )
+
+
 BucketArn = Annotated[str, Field(json_schema_extra={"pattern": BUCKET_ARN}), _matches(BUCKET_ARN)]
 QueueArn = Annotated[str, Field(json_schema_extra={"pattern": QUEUE_ARN}), _matches(QUEUE_ARN)]
 TableArn = Annotated[str, Field(json_schema_extra={"pattern": TABLE_ARN}), _matches(TABLE_ARN)]

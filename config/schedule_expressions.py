@@ -7,7 +7,8 @@
   (``L``, ``LW``, ``15W``), ``L`` and ``#`` in day-of-week (``6L``, ``2#1``, alone).
 - ``rate(N unit)``: N a whole number from 1, unit minute/hour/day, singular for 1 and
   plural above (``rate(1 hour)``, ``rate(15 minutes)``).
-- ``at(yyyy-mm-ddThh:mm:ss)``: one run at that local time of the schedule's time zone.
+- ``at(yyyy-mm-ddThh:mm:ss)``: one run at that local time of the schedule's time zone (a job's
+  schedule recurs, so a job refuses it: ``recurring_schedule_problem``).
 - A time zone is an IANA name (``Europe/Paris``, ``UTC``), as the ``zoneinfo`` database has it.
 
 Each function returns ``None`` when the value is valid, else the message to show.
@@ -75,6 +76,15 @@ def schedule_expression_problem(expression: str) -> str | None:
     return (
         f"{expression!r} is not a schedule expression; use {SHAPES}, e.g. {CRON_EXAMPLE} or rate(15 minutes)"
     )
+
+
+def recurring_schedule_problem(expression: str) -> str | None:
+    """``schedule_expression_problem``, and a valid ``at()`` refused: a job's schedule recurs
+    (``ScheduledJob`` takes cron() and rate() only)."""
+    problem = schedule_expression_problem(expression)
+    if problem is None and expression.startswith("at("):
+        return f"{expression} would run the job once; a job's schedule recurs: use cron(...) or rate(...)"
+    return problem
 
 
 def _cron_problem(body: str) -> str | None:

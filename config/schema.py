@@ -65,7 +65,7 @@ class EnvironmentSpec(SpecModel):
     )
     permissions_boundary: str | None = Field(
         default=None,
-        pattern=r"^arn:aws[a-z-]*:iam::(\d{12}|aws):policy/[\w+=,.@/-]+$",
+        pattern=patterns.MANAGED_POLICY_ARN,
         description="managed policy ARN applied as permissions boundary to every role the app creates",
     )
     task_definition_revisions_kept: int = Field(

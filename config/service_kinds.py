@@ -15,21 +15,21 @@ from pydantic_core import PydanticCustomError
 
 from config import patterns
 from config.alb_conditions import success_codes_problem
-from config.schedule_expressions import schedule_expression_problem, time_zone_problem
+from config.schedule_expressions import recurring_schedule_problem, time_zone_problem
 from config.spec_model import SpecModel, checked
 
 ServiceKind = Literal["web", "backend", "worker", "job"]
 DeploymentStrategyName = Literal["rolling", "blue_green", "canary", "linear"]
 MAIN_LOAD_BALANCER = "main"
 # Letters and digits only: the name becomes part of construct and output IDs, where '-' is dropped.
-LOAD_BALANCER_NAME = r"^[a-z][a-z0-9]{0,15}$"
+LOAD_BALANCER_NAME = patterns.LOAD_BALANCER_NAME
 
 
 class TargetHealthCheckSpec(SpecModel):
     """The load balancer's health check of each task. Default: ``GET /`` every 5 s, healthy
     after 2 passes (10 s), unhealthy after 2 failures, 4 s timeout, 200-399 is healthy."""
 
-    path: str = Field(default="/", pattern=r"^/[^\s]*$", max_length=1024, description="request path")
+    path: str = Field(default="/", pattern=patterns.REQUEST_PATH, max_length=1024, description="request path")
     interval_seconds: int = Field(default=5, ge=5, le=300)
     timeout_seconds: int = Field(default=4, ge=2, le=120)
     healthy_threshold: int = Field(default=2, ge=2, le=10)
@@ -94,9 +94,8 @@ class ScheduleSpec(SpecModel):
     """When a job runs, through EventBridge Scheduler. Default: UTC, 2 retries, events older
     than an hour dropped to the dead-letter queue."""
 
-    expression: Annotated[str, checked(schedule_expression_problem)] = Field(
-        description="cron(minutes hours day-of-month month day-of-week year), rate(N unit) "
-        "or at(yyyy-mm-ddThh:mm:ss)"
+    expression: Annotated[str, checked(recurring_schedule_problem)] = Field(
+        description="cron(minutes hours day-of-month month day-of-week year) or rate(N unit)"
     )
     timezone: Annotated[str, checked(time_zone_problem)] = Field(
         default="UTC", description="IANA time zone the expression is read in, e.g. Europe/Paris"
