@@ -24,10 +24,7 @@ from datetime import datetime
 from functools import cache
 
 CRON_EXAMPLE = "cron(0 3 * * ? *)"
-SHAPES = (
-    "cron(minutes hours day-of-month month day-of-week year), rate(N minutes|hours|days) "
-    "or at(yyyy-mm-ddThh:mm:ss)"
-)
+SHAPES = "cron(minutes hours day-of-month month day-of-week year) or rate(N minutes|hours|days)"
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 WEEKDAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
 
