@@ -94,7 +94,9 @@ class NetworkSpec(SpecModel):
     """The VPC. Default: 10.0.0.0/16 over 2 AZs with 1 NAT gateway."""
 
     cidr: ipaddress.IPv4Network = Field(
-        default=ipaddress.IPv4Network("10.0.0.0/16"), description="VPC CIDR block (/16 to /24)"
+        default=ipaddress.IPv4Network("10.0.0.0/16"),
+        description="VPC CIDR block: /16 or /17 for up to 6 AZs, /18 for 3, /19 for 1 "
+        "(each AZ takes a /24 public and a /20 private subnet)",
     )
     max_azs: int = Field(default=2, ge=1, le=6, description="availability zones to span")
     nat_gateways: int = Field(
