@@ -10,6 +10,7 @@ import difflib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from config.graphs import first_cycle
 from config.http_checks import http_problems
 from config.load_balancers import load_balancers, quota_problems
 
@@ -184,26 +185,7 @@ def _first_cycle(spec: AppSpec) -> list[str] | None:
         for caller in service.allow_from:
             if caller in calls and caller != name:
                 calls[caller].append(name)
-    state: dict[str, int] = {}
-
-    def visit(node: str, path: list[str]) -> list[str] | None:
-        state[node] = 1
-        for callee in calls[node]:
-            if state.get(callee) == 1:
-                return [*path[path.index(callee) :], callee]
-            if callee not in state:
-                found = visit(callee, [*path, callee])
-                if found:
-                    return found
-        state[node] = 2
-        return None
-
-    for start in spec.services:
-        if start not in state:
-            found = visit(start, [start])
-            if found:
-                return found
-    return None
+    return first_cycle(calls)
 
 
 def call_order(spec: AppSpec) -> list[str]:

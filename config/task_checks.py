@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from config.graphs import first_cycle
 from config.task_size import task_size_problems
 
 if TYPE_CHECKING:
@@ -54,6 +55,24 @@ def task_problems(spec: AppSpec, name: str, service: ServiceSpec) -> Iterator[Pr
         loc = base if container_name == name else (*base, "sidecars", container_name)
         yield from _container_problems(loc, container)
     yield from task_size_problems(name, service)
+    cycle = first_cycle({n: list(c.depends_on) for n, c in service.containers(name).items()})
+    if cycle:
+        container = cycle[0]
+        loc = base if container == name else (*base, "sidecars", container)
+        yield (
+            (*loc, "depends_on"),
+            f"containers wait on each other in a circle ({' → '.join(cycle)}); ECS cannot start any of them",
+            list(cycle),
+        )
+    if service.kind == "job":
+        for volume_name, volume in service.volumes.items():
+            if volume.ebs is not None:
+                yield (
+                    (*base, "volumes", volume_name, "ebs"),
+                    "an EBS volume is attached by the service that launches a task; a job's scheduled "
+                    "runs cannot attach one: use efs or scratch",
+                    volume_name,
+                )
 
 
 def _container_problems(loc: Loc, container: ContainerSpec) -> Iterator[Problem]:
@@ -74,7 +93,14 @@ def _container_problems(loc: Loc, container: ContainerSpec) -> Iterator[Problem]
         )
     seen: dict[str, str] = {}
     for index, path in enumerate(container.writable_paths):
-        if path.rstrip("/") in seen:
+        if path.strip("/") == "":
+            yield (
+                (*loc, "writable_paths", index),
+                "a writable path is a directory below /; for a writable root set "
+                "readonly_root_filesystem: false",
+                path,
+            )
+        elif path.rstrip("/") in seen:
             yield (*loc, "writable_paths", index), f"{path} is listed twice", path
         seen[path.rstrip("/")] = "writable_paths"
     for index, mount in enumerate(container.mounts):
