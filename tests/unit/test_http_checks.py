@@ -9,9 +9,9 @@ from config import parse_spec
 from tests.spec_edits import assert_problem, edited, problems_of
 
 LONG_LABEL = "a" * 64
-PATH, HOST = PATH, HOST
-CODES = CODES
-TIMEOUT = TIMEOUT
+PATH, HOST = "services.web.http.paths[0]", "services.web.http.hosts[0]"
+CODES = "services.web.http.health_check.success_codes"
+TIMEOUT = "services.web.http.health_check.timeout_seconds"
 PROTECTION = "  deletion_protection: true"
 CERTIFICATE = "certificate_arn: arn:aws:acm:eu-west-1:222222222222"
 
