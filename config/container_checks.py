@@ -102,7 +102,7 @@ def _container_problems(
         if not path.startswith("/"):
             yield (*loc, "writable_paths"), f"{path!r} is not an absolute path", path
     for variable, ref in container.secrets.items():
-        message = _secret_problem(ref)
+        message = _secret_problem(ref, spec.environment.region)
         if message:
             yield (*loc, "secrets", variable), message, variable
     for limit_name, limit in container.ulimits.items():
@@ -152,9 +152,17 @@ def _service_name(loc: Loc) -> str:
     return str(loc[1])
 
 
-def _secret_problem(ref: SecretRef) -> str | None:
+def _secret_problem(ref: SecretRef, region: str) -> str | None:
     if (ref.secret is None) == (ref.parameter is None):
-        return "give exactly one of secret (a Secrets Manager ARN) or parameter (an SSM name)"
+        return "give exactly one of secret (a Secrets Manager ARN) or parameter (an SSM name or ARN)"
+    parameter_region = (
+        (ref.parameter or "").split(":")[3] if (ref.parameter or "").startswith("arn:") else region
+    )
+    if parameter_region != region:
+        return (
+            f"the parameter is in {parameter_region}; a task of this environment reads SSM parameters "
+            f"of {region} (copy it there)"
+        )
     if ref.parameter is not None and (ref.key or ref.version_stage or ref.version_id):
         return "key, version_stage and version_id apply to Secrets Manager secrets only"
     if ref.version_stage and ref.version_id:
