@@ -2,8 +2,9 @@
 and booleans taken only as written.
 
 YAML 1.1 reads ``yes``/``no``/``on``/``off`` as booleans, and pydantic would then turn
-``desired_count: yes`` into 1 and ``fargate: 1`` into true. Here a number field takes only a
-number and a boolean field only ``true`` or ``false``.
+``desired_count: yes`` into 1, ``fargate: 1`` into true and ``cidr: yes`` into 0.0.0.1/32.
+Here a number field takes only a number, a boolean field only ``true`` or ``false``, and no
+other field a boolean.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+_YAML_BOOLEANS = "YAML reads yes, no, on, off, true and false as booleans"
 ScalarKind = Literal["number", "boolean", "other"]
 
 
@@ -34,6 +36,10 @@ class SpecModel(BaseModel):
             raise spec_problem(_not_a_number(value))
         if kind == "boolean" and not isinstance(value, bool):
             raise spec_problem(f"{value!r} is not a boolean; use true or false")
+        if kind == "other" and isinstance(value, bool):
+            raise spec_problem(
+                f"{str(value).lower()} is a boolean ({_YAML_BOOLEANS}); quote it if it is text"
+            )
         return value
 
 
@@ -56,10 +62,7 @@ def checked(problem: Callable[[str], str | None]) -> AfterValidator:
 
 def _not_a_number(value: bool | str) -> str:
     if isinstance(value, bool):
-        return (
-            f"{str(value).lower()} is a boolean (YAML reads yes, no, on, off, true and false "
-            "as booleans); give a number"
-        )
+        return f"{str(value).lower()} is a boolean ({_YAML_BOOLEANS}); give a number"
     return f"{value!r} is text; give a number, without quotes"
 
 
