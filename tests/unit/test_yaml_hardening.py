@@ -141,7 +141,7 @@ def test_a_key_written_twice_next_to_a_merge_is_still_a_duplicate() -> None:
         ("  fargate: true", "  fargate: 1", "cluster.fargate", "1 is not a boolean; use true or false"),
         ("  fargate: true", '  fargate: "no"', "cluster.fargate", "'no' is not a boolean; use true or false"),
         ("  container_insights: enhanced", "  container_insights: off", "cluster.container_insights",
-         "false is a boolean (YAML reads yes, no, on, off, true and false as booleans); quote it if it is text"),
+         "false is a boolean (YAML reads yes, no, on, off, true and false as booleans); quote it"),
     ],
 )  # fmt: skip
 def test_numbers_and_booleans_are_taken_only_as_written(old: str, new: str, path: str, fragment: str) -> None:
