@@ -172,11 +172,11 @@ def test_realistic_edits_fail_only_with_yaml_paths(edit: tuple[str, str]) -> Non
         assert all(problem.path and problem.line for problem in error.problems), str(error)
 
 
-@settings(max_examples=4, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=3, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(edited_specs().filter(lambda edit: _valid(edit[1])))
 def test_specs_that_validate_synthesise_through_app_py_and_lint_clean(edit: tuple[str, str]) -> None:
     """ "Valid" means deployable: what validate accepts, app.py synthesises with no traceback,
-    and cfn-lint finds no error in the templates (4 examples: a synthesis takes seconds)."""
+    and cfn-lint finds no error in the templates (3 examples: a synthesis takes seconds)."""
     env, text = edit
     with tempfile.TemporaryDirectory() as directory:
         environments, outdir = Path(directory, "environments"), Path(directory, "cdk.out")
