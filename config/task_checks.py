@@ -1,6 +1,12 @@
 """Checks of one task's containers that ECS (or CDK) enforces only at deploy (or synth) time:
 reserved container names, Fargate-only settings, CPU and memory shares, health-check
-timings and writable paths."""
+timings and writable paths.
+
+arm64 tasks on FARGATE_SPOT are allowed: the ECS API reference (CapacityProviderStrategyItem)
+says FARGATE_SPOT runs Linux ARM64 tasks on platform version 1.4.0 or later, and every Fargate
+service here runs on ``LATEST`` (1.4.0); a job's scheduler target leaves it at its default,
+``LATEST``.
+"""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ import pytest
 from config import SpecError, load_spec, parse_spec
 from config.task_checks import RESERVED_CONTAINER_NAMES
 from constructs_lib.task_definition import LOG_ROUTER
-from tests.harness import resources_of_type, synthesise
+from tests.harness import SynthesisCache, resources_of_type, synthesise
 from tests.spec_edits import TEXTS, assert_problem, edited, problems_of
 
 WEB_CHECK = '      command: ["CMD-SHELL", "wget'
@@ -61,6 +61,15 @@ def api_lines(lines: str) -> str:
 )  # fmt: skip
 def test_task_refusals_name_the_path(text: str, path: str, fragment: str) -> None:
     assert_problem(problems_of(text), path, fragment)
+
+
+def test_arm64_tasks_may_run_on_fargate_spot_on_the_latest_platform(synth_cache: SynthesisCache) -> None:
+    text = edited("local", "    desired_count: 2", "    desired_count: 2\n    architecture: arm64")
+    spec = parse_spec(text)  # ECS: FARGATE_SPOT runs ARM64 Linux tasks on platform 1.4.0 and later
+    assert "FARGATE_SPOT" in {item.provider for item in spec.strategy_for("web")}
+    template = synth_cache.get("local").templates["shop-local-svc-web"]
+    [service] = resources_of_type(template, "AWS::ECS::Service").values()
+    assert service["Properties"]["PlatformVersion"] == "LATEST"
 
 
 def test_the_reserved_name_is_the_one_the_task_definition_adds() -> None:
