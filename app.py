@@ -10,8 +10,8 @@ from pathlib import Path
 import aws_cdk as cdk
 
 from config import SpecError, load_spec
+from config.cdk_context import Release
 from stacks.app_builder import build_environment
-from stacks.release import Release
 
 IMAGE_CONTEXT_PREFIX = "image."
 PIN_CONTEXT_PREFIX = "pin."

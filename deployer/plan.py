@@ -209,8 +209,8 @@ def plan_command(  # noqa: PLR0917 - a typer command's parameters are its comman
 def _synthesise(
     spec: AppSpec, images: Mapping[str, str], release: Mapping[str, str]
 ) -> dict[str, dict[str, Any]]:
+    from config.cdk_context import Release
     from deployer.synth import synthesise_templates
-    from stacks.release import Release
 
     return synthesise_templates(spec, images, Release(**release) if release else None)
 

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from config import SpecError, parse_spec
+from config.cdk_context import Release
 from config.loader import ENVIRONMENTS_DIR
 from stacks.app_builder import build_environment
-from stacks.release import Release
 from tests.harness import make_app, resources_of_type
 
 SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:shop/db"
