@@ -1,45 +1,30 @@
 #!/usr/bin/env python3
-"""CDK entry point: ``cdk synth -c env=<name> [-c image.<service>=<ref>]`` (default env: local)."""
+"""CDK entry point: ``cdk synth -c env=<name> [-c image.<service>=<ref>]`` (default env: local).
+
+The context keys are the contract in ``config.cdk_context``.
+"""
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 
 import aws_cdk as cdk
 
-from config import SpecError, load_spec
-from config.cdk_context import Release
+from config import SpecError
+from config.cdk_context import DeployInputs, load_environment
 from stacks.app_builder import build_environment
-
-IMAGE_CONTEXT_PREFIX = "image."
-PIN_CONTEXT_PREFIX = "pin."
 
 
 def main() -> None:
     app = cdk.App()
-    env = str(app.node.try_get_context("env") or "local")
+    inputs = DeployInputs.from_context(app.node.get_all_context())
     try:
-        directory = os.environ.get("DEPLOYER_ENVIRONMENTS_DIR")
-        spec = load_spec(env, Path(directory)) if directory else load_spec(env)
+        spec = load_environment(inputs.env)
     except SpecError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
-    images = {
-        key.removeprefix(IMAGE_CONTEXT_PREFIX): str(value)
-        for key, value in app.node.get_all_context().items()
-        if key.startswith(IMAGE_CONTEXT_PREFIX)
-    }
-    pins = {
-        key.removeprefix(PIN_CONTEXT_PREFIX): str(value)
-        for key, value in app.node.get_all_context().items()
-        if key.startswith(PIN_CONTEXT_PREFIX)
-    }
     try:
-        build_environment(
-            app, spec, images=images, release=Release.from_context(app.node.get_all_context()), pins=pins
-        )
+        build_environment(app, spec, images=inputs.images, release=inputs.release, pins=inputs.rollback_pins)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)

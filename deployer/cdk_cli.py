@@ -8,6 +8,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from config.cdk_context import DeployInputs, Release
 from config.schema import AppSpec
 from deployer.aws_session import aws_environment
 
@@ -39,15 +40,14 @@ def context_args(
     release: Mapping[str, str] | None = None,
     pins: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """``-c env=<name>``, ``-c image.<service>=<ref>``, ``-c release.<key>=…``, ``-c pin.<service>=<arn>``."""
-    args = ["-c", f"env={spec.environment.name}"]
-    for service, arn in sorted((pins or {}).items()):
-        args += ["-c", f"pin.{service}={arn}"]
-    for service, ref in sorted(images.items()):
-        args += ["-c", f"image.{service}={ref}"]
-    for key, value in sorted((release or {}).items()):
-        args += ["-c", f"release.{key}={value}"]
-    return args
+    """The ``-c`` arguments of ``config.cdk_context``: env, rollback pins, images, release labels."""
+    inputs = DeployInputs(
+        env=spec.environment.name,
+        images=images,
+        rollback_pins=pins or {},
+        release=Release(**(release or {})),
+    )
+    return inputs.context_args()
 
 
 def run_cdk(

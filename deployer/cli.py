@@ -18,7 +18,8 @@ import typer
 from botocore.exceptions import BotoCoreError, ClientError
 from rich.console import Console
 
-from config import SpecError, load_spec
+from config import SpecError
+from config.cdk_context import load_environment
 from config.schema import AppSpec
 from deployer import aws_session, local_endpoint
 from deployer.cdk_cli import CdkCliMissingError
@@ -86,13 +87,9 @@ def friendly_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-ENVIRONMENTS_DIR_VARIABLE = "DEPLOYER_ENVIRONMENTS_DIR"
-
-
 def load(env: str) -> AppSpec:
     """Load ``env`` from config/environments/ (or ``$DEPLOYER_ENVIRONMENTS_DIR``)."""
-    directory = os.environ.get(ENVIRONMENTS_DIR_VARIABLE)
-    return load_spec(env, Path(directory)) if directory else load_spec(env)
+    return load_environment(env)
 
 
 def emit_json(payload: Any) -> None:

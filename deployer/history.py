@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from config import naming
+from config.cdk_context import GIT_REVISION_LABEL, VERSION_LABEL
 from config.schema import AppSpec
 
 
@@ -61,8 +62,8 @@ def _describe(ecs: Any, arn: str, live: str | None) -> Revision:
         revision=int(definition.get("revision", arn.rsplit(":", 1)[-1])),
         status=str(definition.get("status", "")),
         registered_at=registered.isoformat() if hasattr(registered, "isoformat") else str(registered or ""),
-        version=labels.get("deployer.version", ""),
-        git_revision=labels.get("deployer.git-revision", ""),
+        version=labels.get(VERSION_LABEL, ""),
+        git_revision=labels.get(GIT_REVISION_LABEL, ""),
         images=[str(c.get("image", "?")) for c in containers],
         live=arn == live,
     )

@@ -19,6 +19,7 @@ from typing import Annotated, Any
 import typer
 
 from config import naming
+from config.cdk_context import Release
 from config.schema import AppSpec
 from deployer.assembly import read_assembly, refuse_release_inputs
 from deployer.exit_codes import ExitCode
@@ -209,7 +210,6 @@ def plan_command(  # noqa: PLR0917 - a typer command's parameters are its comman
 def _synthesise(
     spec: AppSpec, images: Mapping[str, str], release: Mapping[str, str]
 ) -> dict[str, dict[str, Any]]:
-    from config.cdk_context import Release
     from deployer.synth import synthesise_templates
 
     return synthesise_templates(spec, images, Release(**release) if release else None)
