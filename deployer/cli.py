@@ -21,15 +21,16 @@ from rich.console import Console
 from config import SpecError
 from config.cdk_context import load_environment
 from config.schema import AppSpec
-from deployer import aws_session, local_endpoint
-from deployer.cdk_cli import CdkCliMissingError
-from deployer.cost import cost_command
-from deployer.diagram import diagram_command
+from deployer.aws import session as aws_session
+from deployer.aws.lock import LockHeldError, deploy_lock
+from deployer.cdk.pinned_cli import CdkCliMissingError
+from deployer.commands.common import EnvOption, PortOption
+from deployer.commands.cost import cost_command
+from deployer.commands.diagram import diagram_command
 from deployer.exit_codes import ExitCode
 from deployer.inputs import BadInputError
-from deployer.lock import LockHeldError, deploy_lock
-from deployer.options import EnvOption, PortOption
-from deployer.plan import plan_command
+from deployer.local import endpoint as local_endpoint
+from deployer.plan.environment import plan_command
 
 app = typer.Typer(
     help="Deploy and operate the ECS environments described in config/environments/.",
@@ -112,7 +113,7 @@ def require_services(spec: AppSpec, names: Sequence[str], argument: str = "") ->
 
 def deploy_then_status(env: str, spec: AppSpec, port: int | None, as_json: bool, **options: Any) -> None:
     """``deploy_environment`` (CDK output to stderr under --json), then ``status``; exit on failure."""
-    from deployer.deploy import deploy_environment
+    from deployer.cdk.deploy import deploy_environment
 
     code = deploy_environment(
         spec,
@@ -175,8 +176,8 @@ def status(
                 time.sleep(watch)
         except KeyboardInterrupt:
             return
-    from deployer.status import collect_status
-    from deployer.status_table import print_status
+    from deployer.aws.status import collect_status
+    from deployer.commands.status import print_status
 
     spec = load(env)
     result = collect_status(
@@ -226,7 +227,7 @@ def deploy(
     deployed unchanged: synthesise once in CI, deploy that. For a `local` target the local
     endpoint is started (or reused) and bootstrapped first.
     """
-    from deployer.assembly import read_assembly, refuse_release_inputs
+    from deployer.cdk.assembly import read_assembly, refuse_release_inputs
     from deployer.inputs import parse_image_overrides, parse_release
 
     spec = load(env)
@@ -264,7 +265,7 @@ def wait(
     COMPLETED and at its desired count; a rollback is a failure. Exit 3 failed, 4 rolled
     back, 5 timed out. Interrupting changes nothing in AWS.
     """
-    from deployer.wait import exit_code, wait_for_services
+    from deployer.aws.wait import exit_code, wait_for_services
 
     spec = load(env)
     chosen = list(service or spec.long_running)
@@ -304,7 +305,7 @@ def history(
     """Retained revisions of a service, newest first, with version, image and the live one."""
     from rich.table import Table
 
-    from deployer.history import revisions
+    from deployer.revisions.history import revisions
 
     spec = load(env)
     require_service(spec, service)
@@ -343,8 +344,8 @@ def rollback(
     redeployed pinned to the revision (-c pin.<service>=<arn>), so CloudFormation and the
     service agree; the next `deploy` rolls forward. Refuses INACTIVE targets and the live one.
     """
-    from deployer.history import revisions
-    from deployer.rollback import choose_target, in_flight_deployment, stop_in_flight
+    from deployer.revisions.history import revisions
+    from deployer.revisions.rollback import choose_target, in_flight_deployment, stop_in_flight
 
     spec = load(env)
     require_service(spec, service)
@@ -386,8 +387,8 @@ def prune(
 ) -> None:
     """Deregister revisions older than the newest N; never the live one, the rollback target,
     or one a running task uses."""
-    from deployer.history import revisions
-    from deployer.prune import deregister, plan_prune
+    from deployer.revisions.history import revisions
+    from deployer.revisions.prune import deregister, plan_prune
 
     spec = load(env)
     require_service(spec, service)
@@ -432,7 +433,7 @@ def run(
     as_json: JsonOption = False,
 ) -> None:
     """Run a one-off task (a migration, a batch job) and exit with its exit code."""
-    from deployer.one_off import run_one_off
+    from deployer.aws.one_off import run_one_off
 
     spec = load(env)
     require_service(spec, service)
@@ -480,10 +481,10 @@ def diff(
 ) -> None:
     """Field-level diff of two revisions, or of the live revision against the synthesised one."""
     from config import naming
-    from deployer.history import live_revision
-    from deployer.render_task import render_task_definition
-    from deployer.revision_diff import diff as compare
-    from deployer.synth import synthesise_templates
+    from deployer.cdk.synth import synthesise_templates
+    from deployer.revisions.diff import diff as compare
+    from deployer.revisions.history import live_revision
+    from deployer.revisions.render import render_task_definition
 
     spec = load(env)
     require_service(spec, service)
@@ -534,9 +535,9 @@ def render(
 ) -> None:
     """Print a service's task definition as native ECS JSON (what a deploy would register)."""
     from config import naming
+    from deployer.cdk.synth import synthesise_templates
     from deployer.inputs import parse_image_overrides
-    from deployer.render_task import render_task_definition
-    from deployer.synth import synthesise_templates
+    from deployer.revisions.render import render_task_definition
 
     spec = load(env)
     require_service(spec, service, "--service ")
@@ -550,7 +551,7 @@ def render(
 @friendly_errors
 def bootstrap(env: EnvOption = "local", port: PortOption = None) -> None:
     """Run `cdk bootstrap` for the environment's account and region (once per account)."""
-    from deployer.deploy import bootstrap_environment
+    from deployer.cdk.deploy import bootstrap_environment
 
     code = bootstrap_environment(load(env), port)
     raise typer.Exit(code)
@@ -560,7 +561,7 @@ def bootstrap(env: EnvOption = "local", port: PortOption = None) -> None:
 @friendly_errors
 def cdk(ctx: typer.Context, env: EnvOption = "local", port: PortOption = None) -> None:
     """Run the pinned CDK CLI for the environment: `deployer cdk --env dev -- diff --all`."""
-    from deployer.cdk_cli import context_args, run_cdk
+    from deployer.cdk.pinned_cli import context_args, run_cdk
 
     spec = load(env)
     if spec.environment.target == "local" and ctx.args and ctx.args[0] not in ("synth", "ls", "list"):
@@ -583,7 +584,7 @@ def destroy(
     EC2 instances are released from scale-in protection first, so the cluster stack never
     hangs on deletion. Retained resources (logs, keys, task-definition revisions) stay.
     """
-    from deployer.destroy import destroy_environment
+    from deployer.aws.destroy import destroy_environment
 
     spec = load(env)
     if not yes:
@@ -616,8 +617,8 @@ def verify(
     as_json: JsonOption = False,
 ) -> None:
     """Preflight before a deploy: images exist, secrets exist, stacks are deployable, lock free."""
+    from deployer.aws.verify import run_checks
     from deployer.inputs import parse_image_overrides
-    from deployer.verify import run_checks
 
     spec = load(env)
     images = parse_image_overrides(spec, image or [])
@@ -640,7 +641,7 @@ def verify(
 @friendly_errors
 def unlock(env: EnvOption = "local", port: PortOption = None, as_json: JsonOption = False) -> None:
     """Remove the environment's deploy lock left by a killed deploy (check it is gone first)."""
-    from deployer.lock import force_unlock
+    from deployer.aws.lock import force_unlock
 
     spec = load(env)
     removed = force_unlock(spec, aws_session.client(spec, "ssm", port))

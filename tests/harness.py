@@ -10,7 +10,7 @@ from typing import Any
 import aws_cdk as cdk
 
 from config import AppSpec, load_spec
-from deployer.synth import cdk_context as _project_context
+from deployer.cdk.synth import cdk_context as _project_context
 from stacks.app_builder import build_environment
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -206,7 +206,8 @@ def test_deploy_concurrency_reaches_cdk_deploy(monkeypatch: pytest.MonkeyPatch) 
     from typer.testing import CliRunner
 
     from config import load_spec
-    from deployer import cli, deploy
+    from deployer import cli
+    from deployer.cdk import deploy
     from deployer.exit_codes import ExitCode
 
     received: dict[str, Any] = {}
