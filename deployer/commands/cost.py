@@ -25,7 +25,7 @@ def cost_command(
     """Estimate the environment's monthly cost: fixed (no task running) and per service."""
     from deployer.cdk.synth import synthesise_templates
     from deployer.cli import console, emit_json, load
-    from deployer.cost.model import estimate
+    from deployer.cost.estimate import estimate
 
     spec = load(env)
     result = estimate(spec, synthesise_templates(spec))

@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 
 from config import AppSpec, load_spec
 from deployer.cli import app
-from deployer.cost.model import DEV_FIXED_TARGET_USD, Estimate, estimate
+from deployer.cost.estimate import estimate
+from deployer.cost.model import DEV_FIXED_TARGET_USD, Estimate
 from deployer.cost.prices import PRICES, Price
 from deployer.cost.tasks import StrategyEntry, fargate_task_price, strategy_shares
 from deployer.exit_codes import ExitCode
