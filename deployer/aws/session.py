@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from typing import Any
 
 import boto3
@@ -28,7 +29,7 @@ def local_port(port: int | None = None) -> int:
 def aws_environment(spec: AppSpec, port: int | None = None) -> dict[str, str]:
     """Variables a child process (the CDK CLI) needs to reach the environment's AWS."""
     variables = {"AWS_REGION": spec.environment.region, "AWS_DEFAULT_REGION": spec.environment.region}
-    if spec.environment.target == "local":
+    if spec.environment.is_local:
         variables.update(LOCAL_CREDENTIALS)
         variables["AWS_ENDPOINT_URL"] = local_endpoint.endpoint_url(local_port(port))
     return variables
@@ -37,8 +38,32 @@ def aws_environment(spec: AppSpec, port: int | None = None) -> dict[str, str]:
 def client(spec: AppSpec, service: str, port: int | None = None) -> Any:
     """A boto3 client for ``service`` in the environment, with standard-mode retries."""
     kwargs: dict[str, Any] = {"region_name": spec.environment.region, "config": CLIENT_CONFIG}
-    if spec.environment.target == "local":
+    if spec.environment.is_local:
         kwargs["endpoint_url"] = local_endpoint.endpoint_url(local_port(port))
         kwargs["aws_access_key_id"] = LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"]
         kwargs["aws_secret_access_key"] = LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"]
     return boto3.session.Session().client(service, **kwargs)
+
+
+class Clients:
+    """boto3 clients for one environment, each made once and shared (clients are thread-safe).
+
+    ``clients("ecs")`` is ``client(spec, "ecs", port)`` the first time, the same client after.
+    """
+
+    def __init__(self, spec: AppSpec, port: int | None = None) -> None:
+        self.spec = spec
+        self.port = port
+        self._made: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, service: str) -> Any:
+        with self._lock:
+            if service not in self._made:
+                self._made[service] = client(self.spec, service, self.port)
+            return self._made[service]
+
+    @property
+    def local_port(self) -> int:
+        """The local endpoint's port (``local_port(port)``); meaningful for ``local`` targets."""
+        return local_port(self.port)

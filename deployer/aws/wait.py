@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from config import naming
 from config.schema import AppSpec
-from deployer.aws import session as aws_session
 from deployer.aws.rollout import Outcome, Progress, Verdict, wait_for_rollout
+from deployer.aws.session import Clients
 from deployer.aws.stack_state import stack_outputs
 from deployer.exit_codes import ExitCode
 
@@ -16,27 +17,26 @@ from deployer.exit_codes import ExitCode
 SEVERITY = (Outcome.FAILED, Outcome.ROLLED_BACK, Outcome.TIMED_OUT, Outcome.SUCCEEDED)
 
 
-def intended_revision(spec: AppSpec, service: str, port: int | None) -> str:
+def intended_revision(spec: AppSpec, cloudformation: Any, service: str) -> str:
     """The task definition the service's stack deployed (its ``TaskDefinitionArn`` output)."""
-    cloudformation = aws_session.client(spec, "cloudformation", port)
     return stack_outputs(cloudformation, naming.service_stack_name(spec, service))["TaskDefinitionArn"]
 
 
 def wait_for_services(
-    spec: AppSpec,
+    clients: Clients,
     services: Sequence[str],
-    port: int | None,
     timeout_s: float,
     on_progress: Callable[[Progress], None] | None = None,
 ) -> list[Verdict]:
-    """One verdict per service, waited for concurrently (each with its own client)."""
+    """One verdict per service, waited for concurrently (the threads share the clients)."""
+    spec, ecs, cloudformation = clients.spec, clients("ecs"), clients("cloudformation")
 
     def one(service: str) -> Verdict:
         return wait_for_rollout(
-            aws_session.client(spec, "ecs", port),
+            ecs,
             naming.cluster_name(spec),
             service,
-            intended_revision(spec, service, port),
+            intended_revision(spec, cloudformation, service),
             timeout_s=timeout_s,
             on_progress=on_progress,
         )

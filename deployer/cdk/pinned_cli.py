@@ -25,7 +25,7 @@ def cdk_environment(spec: AppSpec, port: int | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = f"{NODE_BIN}{os.pathsep}{env.get('PATH', '')}"
     env.update(aws_environment(spec, port))
-    if spec.environment.target == "local":
+    if spec.environment.is_local:
         env.pop("AWS_PROFILE", None)
         env.pop("AWS_SESSION_TOKEN", None)
         # The local run is offline: no telemetry, version check or notices fetch.
@@ -60,7 +60,7 @@ def run_cdk(
     cdk = NODE_BIN / "cdk"
     if not cdk.exists():
         raise CdkCliMissingError(f"{cdk} is missing; run 'make install' (npm ci) first")
-    extra = ["--no-notices"] if spec.environment.target == "local" else []
+    extra = ["--no-notices"] if spec.environment.is_local else []
     completed = subprocess.run(
         [str(cdk), *args, *extra],
         cwd=PROJECT_DIR,

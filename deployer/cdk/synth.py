@@ -7,7 +7,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from config.schema import AppSpec
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+DEFAULT_QUALIFIER = "hnb659fds"  # the CDK's own, when cdk.json sets none
 
 
 def cdk_context(project_dir: Path = PROJECT_DIR) -> dict[str, Any]:
@@ -15,6 +18,12 @@ def cdk_context(project_dir: Path = PROJECT_DIR) -> dict[str, Any]:
     context: dict[str, Any] = json.loads((project_dir / "cdk.json").read_text())["context"]
     context.update(json.loads((project_dir / "cdk.context.json").read_text()))
     return context
+
+
+def bootstrap_assets_bucket(spec: AppSpec) -> str:
+    """The asset bucket ``cdk bootstrap`` made for the environment (cdk.json's qualifier, if set)."""
+    qualifier = cdk_context().get("@aws-cdk/core:bootstrapQualifier", DEFAULT_QUALIFIER)
+    return f"cdk-{qualifier}-assets-{spec.environment.account}-{spec.environment.region}"
 
 
 def synthesise_templates(

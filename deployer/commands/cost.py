@@ -14,21 +14,19 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from deployer.commands.common import EnvOption
+from deployer.cdk.synth import synthesise_templates
+from deployer.commands.common import Context, EnvOption, console, emit_json
+from deployer.cost.estimate import estimate
 from deployer.cost.model import DEV_FIXED_TARGET_USD, GROUPS, Estimate, LineItem
 
 
-def cost_command(
+def cost(
     env: EnvOption = "local",
     as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of a table")] = False,
 ) -> None:
     """Estimate the environment's monthly cost: fixed (no task running) and per service."""
-    from deployer.cdk.synth import synthesise_templates
-    from deployer.cli import console, emit_json, load
-    from deployer.cost.estimate import estimate
-
-    spec = load(env)
-    result = estimate(spec, synthesise_templates(spec))
+    ctx = Context.load(env, as_json=as_json)
+    result = estimate(ctx.spec, synthesise_templates(ctx.spec))
     if as_json:
         emit_json(result.to_dict())
         return

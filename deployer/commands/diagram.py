@@ -15,7 +15,10 @@ from typing import Annotated
 
 import typer
 
-from deployer.commands.common import EnvOption
+from deployer.cdk.synth import synthesise_templates
+from deployer.commands.common import Context, EnvOption, fail
+from deployer.diagram.read import read_picture
+from deployer.diagram.render import RenderError, render
 from deployer.inputs import BadInputError
 
 FORMATS = ("svg", "png", "dot")
@@ -33,7 +36,7 @@ OutputOption = Annotated[
 ]
 
 
-def diagram_command(
+def diagram(
     env: EnvOption = "local",
     fmt: FormatOption = "svg",
     output: OutputOption = None,
@@ -41,21 +44,15 @@ def diagram_command(
 ) -> None:
     """Draw the environment: VPC and subnets, load balancers and routes, the cluster's capacity,
     each service with its containers, and the network paths its security groups allow."""
-    from deployer.cdk.synth import synthesise_templates
-    from deployer.cli import console, emit_json, errors, load
-    from deployer.diagram.read import read_picture
-    from deployer.diagram.render import RenderError, render
-    from deployer.exit_codes import ExitCode
-
-    spec = load(env)
+    ctx = Context.load(env, as_json=as_json)
+    spec = ctx.spec
     if fmt not in FORMATS:
         raise BadInputError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
     target = _target(output or f"diagram-{env}.{fmt}", fmt, as_json)
     try:
         content = render(read_picture(spec, synthesise_templates(spec)), fmt)
     except RenderError as error:
-        errors.print(f"[red]error:[/red] {error}", highlight=False)
-        raise typer.Exit(ExitCode.FAILED) from None
+        fail(error)
     if target is None:
         sys.stdout.write(content.decode())
         return
@@ -63,10 +60,13 @@ def diagram_command(
         target.write_bytes(content)
     except OSError as error:
         raise BadInputError(f"--output {str(target)!r}: cannot write it ({error.strerror})") from None
-    if as_json:
-        emit_json({"environment": env, "format": fmt, "path": str(target)})
-    else:
-        console.print(str(target), highlight=False, markup=False, soft_wrap=True)
+    ctx.emit(
+        {"environment": env, "format": fmt, "path": str(target)},
+        str(target),
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 def _target(output: str, fmt: str, as_json: bool) -> Path | None:

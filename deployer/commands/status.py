@@ -1,11 +1,42 @@
-"""Human output: rich tables for an ``EnvironmentStatus``."""
+"""``deployer status``: stacks, cluster, capacity providers, services and jobs (read-only),
+as rich tables or JSON."""
 
 from __future__ import annotations
 
-from rich.console import Console
+import time
+from typing import Annotated
+
+import typer
 from rich.table import Table
 
-from deployer.aws.status import EnvironmentStatus
+from deployer.aws.status import EnvironmentStatus, collect_status
+from deployer.commands.common import Context, EnvOption, JsonOption, PortOption, console
+
+WatchOption = Annotated[
+    float | None, typer.Option("--watch", min=2, help="refresh every N seconds until Ctrl-C")
+]
+
+
+def status(
+    env: EnvOption = "local", port: PortOption = None, as_json: JsonOption = False, watch: WatchOption = None
+) -> None:
+    """Stacks, cluster, capacity providers and services of an environment (read-only)."""
+    if watch:
+        try:
+            while True:
+                console.clear()
+                status(env=env, port=port, as_json=as_json, watch=None)
+                time.sleep(watch)
+        except KeyboardInterrupt:
+            return
+    show_status(Context.load(env, port, as_json))
+
+
+def show_status(ctx: Context) -> None:
+    """Collect the environment's status and emit it (after a deploy too)."""
+    result = collect_status(ctx.spec, ctx.client("cloudformation"), ctx.client("ecs"), ctx.client("sqs"))
+    ctx.emit(result.to_dict(), *status_tables(result))
+
 
 _GOOD = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "ACTIVE", "COMPLETED"}
 
@@ -22,13 +53,13 @@ def _failed_starts(count: int) -> str:
     return f"[red]{count}[/red]" if count else "0"
 
 
-def print_status(console: Console, status: EnvironmentStatus) -> None:
+def status_tables(status: EnvironmentStatus) -> list[Table]:
+    """Stacks, cluster and services; jobs and the last service events when there are any."""
     stacks = Table(title=f"Stacks ({status.environment})")
     stacks.add_column("stack")
     stacks.add_column("status")
     for stack in status.stacks:
         stacks.add_row(stack.name, _styled(stack.status))
-    console.print(stacks)
 
     cluster = Table(title="Cluster")
     cluster.add_column("cluster")
@@ -39,7 +70,6 @@ def print_status(console: Console, status: EnvironmentStatus) -> None:
         _styled(status.cluster.status),
         ", ".join(status.cluster.capacity_providers) or "-",
     )
-    console.print(cluster)
 
     services = Table(title="Services")
     for column in (
@@ -64,7 +94,7 @@ def print_status(console: Console, status: EnvironmentStatus) -> None:
             str(service.pending),
             _styled(service.rollout_state) if service.rollout_state else "-",
         )
-    console.print(services)
+    tables = [stacks, cluster, services]
     if status.jobs:
         jobs = Table(title="Jobs")
         for column in ("job", "schedule", "task definition", "running", "last run", "failed starts"):
@@ -78,7 +108,7 @@ def print_status(console: Console, status: EnvironmentStatus) -> None:
                 job.last_run or "-",
                 "?" if job.undelivered is None else _failed_starts(job.undelivered),
             )
-        console.print(jobs)
+        tables.append(jobs)
     events = [(s.name, e) for s in status.services for e in s.events]
     if events:
         table = Table(title="Last service events")
@@ -86,4 +116,5 @@ def print_status(console: Console, status: EnvironmentStatus) -> None:
         table.add_column("event", overflow="fold")
         for name, event in events:
             table.add_row(name, event)
-        console.print(table)
+        tables.append(table)
+    return tables

@@ -22,7 +22,7 @@ from deployer.aws.stack_state import stack_outputs
 
 def register_capacity_providers(spec: AppSpec, ecs: Any, autoscaling: Any, cloudformation: Any) -> list[str]:
     """Create missing EC2 capacity providers and associate every provider with the cluster."""
-    if spec.environment.target != "local":
+    if not spec.environment.is_local:
         raise ValueError("register_capacity_providers is for the local endpoint only")
     # Managed Instances providers have no Auto Scaling group: moto cannot model them at all.
     wanted = [naming.capacity_provider_name(spec, group) for group in spec.cluster.ec2_capacity]
@@ -53,7 +53,7 @@ def register_capacity_providers(spec: AppSpec, ecs: Any, autoscaling: Any, cloud
 
 def point_services_at_stack_revisions(spec: AppSpec, ecs: Any, cloudformation: Any) -> dict[str, str]:
     """Update each service whose task definition differs from its stack's output."""
-    if spec.environment.target != "local":
+    if not spec.environment.is_local:
         raise ValueError("point_services_at_stack_revisions is for the local endpoint only")
     updated: dict[str, str] = {}
     cluster = naming.cluster_name(spec)

@@ -1,35 +1,24 @@
-"""``deployer plan``: what a deploy would change, in ECS terms, and the replacement gate.
+"""Plan an environment: every stack's change set classified in ECS terms, the replacement gate
+applied, and the result as data or plain-text lines.
 
-Defaults: the templates are synthesised in-process from the spec (with the same ``--image``,
-``--version`` and ``--git-revision`` inputs a deploy takes), or read from a cloud assembly
-directory (``--assembly cdk.out/<env>``) that ``cdk synth`` wrote. Each existing stack gets a
-CloudFormation change set that is read and deleted, never executed; a stack that does not
-exist yet is all additions. Exit 6 (``REPLACEMENT_BLOCKED``) when a resource of a type in
-``plan_classify.PROTECTED_TYPES`` would be replaced and no ``--allow-replace`` names it.
+Each existing stack gets a CloudFormation change set that is read and deleted, never executed;
+a stack that does not exist yet is all additions. The result's exit code is 6
+(``REPLACEMENT_BLOCKED``) when a resource of a type in ``deployer.plan.classify.PROTECTED_TYPES``
+would be replaced and no allowance names it.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Annotated, Any
-
-import typer
+from typing import Any
 
 from config import naming
-from config.cdk_context import Release
 from config.schema import AppSpec
-from deployer.cdk.assembly import read_assembly, refuse_release_inputs
-from deployer.commands.common import EnvOption, PortOption
 from deployer.exit_codes import ExitCode
 from deployer.inputs import BadInputError
-from deployer.plan.changesets import ChangeSetPlanner, PlanError, StackPlan
+from deployer.plan.changesets import ChangeSetPlanner, StackPlan
 from deployer.plan.classify import PlanRow, ResourceChange, apply_allowances, classify
-
-ALLOW_PATTERN = r"^([A-Za-z][A-Za-z0-9-]{0,127}/)?[A-Za-z0-9]{1,255}$"
-DEFAULT_QUALIFIER = "hnb659fds"
 
 
 @dataclass(frozen=True)
@@ -85,7 +74,7 @@ def plan_environment(
     ``AWS::CDK::Metadata`` rows are left out. On a ``local`` target so are modifications without
     any detail: moto marks every resource of an updated stack modified and says nothing more.
     """
-    local = spec.environment.target == "local"
+    local = spec.environment.is_local
     stacks = []
     for name in naming.all_stack_names(spec):
         plan = planner.plan_stack(name, templates[name])
@@ -132,91 +121,3 @@ def render(result: PlanResult) -> list[str]:
             f"loss is intended, rerun with --allow-replace {where}"
         )
     return lines
-
-
-AllowOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--allow-replace",
-        metavar="[STACK/]LOGICAL_ID",
-        help="accept the replacement of this resource (repeatable); must name a blocked replacement",
-    ),
-]
-ImageOption = Annotated[list[str] | None, typer.Option("--image", help="SERVICE=IMAGE_REF release input")]
-AssemblyOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--assembly", help="plan this cloud assembly directory (cdk synth --output) (default: synthesise)"
-    ),
-]
-
-
-def plan_command(  # noqa: PLR0917 - a typer command's parameters are its command line
-    env: EnvOption = "local",
-    allow_replace: AllowOption = None,
-    image: ImageOption = None,
-    version: Annotated[str | None, typer.Option("--version", help="release version label")] = None,
-    git_revision: Annotated[str | None, typer.Option("--git-revision", help="commit of the images")] = None,
-    assembly: AssemblyOption = None,
-    port: PortOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of text")] = False,
-) -> None:
-    """Show what a deploy would change per stack; exit 6 if it would replace a stateful resource.
-
-    Change sets are created, read and deleted, never executed. Blocked types: ECS services,
-    clusters and capacity providers, load balancers, target groups, log groups, EFS, ECR
-    repositories, KMS keys, SQS queues.
-    """
-    from deployer.aws import session as aws_session
-    from deployer.cli import console, emit_json, errors, load
-    from deployer.inputs import parse_image_overrides, parse_release
-    from deployer.local import endpoint as local_endpoint
-
-    spec = load(env)
-    allow = list(allow_replace or [])
-    for entry in allow:
-        if not re.match(ALLOW_PATTERN, entry):
-            raise BadInputError(f"--allow-replace {entry!r}: expected LOGICAL_ID or STACK/LOGICAL_ID")
-    images = parse_image_overrides(spec, image or [])
-    release = parse_release(version, git_revision)
-    refuse_release_inputs(assembly, images, release)
-    templates = read_assembly(assembly, spec) if assembly else _synthesise(spec, images, release)
-    if spec.environment.target == "local":
-        if not local_endpoint.status(aws_session.local_port(port)).running:
-            raise local_endpoint.EndpointError(
-                "the local endpoint is not running: make deploy (or deployer local up)"
-            )
-        errors.print(
-            "note: the local endpoint (moto) reports additions and removals only, no modifications "
-            "or replacements; the gate judges aws targets"
-        )
-    planner = ChangeSetPlanner(
-        aws_session.client(spec, "cloudformation", port),
-        s3=aws_session.client(spec, "s3", port),
-        bucket=f"cdk-{_qualifier()}-assets-{spec.environment.account}-{spec.environment.region}",
-    )
-    try:
-        result = plan_environment(spec, templates, planner, allow)
-    except PlanError as error:
-        errors.print(f"[red]error:[/red] {error}", highlight=False)
-        raise typer.Exit(ExitCode.FAILED) from None
-    if as_json:
-        emit_json(result.to_dict())
-    else:
-        for line in render(result):
-            console.print(line, highlight=False, markup=False)
-    raise typer.Exit(result.exit_code)
-
-
-def _synthesise(
-    spec: AppSpec, images: Mapping[str, str], release: Mapping[str, str]
-) -> dict[str, dict[str, Any]]:
-    from deployer.cdk.synth import synthesise_templates
-
-    return synthesise_templates(spec, images, Release(**release) if release else None)
-
-
-def _qualifier() -> str:
-    from deployer.cdk.synth import cdk_context
-
-    return str(cdk_context().get("@aws-cdk/core:bootstrapQualifier", DEFAULT_QUALIFIER))

@@ -266,7 +266,7 @@ def cached_synthesis(synth_cache: SynthesisCache, monkeypatch: pytest.MonkeyPatc
     def synthesise(spec: AppSpec, *_: Any, **__: Any) -> Templates:
         return synth_cache.get(spec.environment.name).templates
 
-    monkeypatch.setattr("deployer.cdk.synth.synthesise_templates", synthesise)
+    monkeypatch.setattr("deployer.commands.cost.synthesise_templates", synthesise)
 
 
 def test_command_prints_the_table_the_price_date_and_region() -> None:

@@ -221,7 +221,7 @@ def cached_synthesis(synth_cache: SynthesisCache, monkeypatch: pytest.MonkeyPatc
     def synthesise(spec: AppSpec, *_: Any, **__: Any) -> dict[str, dict[str, Any]]:
         return synth_cache.get(spec.environment.name).templates
 
-    monkeypatch.setattr("deployer.cdk.synth.synthesise_templates", synthesise)
+    monkeypatch.setattr("deployer.commands.diagram.synthesise_templates", synthesise)
 
 
 @pytest.mark.usefixtures("cached_synthesis")

@@ -29,7 +29,8 @@ from typer.testing import CliRunner
 
 from config import load_spec, naming
 from deployer.cdk.assembly import read_assembly
-from deployer.cli import friendly_errors
+from deployer.commands.common import friendly_errors
+from deployer.commands.plan import plan as plan_command
 from deployer.exit_codes import ExitCode
 from deployer.inputs import BadInputError
 from deployer.plan.changesets import ChangeSetPlanner, PlanError, StackPlan
@@ -40,7 +41,7 @@ from deployer.plan.classify import (
     changes_from_response,
     classify,
 )
-from deployer.plan.environment import plan_command, plan_environment
+from deployer.plan.environment import plan_environment
 from tests.harness import SynthesisCache
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "plan"

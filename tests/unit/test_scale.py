@@ -207,7 +207,10 @@ def test_deploy_concurrency_reaches_cdk_deploy(monkeypatch: pytest.MonkeyPatch) 
 
     from config import load_spec
     from deployer import cli
+    from deployer.aws.session import Clients
     from deployer.cdk import deploy
+    from deployer.commands import deploy as deploy_command
+    from deployer.commands.common import console
     from deployer.exit_codes import ExitCode
 
     received: dict[str, Any] = {}
@@ -216,7 +219,7 @@ def test_deploy_concurrency_reaches_cdk_deploy(monkeypatch: pytest.MonkeyPatch) 
         received.update(options)
         return ExitCode.FAILED
 
-    monkeypatch.setattr(deploy, "deploy_environment", fake_deploy_environment)
+    monkeypatch.setattr(deploy_command, "deploy_environment", fake_deploy_environment)
     CliRunner().invoke(cli.app, ["deploy", "--env", "dev", "--concurrency", "8"])
     assert received["concurrency"] == 8
 
@@ -228,7 +231,7 @@ def test_deploy_concurrency_reaches_cdk_deploy(monkeypatch: pytest.MonkeyPatch) 
 
     monkeypatch.setattr(deploy, "is_bootstrapped", lambda *_: True)
     monkeypatch.setattr(deploy, "run_cdk", fake_run_cdk)
-    code = deploy._deploy_locked(load_spec("dev"), {}, None, cli.console, None, None, None, 8, False, None)
+    code = deploy._deploy_locked(Clients(load_spec("dev")), {}, console, None, None, None, 8, False, None)
     assert code == ExitCode.FAILED
     [args] = commands
     assert args[args.index("--concurrency") + 1] == "8"
