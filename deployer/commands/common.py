@@ -64,7 +64,7 @@ def emit(as_json: bool, payload: Any, *human: RenderableType, **print_options: A
 
 
 @dataclass
-class Context:
+class CommandContext:
     """One command's environment: its spec, the local endpoint port, clients and output mode."""
 
     env: str
@@ -77,7 +77,7 @@ class Context:
         self.clients = Clients(self.spec, self.port)
 
     @classmethod
-    def load(cls, env: str, port: int | None = None, as_json: bool = False) -> Context:
+    def load(cls, env: str, port: int | None = None, as_json: bool = False) -> CommandContext:
         """Load and validate ``env``'s spec (``SpecError`` before any AWS call)."""
         return cls(env, load_environment(env), port, as_json)
 

@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 
 from deployer.cdk.synth import synthesise_templates
-from deployer.commands.common import Context, EnvOption, console, emit_json
+from deployer.commands.common import CommandContext, EnvOption, console, emit_json
 from deployer.cost.estimate import estimate
 from deployer.cost.model import DEV_FIXED_TARGET_USD, GROUPS, Estimate, LineItem
 
@@ -25,7 +25,7 @@ def cost(
     as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of a table")] = False,
 ) -> None:
     """Estimate the environment's monthly cost: fixed (no task running) and per service."""
-    ctx = Context.load(env, as_json=as_json)
+    ctx = CommandContext.load(env, as_json=as_json)
     result = estimate(ctx.spec, synthesise_templates(ctx.spec))
     if as_json:
         emit_json(result.to_dict())

@@ -9,7 +9,7 @@ import typer
 
 from deployer.cdk.assembly import read_assembly, refuse_release_inputs
 from deployer.cdk.deploy import deploy_environment
-from deployer.commands.common import Context, EnvOption, JsonOption, PortOption
+from deployer.commands.common import CommandContext, EnvOption, JsonOption, PortOption
 from deployer.commands.status import show_status
 from deployer.exit_codes import ExitCode
 from deployer.inputs import parse_image_overrides, parse_release
@@ -53,7 +53,7 @@ def deploy(
     deployed unchanged: synthesise once in CI, deploy that. For a `local` target the local
     endpoint is started (or reused) and bootstrapped first.
     """
-    ctx = Context.load(env, port, as_json)
+    ctx = CommandContext.load(env, port, as_json)
     images = parse_image_overrides(ctx.spec, image or [])
     release = parse_release(version, git_revision)
     ctx.require_services(service or [], "--service ")
@@ -70,7 +70,7 @@ def deploy(
     )
 
 
-def deploy_then_status(ctx: Context, **options: Any) -> None:
+def deploy_then_status(ctx: CommandContext, **options: Any) -> None:
     """``deploy_environment`` (CDK output to stderr under --json), then ``status``; exit on failure."""
     code = deploy_environment(
         ctx.clients,

@@ -8,7 +8,7 @@ import typer
 
 from deployer.aws.destroy import destroy_environment
 from deployer.aws.lock import deploy_lock
-from deployer.commands.common import Context, EnvOption, JsonOption, PortOption
+from deployer.commands.common import CommandContext, EnvOption, JsonOption, PortOption
 from deployer.inputs import BadInputError
 
 
@@ -25,7 +25,7 @@ def destroy(
     EC2 instances are released from scale-in protection first, so the cluster stack never
     hangs on deletion. Retained resources (logs, keys, task-definition revisions) stay.
     """
-    ctx = Context.load(env, port, as_json)
+    ctx = CommandContext.load(env, port, as_json)
     if not yes:
         raise BadInputError(f"destroy deletes every stack of {env!r}; add --yes to confirm")
     if ctx.local_endpoint_down():

@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from deployer.cdk.synth import synthesise_templates
-from deployer.commands.common import Context, EnvOption, fail
+from deployer.commands.common import CommandContext, EnvOption, fail
 from deployer.diagram.read import read_picture
 from deployer.diagram.render import RenderError, render
 from deployer.inputs import BadInputError
@@ -44,7 +44,7 @@ def diagram(
 ) -> None:
     """Draw the environment: VPC and subnets, load balancers and routes, the cluster's capacity,
     each service with its containers, and the network paths its security groups allow."""
-    ctx = Context.load(env, as_json=as_json)
+    ctx = CommandContext.load(env, as_json=as_json)
     spec = ctx.spec
     if fmt not in FORMATS:
         raise BadInputError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")

@@ -18,7 +18,7 @@ import typer
 from config.cdk_context import Release
 from deployer.cdk.assembly import read_assembly, refuse_release_inputs
 from deployer.cdk.synth import bootstrap_assets_bucket, synthesise_templates
-from deployer.commands.common import Context, EnvOption, PortOption, errors, fail
+from deployer.commands.common import CommandContext, EnvOption, PortOption, errors, fail
 from deployer.inputs import BadInputError, parse_image_overrides, parse_release
 from deployer.plan.changesets import ChangeSetPlanner, PlanError
 from deployer.plan.environment import plan_environment, render
@@ -58,7 +58,7 @@ def plan(
     clusters and capacity providers, load balancers, target groups, log groups, EFS, ECR
     repositories, KMS keys, SQS queues.
     """
-    ctx = Context.load(env, port, as_json)
+    ctx = CommandContext.load(env, port, as_json)
     spec = ctx.spec
     allow = list(allow_replace or [])
     for entry in allow:

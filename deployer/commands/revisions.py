@@ -12,7 +12,7 @@ from rich.table import Table
 from config import naming
 from deployer.aws.lock import deploy_lock
 from deployer.cdk.synth import synthesise_templates
-from deployer.commands.common import Context, EnvOption, JsonOption, PortOption
+from deployer.commands.common import CommandContext, EnvOption, JsonOption, PortOption
 from deployer.commands.deploy import deploy_then_status
 from deployer.exit_codes import ExitCode
 from deployer.inputs import BadInputError, parse_image_overrides
@@ -33,7 +33,7 @@ def history(
     as_json: JsonOption = False,
 ) -> None:
     """Retained revisions of a service, newest first, with version, image and the live one."""
-    ctx = Context.load(env, port, as_json)
+    ctx = CommandContext.load(env, port, as_json)
     ctx.require_service(service)
     found = revisions(ctx.spec, ctx.client("ecs"), service, include_inactive)
     table = Table(title=f"{service} revisions ({env})")
@@ -65,7 +65,7 @@ def rollback(
     redeployed pinned to the revision (-c pin.<service>=<arn>), so CloudFormation and the
     service agree; the next `deploy` rolls forward. Refuses INACTIVE targets and the live one.
     """
-    ctx = Context.load(env, port, as_json)
+    ctx = CommandContext.load(env, port, as_json)
     ctx.require_service(service)
     if service not in ctx.spec.long_running:
         raise BadInputError(f"{service} is a job: no service to roll back; deploy the previous version")
@@ -102,7 +102,7 @@ def prune(
 ) -> None:
     """Deregister revisions older than the newest N; never the live one, the rollback target,
     or one a running task uses."""
-    ctx = Context.load(env, port, as_json)
+    ctx = CommandContext.load(env, port, as_json)
     ctx.require_service(service)
     count = ctx.spec.environment.task_definition_revisions_kept if keep is None else keep
     if count < 1:
@@ -138,7 +138,7 @@ def diff(
     as_json: JsonOption = False,
 ) -> None:
     """Field-level diff of two revisions, or of the live revision against the synthesised one."""
-    ctx = Context.load(env, port, as_json)
+    ctx = CommandContext.load(env, port, as_json)
     ctx.require_service(service)
     chosen = revisions_ or []
     if len(chosen) not in (0, 2):
@@ -180,13 +180,13 @@ def render(
     image: Annotated[str | None, typer.Option("--image", help="image for the main container")] = None,
 ) -> None:
     """Print a service's task definition as native ECS JSON (what a deploy would register)."""
-    ctx = Context.load(env, as_json=True)
+    ctx = CommandContext.load(env, as_json=True)
     ctx.require_service(service, "--service ")
     images = parse_image_overrides(ctx.spec, [f"{service}={image}"] if image else [])
     ctx.emit(_synthesised(ctx, service, images))
 
 
-def _synthesised(ctx: Context, service: str, images: dict[str, str]) -> dict[str, Any]:
+def _synthesised(ctx: CommandContext, service: str, images: dict[str, str]) -> dict[str, Any]:
     """The service's task definition as a deploy would register it, in native ECS JSON."""
     templates = synthesise_templates(ctx.spec, images)
     return render_task_definition(ctx.spec, service, templates[naming.service_stack_name(ctx.spec, service)])

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from deployer.aws.one_off import run_one_off
-from deployer.commands.common import Context, EnvOption, JsonOption, PortOption
+from deployer.commands.common import CommandContext, EnvOption, JsonOption, PortOption
 from deployer.exit_codes import ExitCode
 from deployer.inputs import BadInputError
 
@@ -33,7 +33,7 @@ def run(
     as_json: JsonOption = False,
 ) -> None:
     """Run a one-off task (a migration, a batch job) and exit with its exit code."""
-    ctx = Context.load(env, port, as_json)
+    ctx = CommandContext.load(env, port, as_json)
     ctx.require_service(service)
     overrides = _overrides(env_override or [])
     if client_token is not None and not re.fullmatch(CLIENT_TOKEN, client_token):

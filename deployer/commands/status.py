@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from deployer.aws.status import EnvironmentStatus, collect_status
-from deployer.commands.common import Context, EnvOption, JsonOption, PortOption, console
+from deployer.commands.common import CommandContext, EnvOption, JsonOption, PortOption, console
 
 WatchOption = Annotated[
     float | None, typer.Option("--watch", min=2, help="refresh every N seconds until Ctrl-C")
@@ -29,10 +29,10 @@ def status(
                 time.sleep(watch)
         except KeyboardInterrupt:
             return
-    show_status(Context.load(env, port, as_json))
+    show_status(CommandContext.load(env, port, as_json))
 
 
-def show_status(ctx: Context) -> None:
+def show_status(ctx: CommandContext) -> None:
     """Collect the environment's status and emit it (after a deploy too)."""
     result = collect_status(ctx.spec, ctx.client("cloudformation"), ctx.client("ecs"), ctx.client("sqs"))
     ctx.emit(result.to_dict(), *status_tables(result))

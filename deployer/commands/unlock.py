@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from deployer.aws.lock import force_unlock
-from deployer.commands.common import Context, EnvOption, JsonOption, PortOption
+from deployer.commands.common import CommandContext, EnvOption, JsonOption, PortOption
 
 
 def unlock(env: EnvOption = "local", port: PortOption = None, as_json: JsonOption = False) -> None:
     """Remove the environment's deploy lock left by a killed deploy (check it is gone first)."""
-    ctx = Context.load(env, port, as_json)
+    ctx = CommandContext.load(env, port, as_json)
     removed = force_unlock(ctx.spec, ctx.client("ssm"))
     ctx.emit(
         {"environment": env, "removed": removed}, f"{env}: lock {'removed' if removed else 'was not held'}"

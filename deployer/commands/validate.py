@@ -5,12 +5,12 @@ from __future__ import annotations
 import sys
 
 from config.json_schema import spec_json_schema
-from deployer.commands.common import Context, EnvOption, JsonOption
+from deployer.commands.common import CommandContext, EnvOption, JsonOption
 
 
 def validate(env: EnvOption = "local", as_json: JsonOption = False) -> None:
     """Check an environment's spec file; exit 2 with every problem if it is invalid."""
-    ctx = Context.load(env, as_json=as_json)
+    ctx = CommandContext.load(env, as_json=as_json)
     spec = ctx.spec
     ctx.emit(
         {

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from deployer.aws.verify import run_checks
-from deployer.commands.common import Context, EnvOption, JsonOption, PortOption
+from deployer.commands.common import CommandContext, EnvOption, JsonOption, PortOption
 from deployer.exit_codes import ExitCode
 from deployer.inputs import parse_image_overrides
 
@@ -19,7 +19,7 @@ def verify(
     as_json: JsonOption = False,
 ) -> None:
     """Preflight before a deploy: images exist, secrets exist, stacks are deployable, lock free."""
-    ctx = Context.load(env, port, as_json)
+    ctx = CommandContext.load(env, port, as_json)
     images = parse_image_overrides(ctx.spec, image or [])
     ctx.require_local_endpoint()
     checks = run_checks(ctx.spec, ctx.clients, images)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from deployer.aws.wait import exit_code, wait_for_services
-from deployer.commands.common import Context, EnvOption, JsonOption, PortOption, console, errors
+from deployer.commands.common import CommandContext, EnvOption, JsonOption, PortOption, console, errors
 from deployer.inputs import BadInputError
 from deployer.progress import rollout_bars
 
@@ -25,7 +25,7 @@ def wait(
     COMPLETED and at its desired count; a rollback is a failure. Exit 3 failed, 4 rolled
     back, 5 timed out. Interrupting changes nothing in AWS.
     """
-    ctx = Context.load(env, port, as_json)
+    ctx = CommandContext.load(env, port, as_json)
     chosen = list(service or ctx.spec.long_running)
     ctx.require_services(chosen, "--service ")
     jobs = [name for name in chosen if name not in ctx.spec.long_running]

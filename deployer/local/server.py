@@ -6,13 +6,12 @@ Usage: ``python -m deployer.local.server -H 127.0.0.1 -p 4566`` (moto's own opti
 
 from __future__ import annotations
 
-from deployer.local import cloud_map as moto_cloud_map
-from deployer.local import patches as moto_patches
+from deployer.local import cloud_map, patches
 
 
 def main() -> None:
-    moto_patches.apply()
-    moto_cloud_map.register()
+    patches.apply()
+    cloud_map.register()
     from moto.server import main as moto_main
 
     moto_main()
