@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """CDK entry point: ``cdk synth -c env=<name> [-c image.<service>=<ref>]`` (default env: local).
 
-Bad input (the spec, or a context value) exits 2 with every problem named and no traceback;
-any other failure prints one ``internal error`` paragraph and exits 1 (``DEPLOYER_DEBUG=1``
-shows the traceback).
+The context keys are the contract in ``config.cdk_context``. Bad input (the spec, or a context
+value) exits 2 with every problem named and no traceback; any other failure prints one
+``internal error`` paragraph and exits 1 (``DEPLOYER_DEBUG=1`` shows the traceback).
 """
 
 from __future__ import annotations
@@ -14,27 +14,24 @@ from pathlib import Path
 
 import aws_cdk as cdk
 
-from config import load_spec
-from config.context_inputs import IMAGE_CONTEXT_PREFIX, PIN_CONTEXT_PREFIX, context_problems, context_values
+from config.cdk_context import DeployInputs, environments_dir
+from config.context_checks import context_problems
+from config.loader import load_spec
 from stacks.app_builder import build_environment
-from stacks.release import Release
 
 OK, FAILED, BAD_INPUT = 0, 1, 2
 
 
-def synthesise(app: cdk.App, environments_dir: Path | None = None) -> int:
-    """Build the environment ``-c env`` names into ``app`` and synthesise it; print what went
-    wrong to stderr and return the exit code."""
-    context = app.node.get_all_context()
-    env = str(context.get("env") or "local")
+def synthesise(app: cdk.App, directory: Path | None = None) -> int:
+    """Build the environment ``-c env`` names (from ``directory``, default ``environments_dir()``)
+    into ``app`` and synthesise it; print what went wrong to stderr and return the exit code."""
+    inputs = DeployInputs.from_context(app.node.get_all_context())
     try:
-        spec = load_spec(env, environments_dir) if environments_dir else load_spec(env)
-        images = context_values(context, IMAGE_CONTEXT_PREFIX)
-        pins = context_values(context, PIN_CONTEXT_PREFIX)
-        problems = context_problems(spec, images, pins)
+        spec = load_spec(inputs.env, directory or environments_dir())
+        problems = context_problems(spec, inputs.images, inputs.rollback_pins)
         if problems:
             return _report(BAD_INPUT, "error: " + "\n".join(problems))
-        build_environment(app, spec, images=images, release=Release.from_context(context), pins=pins)
+        build_environment(app, spec, images=inputs.images, release=inputs.release, pins=inputs.rollback_pins)
     except ValueError as error:  # SpecError, and a construct refusing its input
         return _report(BAD_INPUT, f"error: {error}")
     try:
@@ -60,8 +57,7 @@ def _report(code: int, message: str) -> int:
 
 
 def main() -> None:
-    directory = os.environ.get("DEPLOYER_ENVIRONMENTS_DIR")
-    sys.exit(synthesise(cdk.App(), Path(directory) if directory else None))
+    sys.exit(synthesise(cdk.App()))
 
 
 if __name__ == "__main__":

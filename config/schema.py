@@ -77,6 +77,11 @@ class EnvironmentSpec(SpecModel):
         "VPC, Fargate Spot); see docs/cost.md",
     )
 
+    @property
+    def is_local(self) -> bool:
+        """True for the local endpoint (target ``local``), False for a real account (``aws``)."""
+        return self.target == "local"
+
     @field_validator("account", mode="before")
     @classmethod
     def _account_is_quoted(cls, value: object) -> object:

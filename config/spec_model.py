@@ -9,13 +9,13 @@ other field a boolean.
 
 from __future__ import annotations
 
-import types
-import typing
 from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
+
+from config.introspection import unwrap
 
 _YAML_BOOLEANS = "YAML reads yes, no, on, off, true and false as booleans"
 ScalarKind = Literal["number", "boolean", "other"]
@@ -68,17 +68,7 @@ def _not_a_number(value: bool | str) -> str:
 
 def _scalar_kind(annotation: Any) -> ScalarKind:
     """``number`` for ``int``/``float`` fields, ``boolean`` for ``bool`` (optional or not)."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            members = [a for a in typing.get_args(annotation) if a is not type(None)]
-            if len(members) != 1:
-                return "other"
-            annotation = members[0]
-        else:
-            break
-    if annotation is bool:
+    target = unwrap(annotation)
+    if target is bool:
         return "boolean"
-    return "number" if annotation in (int, float) else "other"
+    return "number" if target in (int, float) else "other"

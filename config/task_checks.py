@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from config.graphs import first_cycle
-from config.task_size import task_size_problems
+from config.task_size import container_loc, task_size_problems
 
 if TYPE_CHECKING:
     from config.container_schema import ContainerSpec
@@ -58,15 +58,12 @@ def task_problems(spec: AppSpec, name: str, service: ServiceSpec) -> Iterator[Pr
             service.cpu,
         )
     for container_name, container in service.containers(name).items():
-        loc = base if container_name == name else (*base, "sidecars", container_name)
-        yield from _container_problems(loc, container)
+        yield from _container_problems(container_loc(name, container_name), container)
     yield from task_size_problems(name, service)
     cycle = first_cycle({n: list(c.depends_on) for n, c in service.containers(name).items()})
     if cycle:
-        container = cycle[0]
-        loc = base if container == name else (*base, "sidecars", container)
         yield (
-            (*loc, "depends_on"),
+            (*container_loc(name, cycle[0]), "depends_on"),
             f"containers wait on each other in a circle ({' → '.join(cycle)}); ECS cannot start any of them",
             list(cycle),
         )

@@ -27,6 +27,11 @@ CONTAINER_ALLOWANCE = 2048  # log configuration, port mappings, mounts, release 
 ARN_ALLOWANCE = 100  # a secret named by SSM parameter name becomes a full ARN
 
 
+def container_loc(service: str, container: str) -> Loc:
+    """The YAML path of a container: the service's own keys for its main one, else its sidecar."""
+    return ("services", service) if container == service else ("services", service, "sidecars", container)
+
+
 def task_size_problems(name: str, service: ServiceSpec) -> Iterator[Problem]:
     """One problem, at the largest value, when service ``name``'s task definition would be
     over the limit."""
@@ -34,10 +39,7 @@ def task_size_problems(name: str, service: ServiceSpec) -> Iterator[Problem]:
     sized = [
         item
         for container_name, container in containers.items()
-        for item in _sized_values(
-            ("services", name) if container_name == name else ("services", name, "sidecars", container_name),
-            container,
-        )
+        for item in _sized_values(container_loc(name, container_name), container)
     ]
     total = TASK_ALLOWANCE + CONTAINER_ALLOWANCE * len(containers) + sum(size for _, size in sized)
     if total <= TASK_DEFINITION_LIMIT or not sized:

@@ -10,12 +10,12 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from config import naming
+from config.cdk_context import Release
 from config.kind_checks import call_order
 from config.schema import AppSpec
 from stacks.cluster_stack import ClusterStack
 from stacks.ingress_stack import IngressStack
 from stacks.network_stack import NetworkStack
-from stacks.release import Release
 from stacks.service_stack import ServiceStack
 
 

@@ -11,6 +11,7 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
+from config.cdk_context import Release
 from config.naming import cluster_name, task_family
 from config.schema import AppSpec
 from constructs_lib import (
@@ -32,7 +33,6 @@ from stacks.containers_from_spec import (
     task_volumes,
 )
 from stacks.permissions_from_spec import grant_permissions
-from stacks.release import Release
 from stacks.retention import retention
 from stacks.service_kinds import attach_queue, attach_web, deployment, service_connect, track_targets
 

@@ -13,7 +13,7 @@ import pytest
 
 from config import load_spec, naming
 from config.loader import ENVIRONMENTS_DIR
-from deployer import local_endpoint
+from deployer.local import endpoint as local_endpoint
 from tests.cli import Result, run_deployer
 from tests.fakes import local_client
 from tests.harness import free_port

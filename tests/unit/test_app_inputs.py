@@ -9,7 +9,7 @@ import pytest
 
 import app as app_module
 from config import load_spec
-from config.context_inputs import context_problems
+from config.context_checks import context_problems
 from tests.harness import make_app
 
 DIGEST = "sha256:" + "ab" * 32

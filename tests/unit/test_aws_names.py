@@ -10,7 +10,7 @@ import pytest
 from config import parse_spec
 from config.instance_types import instance_families
 from config.regions import regions_by_partition
-from tests.spec_edits import assert_problem, edited, problems_of
+from tests.spec_problems import assert_problem, edited, refused
 
 WEB_IMAGE = "image: public.ecr.aws/nginx/nginx:1.27"
 DIGEST = "sha256:" + "4f" * 32
@@ -39,7 +39,7 @@ DIGEST = "sha256:" + "4f" * 32
 )
 def test_bad_image_references_name_the_wrong_part_and_the_shape(image: str, fragment: str) -> None:
     problem = assert_problem(
-        problems_of(edited("local", WEB_IMAGE, f"image: {image}")), "services.web.image", fragment
+        refused(edited("local", WEB_IMAGE, f"image: {image}")), "services.web.image", fragment
     )
     if "255" not in fragment:
         assert "use [registry[:port]/]repository[:tag][@sha256:<64 hex digits>]" in problem.message
@@ -70,12 +70,12 @@ def test_valid_image_references_pass(image: str) -> None:
 )
 def test_unknown_instance_types_are_refused_with_the_choices(types: str, path: str, fragment: str) -> None:
     text = edited("local", "instance_types: [m7g.medium, m6g.medium]", f"instance_types: {types}")
-    assert_problem(problems_of(text), f"cluster.ec2_capacity.graviton.instance_types{path}", fragment)
+    assert_problem(refused(text), f"cluster.ec2_capacity.graviton.instance_types{path}", fragment)
 
 
 def test_an_unknown_region_is_refused_with_the_closest_ones() -> None:
     problem = assert_problem(
-        problems_of(edited("local", "region: us-east-1", "region: us-east-9")),
+        refused(edited("local", "region: us-east-1", "region: us-east-9")),
         "environment.region",
         "'us-east-9' is not an AWS region; did you mean",
     )

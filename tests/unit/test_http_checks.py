@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from config import parse_spec
-from tests.spec_edits import assert_problem, edited, problems_of
+from tests.spec_problems import assert_problem, edited, refused
 
 LONG_LABEL = "a" * 64
 PATH, HOST = "services.web.http.paths[0]", "services.web.http.hosts[0]"
@@ -63,7 +63,7 @@ def local_target_check(lines: str) -> str:
     ],
 )  # fmt: skip
 def test_alb_refusals_name_the_path(text: str, path: str, fragment: str) -> None:
-    assert_problem(problems_of(text), path, fragment)
+    assert_problem(refused(text), path, fragment)
 
 
 def test_wildcard_hosts_paths_and_code_lists_pass() -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from config import parse_spec
 from config.schedule_expressions import schedule_expression_problem
-from tests.spec_edits import assert_problem, edited, problems_of
+from tests.spec_problems import assert_problem, edited, refused
 
 CRON = "cron(0 3 * * ? *)"
 EXPRESSION = "services.reports.schedule.expression"
@@ -47,7 +47,7 @@ def with_schedule(expression: str, extra: str = "") -> str:
     ],
 )
 def test_bad_expressions_name_the_field_and_the_shape(expression: str, fragment: str) -> None:
-    assert_problem(problems_of(with_schedule(expression)), EXPRESSION, fragment)
+    assert_problem(refused(with_schedule(expression)), EXPRESSION, fragment)
 
 
 @pytest.mark.parametrize(
@@ -76,7 +76,7 @@ def test_a_one_time_expression_is_scheduler_grammar() -> None:
 def test_a_misspelt_time_zone_gets_a_suggestion() -> None:
     text = with_schedule(CRON, "\n      timezone: Europe/Londn")
     assert_problem(
-        problems_of(text),
+        refused(text),
         "services.reports.schedule.timezone",
         "'Europe/Londn' is not an IANA time zone; did you mean 'Europe/London'?",
     )

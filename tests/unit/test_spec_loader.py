@@ -8,14 +8,9 @@ import pytest
 
 from config import SpecError, available_environments, load_spec, parse_spec
 from config.loader import ENVIRONMENTS_DIR
+from tests.spec_problems import problems_of
 
 LOCAL_TEXT = (ENVIRONMENTS_DIR / "local.yaml").read_text()
-
-
-def problems_of(text: str) -> list[str]:
-    with pytest.raises(SpecError) as caught:
-        parse_spec(text, source="local.yaml")
-    return [str(p) for p in caught.value.problems]
 
 
 @pytest.mark.parametrize("env", ["local", "dev", "prod"])

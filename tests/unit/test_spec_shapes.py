@@ -16,7 +16,7 @@ from config.patterns import PATTERN_HINTS
 from config.permissions_schema import PARAMETER_REFERENCE, SHAPES
 from stacks.containers_from_spec import _secret
 from tests.harness import make_app
-from tests.spec_edits import assert_problem, edited, problems_of
+from tests.spec_problems import assert_problem, edited, refused
 
 PARAMETER_ARN = "arn:aws:ssm:eu-west-1:222222222222:parameter/shop/prod/stripe-api-key"
 
@@ -33,7 +33,7 @@ PARAMETER_ARN = "arn:aws:ssm:eu-west-1:222222222222:parameter/shop/prod/stripe-a
 )
 def test_vpc_blocks_that_cannot_hold_the_subnets_are_refused(network: str, fragment: str) -> None:
     text = edited("local", "  max_azs: 2\n", network)
-    assert_problem(problems_of(text), "network.cidr", fragment)
+    assert_problem(refused(text), "network.cidr", fragment)
 
 
 @pytest.mark.parametrize(("cidr", "azs"), [("10.0.0.0/17", 6), ("10.0.0.0/18", 3), ("10.0.0.0/19", 1)])
@@ -67,7 +67,7 @@ def test_an_arn_secret_reaches_the_task_definition_as_that_arn() -> None:
 def test_a_bad_parameter_says_the_expected_shape(value: str, fragment: str) -> None:
     text = edited("prod", "parameter: /shop/prod/stripe-api-key", f"parameter: {value}")
     path = "services.web.secrets.STRIPE_API_KEY"
-    assert_problem(problems_of(text), path if "us-east-1" in fragment else f"{path}.parameter", fragment)
+    assert_problem(refused(text), path if "us-east-1" in fragment else f"{path}.parameter", fragment)
 
 
 def _patterns(node: Any) -> set[str]:

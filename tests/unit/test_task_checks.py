@@ -12,7 +12,7 @@ from config import SpecError, load_spec, parse_spec
 from config.task_checks import RESERVED_CONTAINER_NAMES
 from constructs_lib.task_definition import LOG_ROUTER
 from tests.harness import SynthesisCache, resources_of_type, synthesise
-from tests.spec_edits import TEXTS, assert_problem, edited, problems_of
+from tests.spec_problems import TEXTS, assert_problem, edited, refused
 
 WEB_CHECK = '      command: ["CMD-SHELL", "wget'
 WEB_WRITABLE = "    writable_paths: [/tmp, /var/cache/nginx, /var/run]   # read-only root, writable scratch"
@@ -60,7 +60,7 @@ def api_lines(lines: str) -> str:
     ],
 )  # fmt: skip
 def test_task_refusals_name_the_path(text: str, path: str, fragment: str) -> None:
-    assert_problem(problems_of(text), path, fragment)
+    assert_problem(refused(text), path, fragment)
 
 
 def test_arm64_tasks_may_run_on_fargate_spot_on_the_latest_platform(synth_cache: SynthesisCache) -> None:
@@ -81,9 +81,7 @@ def big_variable(size: int, name: str = "BIG") -> str:
 
 
 def test_a_variable_that_takes_the_task_definition_over_64_kib_is_refused_at_its_path() -> None:
-    problem = assert_problem(
-        problems_of(big_variable(70_000)), "services.web.environment.BIG", "takes 68.4 KiB"
-    )
+    problem = assert_problem(refused(big_variable(70_000)), "services.web.environment.BIG", "takes 68.4 KiB")
     assert "over ECS's limit of 64.0 KiB per task definition" in problem.message
     assert "environment_files" in problem.message
 
@@ -92,7 +90,7 @@ def test_many_variables_over_the_limit_name_the_largest() -> None:
     text = big_variable(40_000, "LARGEST").replace(
         "LOG_LEVEL: info", f"LOG_LEVEL: info\n      SMALLER: {'y' * 30_000}", 1
     )
-    assert_problem(problems_of(text), "services.web.environment.LARGEST", "over ECS's limit")
+    assert_problem(refused(text), "services.web.environment.LARGEST", "over ECS's limit")
 
 
 def test_an_accepted_task_definition_near_the_limit_synthesises_under_it() -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from config import SpecError, load_spec, parse_spec
 from config.yaml_source import MAX_DEPTH, MAX_VALUES, YamlSyntaxError, parse_yaml
-from tests.spec_edits import TEXTS, assert_problem, edited, line_of, problems_of
+from tests.spec_problems import TEXTS, assert_problem, edited, line_of, refused
 
 
 def alias_bomb(levels: int = 9) -> str:
@@ -59,14 +59,14 @@ def test_aliases_within_the_budget_still_work() -> None:
     ids=["flow", "block"],
 )
 def test_very_deep_nesting_is_refused_with_a_line(text: str) -> None:
-    [problem] = problems_of(text)
+    [problem] = refused(text)
     assert problem.message == f"nesting is deeper than {MAX_DEPTH} levels"
     assert problem.line is not None
 
 
 def test_a_control_character_in_a_value_is_refused_at_its_path() -> None:
     text = edited("local", "      LOG_LEVEL: info", '      LOG_LEVEL: "in\\x07fo"')
-    [problem] = problems_of(text)
+    [problem] = refused(text)
     assert problem.path == "services.web.environment.LOG_LEVEL"
     assert problem.line == line_of(text, "LOG_LEVEL")
     assert "control character U+0007" in problem.message
@@ -74,7 +74,7 @@ def test_a_control_character_in_a_value_is_refused_at_its_path() -> None:
 
 def test_a_raw_control_character_is_refused_with_its_line() -> None:
     text = edited("local", "      LOG_LEVEL: info", "      LOG_LEVEL: in\x01fo")
-    [problem] = problems_of(text)
+    [problem] = refused(text)
     assert problem.line == line_of(text, "LOG_LEVEL")
     assert "character U+0001 is not allowed in YAML" in problem.message
 
@@ -90,14 +90,14 @@ def test_non_utf8_bytes_are_refused_with_their_line(tmp_path: Path) -> None:
 
 
 def test_a_list_as_a_key_is_refused_with_its_line() -> None:
-    [problem] = problems_of("app: shop\n? [a, b]\n: c\n")
+    [problem] = refused("app: shop\n? [a, b]\n: c\n")
     assert problem.message == "a key must be a plain value, not a list or mapping"
     assert problem.line == 2
 
 
 def test_a_duplicate_key_names_its_path_and_line() -> None:
     text = edited("local", "desired_count: 2", "desired_count: 2\n    desired_count: 3")
-    [problem] = problems_of(text)
+    [problem] = refused(text)
     assert problem.path == "services.web.desired_count"
     assert problem.line == line_of(text, "desired_count: 3")
     assert "duplicate key 'desired_count'" in problem.message
@@ -117,7 +117,7 @@ def test_a_merged_value_is_checked_at_the_line_that_defines_it() -> None:
     text = edited(
         "local", "  api:\n    kind: backend", "  api:\n    <<: {cpu: 300, memory: 512}\n    kind: backend"
     )
-    problem = assert_problem(problems_of(text), "services.api.cpu", "not a valid Fargate CPU")
+    problem = assert_problem(refused(text), "services.api.cpu", "not a valid Fargate CPU")
     assert problem.line == line_of(text, "<<: {cpu: 300")
 
 
@@ -127,7 +127,7 @@ def test_a_key_written_twice_next_to_a_merge_is_still_a_duplicate() -> None:
         "  api:\n    kind: backend",
         "  api:\n    <<: {cpu: 256}\n    cpu: 512\n    cpu: 1024\n    kind: backend",
     )
-    [problem] = problems_of(text)
+    [problem] = refused(text)
     assert problem.path == "services.api.cpu" and "duplicate key 'cpu'" in problem.message
 
 
@@ -145,7 +145,7 @@ def test_a_key_written_twice_next_to_a_merge_is_still_a_duplicate() -> None:
     ],
 )  # fmt: skip
 def test_numbers_and_booleans_are_taken_only_as_written(old: str, new: str, path: str, fragment: str) -> None:
-    assert_problem(problems_of(edited("local", old, new)), path, fragment)
+    assert_problem(refused(edited("local", old, new)), path, fragment)
 
 
 def test_environment_name_mismatch_names_its_line(tmp_path: Path) -> None:
@@ -169,12 +169,12 @@ def test_environment_name_mismatch_names_its_line(tmp_path: Path) -> None:
 def test_odd_keys_are_quoted_and_paths_never_end_with_a_dot(
     old: str, new: str, path: str, fragment: str
 ) -> None:
-    problem = assert_problem(problems_of(edited("local", old, new)), path, fragment)
+    problem = assert_problem(refused(edited("local", old, new)), path, fragment)
     assert not problem.path.endswith(".") and "[key]" not in problem.path
 
 
 def test_a_list_whose_items_fail_reports_only_the_items() -> None:
-    problems = problems_of(
+    problems = refused(
         edited("local", "instance_types: [m7g.medium, m6g.medium]", "instance_types: [m7g.huge]")
     )
     assert [p.path for p in problems] == ["cluster.ec2_capacity.graviton.instance_types[0]"]
