@@ -29,28 +29,22 @@ def path_pattern_problem(path: str) -> str | None:
     """What an ALB would refuse in a path pattern, or None."""
     if not path.startswith("/") and path != "*":
         return f"{path!r}: a path pattern starts with '/' (e.g. /api/*)"
-    if len(path) > MAX_CONDITION_LENGTH:
-        return f"a path pattern is at most {MAX_CONDITION_LENGTH} characters (this one has {len(path)})"
-    bad = _first_outside(path, _PATH_CHARACTERS)
-    if bad is not None:
-        return (
-            f"{path!r}: {bad!r} is not allowed in a path pattern; use letters, digits, "
-            "_ - . $ / ~ \" ' @ : + & and the wildcards * and ?"
-        )
-    return None
+    return _condition_problem(
+        path,
+        "a path pattern",
+        _PATH_CHARACTERS,
+        "letters, digits, _ - . $ / ~ \" ' @ : + & and the wildcards * and ?",
+    )
 
 
 def host_header_problem(host: str) -> str | None:
     """What an ALB (or DNS) would refuse in a host header condition, or None."""
     shape = "a host name such as shop.example.com or *.example.com"
-    if len(host) > MAX_CONDITION_LENGTH:
-        return f"a host is at most {MAX_CONDITION_LENGTH} characters (this one has {len(host)})"
-    bad = _first_outside(host, _HOST_CHARACTERS)
-    if bad is not None:
-        return (
-            f"{host!r}: {bad!r} is not allowed in a host; use letters, digits, - _ . and the "
-            f"wildcards * and ?: {shape}"
-        )
+    problem = _condition_problem(
+        host, "a host", _HOST_CHARACTERS, f"letters, digits, - _ . and the wildcards * and ?: {shape}"
+    )
+    if problem:
+        return problem
     labels = host.split(".")
     if len(labels) < 2 or not labels[-1].isalpha():
         return f"{host!r} is not {shape} (at least one '.', and only letters after the last one)"
@@ -77,7 +71,12 @@ def success_codes_problem(codes: str) -> str | None:
     return None
 
 
-def _first_outside(text: str, allowed: re.Pattern[str]) -> str | None:
-    match = allowed.match(text)
+def _condition_problem(value: str, what: str, allowed: re.Pattern[str], allowed_words: str) -> str | None:
+    """A condition value over the length limit, or with a character outside ``allowed``."""
+    if len(value) > MAX_CONDITION_LENGTH:
+        return f"{what} is at most {MAX_CONDITION_LENGTH} characters (this one has {len(value)})"
+    match = allowed.match(value)
     end = match.end() if match else 0
-    return text[end] if end < len(text) else None
+    if end < len(value):
+        return f"{value!r}: {value[end]!r} is not allowed in {what}; use {allowed_words}"
+    return None
