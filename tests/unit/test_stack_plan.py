@@ -38,7 +38,8 @@ def test_local_plan_layers_then_services_callees_first() -> None:
 
 def test_no_web_service_no_ingress_stack() -> None:
     start, end = LOCAL_TEXT.index("  web:\n"), LOCAL_TEXT.index("  api:\n")
-    text = (LOCAL_TEXT[:start] + LOCAL_TEXT[end:]).replace("allow_from: [web, worker]", "allow_from: [worker]")
+    without_web = LOCAL_TEXT[:start] + LOCAL_TEXT[end:]
+    text = without_web.replace("allow_from: [web, worker]", "allow_from: [worker]")
     kinds = [(p.kind, p.service) for p in naming.stack_plan(parse_spec(text))]
     assert kinds == [
         ("network", None),
