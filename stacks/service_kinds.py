@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 import aws_cdk as cdk
 from aws_cdk import aws_ecs as ecs
-from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from constructs import Construct
 
 from config.load_balancers import shifts_traffic
@@ -14,7 +13,7 @@ from config.naming import cluster_name, task_family
 from config.routing import route_of
 from config.schema import AppSpec
 from config.service_kinds import AutoscalingSpec, DeploymentSpec
-from constructs_lib import EcsCluster, EcsService, NativeTaskDefinition, VersionedTaskDefinition
+from constructs_lib import EcsCluster, EcsService, IRetainedTaskDefinition, TargetTracking
 from constructs_lib.load_balancer import PublicLoadBalancer
 from constructs_lib.service import Deployment
 from constructs_lib.web_routing import Route, TargetHealthCheck, WebRouting
@@ -52,7 +51,7 @@ def service_connect(
     spec: AppSpec,
     service: str,
     cluster: EcsCluster,
-    task_definition: VersionedTaskDefinition | NativeTaskDefinition,
+    task_definition: IRetainedTaskDefinition,
 ) -> ecs.ServiceConnectProps | None:
     """Every service joins the namespace as a client; one with a port also serves on it as
     ``http://<service>:<port>`` (its proxy logs go to the service's own log group)."""
@@ -69,7 +68,7 @@ def service_connect(
                 port=svc.port,
             )
         ]
-    log_group = getattr(task_definition, "log_group", None)
+    log_group = task_definition.log_group
     return ecs.ServiceConnectProps(
         namespace=cluster.namespace_name,
         services=served,
@@ -134,24 +133,18 @@ def attach_queue(
     )
 
 
-def track_targets(
-    ecs_service: EcsService, spec: AutoscalingSpec, target_group: elbv2.ApplicationTargetGroup | None
-) -> None:
-    """Target tracking on CPU, memory and (web) requests per target, as the spec asks."""
-    scaling = ecs_service.service.auto_scale_task_count(
-        min_capacity=spec.min_count, max_capacity=spec.max_count
-    )
-    cooldowns: dict[str, Any] = {
-        "scale_in_cooldown": cdk.Duration.seconds(spec.scale_in_cooldown_seconds),
-        "scale_out_cooldown": cdk.Duration.seconds(spec.scale_out_cooldown_seconds),
-    }
-    if spec.cpu_percent is not None:
-        scaling.scale_on_cpu_utilization("Cpu", target_utilization_percent=spec.cpu_percent, **cooldowns)
-    if spec.memory_percent is not None:
-        scaling.scale_on_memory_utilization(
-            "Memory", target_utilization_percent=spec.memory_percent, **cooldowns
+def target_tracking(spec: AutoscalingSpec) -> TargetTracking:
+    """The construct's ``TargetTracking`` for a service's ``autoscaling`` section (same fields)."""
+    return TargetTracking(**spec.model_dump())
+
+
+def capacity_strategy(
+    spec: AppSpec, service: str, provider_names: Mapping[str, str]
+) -> list[ecs.CapacityProviderStrategy]:
+    """The service's capacity provider strategy, with the cluster's names for its providers."""
+    return [
+        ecs.CapacityProviderStrategy(
+            capacity_provider=provider_names[item.provider], weight=item.weight, base=item.base
         )
-    if spec.requests_per_target is not None and target_group is not None:
-        scaling.scale_on_request_count(
-            "Requests", requests_per_target=spec.requests_per_target, target_group=target_group, **cooldowns
-        )
+        for item in spec.strategy_for(service)
+    ]

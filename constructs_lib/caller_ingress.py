@@ -1,0 +1,50 @@
+"""``CallerIngress``: the rule that lets one workload connect to another, kept on the caller's side."""
+
+from __future__ import annotations
+
+from aws_cdk import aws_ec2 as ec2
+from constructs import Construct
+
+
+class CallerIngress(Construct):
+    """An ingress rule into ``callee``'s security group from ``caller``'s, on ``port``.
+
+    ``caller.connections.allow_to(callee, port)`` opens the same path; this construct exists
+    for two workloads in two stacks that deploy in order, callee first. Create it in the
+    caller's stack: that stack already reads the callee's security group, so the callee's
+    stack never depends on its callers and each caller adds or removes only its own rule. Its
+    construct ID is the rule's logical ID (the rule is its ``Default`` child), so the rule
+    keeps its identity when either side changes. Each side must have exactly one security
+    group; ``ValueError`` otherwise. Default: no description.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        caller: ec2.IConnectable,
+        callee: ec2.IConnectable,
+        port: ec2.Port,
+        description: str | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        source, target = _only_group(caller, "caller"), _only_group(callee, "callee")
+        rule = port.to_rule_json()
+        self.rule = ec2.CfnSecurityGroupIngress(
+            self,
+            "Default",
+            group_id=target.security_group_id,
+            source_security_group_id=source.security_group_id,
+            ip_protocol=rule["ipProtocol"],
+            from_port=rule.get("fromPort"),
+            to_port=rule.get("toPort"),
+            description=description,
+        )
+
+
+def _only_group(side: ec2.IConnectable, role: str) -> ec2.ISecurityGroup:
+    groups = side.connections.security_groups
+    if len(groups) != 1:
+        raise ValueError(f"{role} has {len(groups)} security groups; CallerIngress needs exactly 1")
+    return groups[0]
