@@ -11,22 +11,14 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from config.naming import cluster_name
 from config.schema import AppSpec
 from constructs_lib import CallerIngress, EcsCluster, EcsService, IRetainedTaskDefinition, Network
 from constructs_lib.load_balancer import PublicLoadBalancer
-from constructs_lib.scheduled_job import ScheduledJob
 from stacks.containers_from_spec import ebs_volumes
 from stacks.permissions_from_spec import grant_permissions
 from stacks.release import Release
-from stacks.service_kinds import (
-    attach_queue,
-    attach_web,
-    capacity_strategy,
-    deployment,
-    service_connect,
-    target_tracking,
-)
+from stacks.service_kinds import attach_queue, attach_web, schedule_job
+from stacks.service_props import capacity_strategy, deployment, service_connect, target_tracking
 from stacks.task_definition_from_spec import task_definition_for
 
 
@@ -62,7 +54,6 @@ class ServiceStack(cdk.Stack):
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
-        self.spec, self.name, self.network, self.cluster = spec, service, network, cluster
         svc = spec.services[service]
         self.task_definition: IRetainedTaskDefinition = task_definition_for(
             self,
@@ -77,16 +68,22 @@ class ServiceStack(cdk.Stack):
         if svc.kind == "job":
             if pinned_task_definition:
                 raise ValueError(f"{service} is a job: a pin applies to services only")
-            self.job = self._job()
+            self.job = schedule_job(
+                self, spec, service, network=network, cluster=cluster, task_definition=self.task_definition
+            )
+            cdk.CfnOutput(self, "ScheduleName", value=self.job.schedule.schedule_name)
+            cdk.CfnOutput(self, "DeadLetterQueueUrl", value=self.job.dead_letter_queue.queue_url)
             self.security_group = self.job.security_group
             running = self.task_definition.task_definition.task_definition_arn
         else:
-            pin = None
-            if pinned_task_definition:
-                pin = ecs.TaskDefinition.from_task_definition_arn(
-                    self, "PinnedRevision", pinned_task_definition
-                )
-            self.service = self._service(ingress, pin)
+            pin = (
+                ecs.TaskDefinition.from_task_definition_arn(self, "PinnedRevision", pinned_task_definition)
+                if pinned_task_definition
+                else None
+            )
+            self.service = self._service(
+                spec, service, network=network, cluster=cluster, ingress=ingress, pin=pin
+            )
             self.security_group = self.service.security_group
             running = self.service.task_definition_arn
             if pinned_task_definition:
@@ -102,42 +99,26 @@ class ServiceStack(cdk.Stack):
             )
         cdk.CfnOutput(self, "TaskDefinitionArn", value=running)
 
-    def _job(self) -> ScheduledJob:
-        schedule = self.spec.services[self.name].schedule
-        if schedule is None:  # the spec check rejects a job without one
-            raise ValueError(f"job {self.name} has no schedule")
-        job = ScheduledJob(
-            self,
-            "Job",
-            cluster=ecs.Cluster.from_cluster_attributes(
-                self, "ClusterByName", cluster_name=cluster_name(self.spec), vpc=self.network.vpc
-            ),
-            task_definition=self.task_definition.task_definition,
-            expression=schedule.expression,
-            time_zone=schedule.timezone,
-            retry_attempts=schedule.retries,
-            max_event_age=cdk.Duration.seconds(schedule.max_event_age_seconds),
-            capacity_provider_strategies=self._strategy(),
-            vpc_subnets=self.network.private_subnets,
-            description=self.name,
-            encryption_key=self.cluster.encryption_key,
-        )
-        cdk.CfnOutput(self, "ScheduleName", value=job.schedule.schedule_name)
-        cdk.CfnOutput(self, "DeadLetterQueueUrl", value=job.dead_letter_queue.queue_url)
-        return job
-
-    def _service(self, ingress: PublicLoadBalancer | None, pin: ecs.ITaskDefinition | None) -> EcsService:
-        spec, name = self.spec, self.name
+    def _service(
+        self,
+        spec: AppSpec,
+        name: str,
+        *,
+        network: Network,
+        cluster: EcsCluster,
+        ingress: PublicLoadBalancer | None,
+        pin: ecs.ITaskDefinition | None,
+    ) -> EcsService:
         svc = spec.services[name]
         ecs_service = EcsService(
             self,
             "Service",
-            cluster=self.cluster.cluster,
+            cluster=cluster.cluster,
             task_definition=self.task_definition.task_definition,
             service_name=name,
             desired_count=None if svc.scaled else svc.desired_count,
-            vpc_subnets=self.network.private_subnets,
-            capacity_provider_strategies=self._strategy(),
+            vpc_subnets=network.private_subnets,
+            capacity_provider_strategies=capacity_strategy(spec, name, cluster.capacity_provider_names),
             volume_configurations=ebs_volumes(self, svc.volumes),
             deployment=deployment(svc.deployment),
             health_check_grace_period=(
@@ -145,7 +126,7 @@ class ServiceStack(cdk.Stack):
                 if svc.kind == "web"
                 else None
             ),
-            service_connect=service_connect(spec, name, self.cluster, self.task_definition),
+            service_connect=service_connect(spec, name, cluster, self.task_definition),
             pinned_task_definition=pin,
         )
         alarms = list(svc.deployment.rollback_alarms)
@@ -156,7 +137,7 @@ class ServiceStack(cdk.Stack):
             routing = attach_web(self, spec, name, ecs_service, ingress)
             alarms += routing.alarm_names
         if svc.kind == "worker":
-            queue = attach_queue(self, spec, name, ecs_service, self.cluster)
+            queue = attach_queue(self, spec, name, ecs_service, cluster)
             cdk.CfnOutput(self, "QueueUrl", value=queue.queue.queue_url)
         if svc.autoscaling is not None:
             ecs_service.auto_scale(
@@ -165,6 +146,3 @@ class ServiceStack(cdk.Stack):
         ecs_service.roll_back_on_alarms(alarms)
         cdk.CfnOutput(self, "ServiceName", value=ecs_service.service.service_name)
         return ecs_service
-
-    def _strategy(self) -> list[ecs.CapacityProviderStrategy]:
-        return capacity_strategy(self.spec, self.name, self.cluster.capacity_provider_names)
