@@ -9,13 +9,14 @@ from constructs import Construct
 class CallerIngress(Construct):
     """An ingress rule into ``callee``'s security group from ``caller``'s, on ``port``.
 
-    ``caller.connections.allow_to(callee, port)`` opens the same path; this construct exists
-    for two workloads in two stacks that deploy in order, callee first. Create it in the
-    caller's stack: that stack already reads the callee's security group, so the callee's
-    stack never depends on its callers and each caller adds or removes only its own rule. Its
-    construct ID is the rule's logical ID (the rule is its ``Default`` child), so the rule
-    keeps its identity when either side changes. Each side must have exactly one security
-    group; ``ValueError`` otherwise. Default: no description.
+    Create it in the caller's stack, for a callee in a stack that deploys first: that stack
+    already reads the callee's security group, so the callee's stack never depends on its
+    callers and each caller adds or removes only its own rule. ``caller.connections.allow_to``
+    puts the same rule there too, but names it after both groups' construct paths and warns
+    about its egress half when the caller allows all outbound traffic; this construct is the
+    ingress rule alone, and its construct ID is the rule's logical ID (the rule is its
+    ``Default`` child). Each side must have exactly one security group, else ``ValueError``.
+    Default: no description.
     """
 
     def __init__(
