@@ -34,7 +34,9 @@ STORAGE_GB = 0.000111
 @pytest.mark.parametrize("architecture", ["x86_64", "arm64"])
 @pytest.mark.parametrize("provider", ["FARGATE", "FARGATE_SPOT"])
 @pytest.mark.parametrize(("vcpu", "memory"), [(0.25, 0.5), (1.0, 2.0), (4.0, 30.0), (16.0, 32.0)])
-def test_each_rate_applies_to_its_own_dimension(architecture: str, provider: str, vcpu: float, memory: float) -> None:
+def test_each_rate_applies_to_its_own_dimension(
+    architecture: str, provider: str, vcpu: float, memory: float
+) -> None:
     price = fargate_task_price(TaskSize(vcpu, memory, architecture), provider, PRICES)
     expected = vcpu * VCPU[architecture, provider] + memory * GB[architecture, provider]
     assert price.usd == pytest.approx(expected, abs=1e-6)
@@ -70,7 +72,9 @@ def test_only_storage_beyond_20_gib_is_charged(storage: int, extra: int) -> None
         (Price(0.08, "GB-month", "s"), 30, 2.4),
     ],
 )
-def test_a_month_is_730_hours_and_monthly_prices_are_not_multiplied(price: Price, quantity: float, monthly: float) -> None:
+def test_a_month_is_730_hours_and_monthly_prices_are_not_multiplied(
+    price: Price, quantity: float, monthly: float
+) -> None:
     assert HOURS_PER_MONTH == 730
     assert price.monthly(quantity) == pytest.approx(monthly)
 
@@ -98,10 +102,16 @@ def test_strategy_shares(strategy: list[StrategyEntry], tasks: int, expected: di
 def test_task_counts_at_the_scaling_minimum() -> None:
     spec = load_spec("local")
     # web scales 2-6, worker scales on its queue from 0, api keeps desired_count (default 1)
-    assert (task_count(spec.services["web"]), task_count(spec.services["worker"]), task_count(spec.services["api"])) == (2, 0, 1)
+    assert (
+        task_count(spec.services["web"]),
+        task_count(spec.services["worker"]),
+        task_count(spec.services["api"]),
+    ) == (2, 0, 1)
 
 
-def service_template(task_props: dict[str, Any], reference: Any, strategy: list[dict[str, Any]]) -> dict[str, Any]:
+def service_template(
+    task_props: dict[str, Any], reference: Any, strategy: list[dict[str, Any]]
+) -> dict[str, Any]:
     return {
         "Resources": {
             "Task": {"Type": "AWS::ECS::TaskDefinition", "Properties": task_props},
@@ -113,7 +123,9 @@ def service_template(task_props: dict[str, Any], reference: Any, strategy: list[
     }
 
 
-def priced_lines(task_props: dict[str, Any], reference: Any, strategy: list[dict[str, Any]]) -> list[tuple[str, float, float]]:
+def priced_lines(
+    task_props: dict[str, Any], reference: Any, strategy: list[dict[str, Any]]
+) -> list[tuple[str, float, float]]:
     spec = load_spec("local")
     templates = {f"shop-local-svc-{name}": {"Resources": {}} for name in spec.services}
     templates["shop-local-svc-api"] = service_template(task_props, reference, strategy)
@@ -123,15 +135,32 @@ def priced_lines(task_props: dict[str, Any], reference: Any, strategy: list[dict
 
 
 def test_a_service_line_reads_size_and_architecture_from_its_task_definition() -> None:
-    arm = {"Cpu": "1024", "Memory": "3072", "RuntimePlatform": {"CpuArchitecture": "ARM64"}, "EphemeralStorage": {"SizeInGiB": 30}}
+    arm = {
+        "Cpu": "1024",
+        "Memory": "3072",
+        "RuntimePlatform": {"CpuArchitecture": "ARM64"},
+        "EphemeralStorage": {"SizeInGiB": 30},
+    }
     lines = priced_lines(arm, {"Ref": "Task"}, [{"CapacityProvider": "FARGATE_SPOT", "Weight": 1}])
     assert lines == [
-        ("api on FARGATE_SPOT (arm64, 1 vCPU, 3 GB)", 1, pytest.approx(0.01619 + 3 * 0.00178 + 10 * STORAGE_GB, abs=1e-6))
+        (
+            "api on FARGATE_SPOT (arm64, 1 vCPU, 3 GB)",
+            1,
+            pytest.approx(0.01619 + 3 * 0.00178 + 10 * STORAGE_GB, abs=1e-6),
+        )
     ]
 
 
 def test_a_pinned_service_is_priced_at_its_spec_size() -> None:
     """A pin makes TaskDefinition an ARN string: the size comes from the spec (api: 256/512, x86_64)."""
     pinned = "arn:aws:ecs:us-east-1:123456789012:task-definition/shop-local-api:3"
-    lines = priced_lines({"Cpu": "4096", "Memory": "8192"}, pinned, [{"CapacityProvider": "FARGATE", "Base": 1, "Weight": 0}])
-    assert lines == [("api on FARGATE (x86_64, 0.25 vCPU, 0.5 GB)", 1, pytest.approx(0.25 * 0.04048 + 0.5 * 0.004445, abs=1e-6))]
+    lines = priced_lines(
+        {"Cpu": "4096", "Memory": "8192"}, pinned, [{"CapacityProvider": "FARGATE", "Base": 1, "Weight": 0}]
+    )
+    assert lines == [
+        (
+            "api on FARGATE (x86_64, 0.25 vCPU, 0.5 GB)",
+            1,
+            pytest.approx(0.25 * 0.04048 + 0.5 * 0.004445, abs=1e-6),
+        )
+    ]

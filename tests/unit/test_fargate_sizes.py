@@ -69,7 +69,9 @@ def test_memory_boundaries_for_each_cpu(cpu: int, memory: int, valid: bool) -> N
         assert error[1].startswith(f"{memory} is not a valid Fargate memory for cpu {cpu}; allowed: ")
 
 
-@pytest.mark.parametrize("cpu", [0, 128, 255, 257, 511, 513, 1023, 1025, 2047, 2049, 3072, 8191, 16383, 16385, 32768])
+@pytest.mark.parametrize(
+    "cpu", [0, 128, 255, 257, 511, 513, 1023, 1025, 2047, 2049, 3072, 8191, 16383, 16385, 32768]
+)
 def test_cpu_values_aws_does_not_list_are_refused(cpu: int) -> None:
     assert fargate_size_error(cpu, 2048) == (
         "cpu",

@@ -51,7 +51,9 @@ def test_without_a_pin_each_service_runs_the_task_definition_of_its_own_stack(
 
 def test_a_new_image_changes_the_task_definition_the_service_refers_to(synth_cache: SynthesisCache) -> None:
     before = synth_cache.get("local").templates["shop-local-svc-web"]
-    after = synth_cache.get("local", {"web": "public.ecr.aws/nginx/nginx:1.28"}).templates["shop-local-svc-web"]
+    after = synth_cache.get("local", {"web": "public.ecr.aws/nginx/nginx:1.28"}).templates[
+        "shop-local-svc-web"
+    ]
     task_id = the_task_definition_id(after)
     assert the_service(after)["TaskDefinition"] == {"Ref": task_id}
     [container] = after["Resources"][task_id]["Properties"]["ContainerDefinitions"]
@@ -100,7 +102,9 @@ def test_the_cdk_app_reads_the_pin_from_its_context(tmp_path: Path, monkeypatch:
     assert_pinned(json.loads((tmp_path / "shop-local-svc-web.template.json").read_text()))
 
 
-def test_every_ec2_group_is_a_capacity_provider_associated_with_the_cluster(synth_cache: SynthesisCache) -> None:
+def test_every_ec2_group_is_a_capacity_provider_associated_with_the_cluster(
+    synth_cache: SynthesisCache,
+) -> None:
     """What ``register_capacity_providers`` creates locally, as the cluster template has it."""
     template = synth_cache.get("local").templates["shop-local-cluster"]
     providers = {
@@ -111,7 +115,9 @@ def test_every_ec2_group_is_a_capacity_provider_associated_with_the_cluster(synt
     for name, target in (("cp-shop-local-graviton", 100), ("cp-shop-local-spot", 90)):
         settings = providers[name][1]
         assert settings["ManagedScaling"] == {"Status": "ENABLED", "TargetCapacity": target}
-        assert settings["ManagedTerminationProtection"] == "ENABLED" and settings["ManagedDraining"] == "ENABLED"
+        assert (
+            settings["ManagedTerminationProtection"] == "ENABLED" and settings["ManagedDraining"] == "ENABLED"
+        )
         asg = settings["AutoScalingGroupArn"]["Ref"]
         assert template["Resources"][asg]["Type"] == "AWS::AutoScaling::AutoScalingGroup"
     [association] = resources_of_type(template, "AWS::ECS::ClusterCapacityProviderAssociations").values()

@@ -105,9 +105,9 @@ def test_supported_fields_are_the_fields_both_schemas_have() -> None:
         "Tags", "TaskRoleArn", "Volumes",
     }  # fmt: skip
     assert {name[:1].lower() + name[1:] for name in cfn_inputs} == SUPPORTED_FIELDS
-    assert SUPPORTED_FIELDS <= set(NATIVE.input_shape.members)
+    assert set(NATIVE.input_shape.members) >= SUPPORTED_FIELDS
     described = botocore.session.get_session().get_service_model("ecs").shape_for("TaskDefinition")
-    assert READ_ONLY_FIELDS <= set(described.members)
+    assert set(described.members) >= READ_ONLY_FIELDS
     assert not READ_ONLY_FIELDS & set(NATIVE.input_shape.members)
 
 
@@ -161,7 +161,10 @@ def test_the_names_cloudformation_spells_differently_literally() -> None:
             "FSxWindowsFileServerVolumeConfiguration": {
                 "FileSystemId": "fs-0123456789abcdef0",
                 "RootDirectory": "share",
-                "AuthorizationConfig": {"CredentialsParameter": "arn:aws:ssm:::parameter/x", "Domain": "corp"},
+                "AuthorizationConfig": {
+                    "CredentialsParameter": "arn:aws:ssm:::parameter/x",
+                    "Domain": "corp",
+                },
             },
         },
     ]
@@ -180,7 +183,10 @@ def test_user_maps_keep_their_keys_in_both_directions() -> None:
         "name": "web",
         "image": "nginx",
         "dockerLabels": {"com.example.team": "shop", "lowerCase": "x"},
-        "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "g", "mode": "non-blocking"}},
+        "logConfiguration": {
+            "logDriver": "awslogs",
+            "options": {"awslogs-group": "g", "mode": "non-blocking"},
+        },
     }
     volume = {"name": "d", "dockerVolumeConfiguration": {"driverOpts": {"type": "nfs"}, "labels": {"k": "v"}}}
     properties = to_cloudformation(document(containerDefinitions=[container], volumes=[volume]))

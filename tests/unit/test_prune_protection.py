@@ -47,7 +47,10 @@ def stub_running_tasks(stubber: Stubber, revisions_by_page: list[list[int]]) -> 
         runs += page
     for start in range(0, len(arns), 100):
         batch = arns[start : start + 100]
-        tasks = [{"taskArn": a, "taskDefinitionArn": ARN.format(r)} for a, r in zip(batch, runs[start:], strict=False)]
+        tasks = [
+            {"taskArn": a, "taskDefinitionArn": ARN.format(r)}
+            for a, r in zip(batch, runs[start:], strict=False)
+        ]
         stubber.add_response("describe_tasks", {"tasks": tasks}, {"cluster": "shop-local", "tasks": batch})
 
 
@@ -86,7 +89,9 @@ def test_three_pages_and_no_running_task_on_old_revisions() -> None:
 def test_nothing_running_and_nothing_older_protects_only_the_live_revision() -> None:
     ecs = boto3.client("ecs", region_name="us-east-1")
     with Stubber(ecs) as stubber:
-        stubber.add_response("list_tasks", {"taskArns": []}, {"cluster": "shop-local", "desiredStatus": "RUNNING"})
+        stubber.add_response(
+            "list_tasks", {"taskArns": []}, {"cluster": "shop-local", "desiredStatus": "RUNNING"}
+        )
         only = [revision(1, live=True)]
         assert protected_revisions(SPEC, ecs, "web", only) == {ARN.format(1): "live"}
 

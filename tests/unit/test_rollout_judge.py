@@ -15,7 +15,14 @@ OLD, NEW, NEWER = f"{PREFIX}41", f"{PREFIX}42", f"{PREFIX}43"
 
 
 def deployment(
-    id_: str, td: str, status: str, state: str, running: int = 2, desired: int = 2, minute: int = 0, reason: str = ""
+    id_: str,
+    td: str,
+    status: str,
+    state: str,
+    running: int = 2,
+    desired: int = 2,
+    minute: int = 0,
+    reason: str = "",
 ) -> dict[str, Any]:
     return {
         "id": id_, "taskDefinition": td, "status": status, "rolloutState": state,
@@ -59,8 +66,12 @@ def test_a_service_scaled_to_zero_completes_at_zero() -> None:
 
 
 def test_the_reason_ecs_gives_is_kept_on_success() -> None:
-    snapshot = service(deployment("d-new", NEW, "PRIMARY", "COMPLETED", reason="ECS deployment d-new completed."))
-    assert judge(snapshot, NEW, None) == verdict(Outcome.SUCCEEDED, "ECS deployment d-new completed.", "d-new")
+    snapshot = service(
+        deployment("d-new", NEW, "PRIMARY", "COMPLETED", reason="ECS deployment d-new completed.")
+    )
+    assert judge(snapshot, NEW, None) == verdict(
+        Outcome.SUCCEEDED, "ECS deployment d-new completed.", "d-new"
+    )
 
 
 @pytest.mark.parametrize("state", ["IN_PROGRESS", "PENDING", ""])
@@ -161,7 +172,9 @@ class ScriptedEcs:
         return {"services": [self.snapshot]}
 
 
-def wait(snapshot: dict[str, Any], poll_s: float, **kwargs: Any) -> tuple[Verdict, list[float], list[Progress]]:
+def wait(
+    snapshot: dict[str, Any], poll_s: float, **kwargs: Any
+) -> tuple[Verdict, list[float], list[Progress]]:
     now = [0.0]
     sleeps: list[float] = []
     progress: list[Progress] = []

@@ -40,7 +40,9 @@ ECS_8_NAMES = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ECS_ENGINE_AUTH_DA
 
 
 def exercised_spec() -> AppSpec:
-    text = LOCAL_TEXT.replace(NGINX, f'{NGINX}    user: "101:101"\n').replace(BUSYBOX, f'{BUSYBOX}    user: "65534"\n')
+    text = LOCAL_TEXT.replace(NGINX, f'{NGINX}    user: "101:101"\n').replace(
+        BUSYBOX, f'{BUSYBOX}    user: "65534"\n'
+    )
     text = text.replace(ANCHOR, ANCHOR + WEB_EXTRAS, 1)
     spec = parse_spec(text)
     assert len(spec.services["web"].volumes) == 2 and spec.services["web"].sidecars
@@ -71,7 +73,9 @@ def test_ecs_18_every_efs_volume_encrypts_in_transit(templates: list[dict[str, A
     assert all(v["TransitEncryption"] == "ENABLED" for v in efs)
 
 
-def test_ecs_20_every_container_runs_as_the_non_root_user_the_spec_names(templates: list[dict[str, Any]]) -> None:
+def test_ecs_20_every_container_runs_as_the_non_root_user_the_spec_names(
+    templates: list[dict[str, Any]],
+) -> None:
     users = {c["Name"]: c.get("User") for c in containers(templates)}
     assert users == {
         "web": "101:101", "envoy": "1337", "api": "101:101", "worker": "65534", "reports": "65534",
