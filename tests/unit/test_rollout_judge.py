@@ -173,9 +173,9 @@ class ScriptedEcs:
 
 
 def wait(
-    snapshot: dict[str, Any], poll_s: float, **kwargs: Any
+    snapshot: dict[str, Any], poll_s: float | None = None, **kwargs: Any
 ) -> tuple[Verdict, list[float], list[Progress]]:
-    now = [0.0]
+    now = [1000.0]  # a monotonic clock starts anywhere
     sleeps: list[float] = []
     progress: list[Progress] = []
 
@@ -184,10 +184,11 @@ def wait(
         now[0] += seconds
 
     ecs = ScriptedEcs(snapshot)
+    if poll_s is not None:
+        kwargs["poll_s"] = poll_s
     result = wait_for_rollout(
-        ecs, "shop-prod", "web", NEW, poll_s=poll_s, clock=lambda: now[0], sleep=sleep,
-        on_progress=progress.append, **kwargs,
-    )  # fmt: skip
+        ecs, "shop-prod", "web", NEW, clock=lambda: now[0], sleep=sleep, on_progress=progress.append, **kwargs
+    )
     assert ecs.calls and all(c == {"cluster": "shop-prod", "services": ["web"]} for c in ecs.calls)
     return result, sleeps, progress
 
@@ -215,3 +216,112 @@ def test_the_timeout_is_reached_exactly() -> None:
 def test_a_service_with_no_deployments_listed_runs_nothing() -> None:
     result, _, _ = wait(service(), poll_s=30)
     assert result.reason == "no deployment of shop-prod-web:42 started; service runs nothing"
+
+
+def test_a_service_without_a_deployments_key_runs_nothing() -> None:
+    result, _, progress = wait({"serviceName": "web", "desiredCount": 2}, poll_s=30)
+    assert result.reason == "no deployment of shop-prod-web:42 started; service runs nothing"
+    assert progress == [Progress("web", "PENDING", 0, 0)] * 3
+
+
+def test_defaults_poll_every_6_seconds_for_15_minutes() -> None:
+    result, sleeps, _ = wait(service(deployment("d-new", NEW, "PRIMARY", "IN_PROGRESS", 1)))
+    assert sleeps == [6.0] * 150
+    assert result == Verdict("web", Outcome.TIMED_OUT, NEW, "no verdict after 900 s")
+
+
+def test_our_deployment_in_progress_past_the_grace_period_is_waited_for() -> None:
+    in_progress = service(deployment("d-new", NEW, "PRIMARY", "IN_PROGRESS", 1))
+    result, _, progress = wait(in_progress, poll_s=30, timeout_s=120)
+    assert result == Verdict("web", Outcome.TIMED_OUT, NEW, "no verdict after 120 s")
+    assert progress == [Progress("web", "IN_PROGRESS", 1, 2)] * 4
+
+
+def test_a_known_deployment_id_is_followed_by_the_loop_and_its_progress() -> None:
+    """A newer deployment of the same revision completed; the one we started is still going."""
+    snapshot = service(
+        deployment("d-mine", NEW, "ACTIVE", "IN_PROGRESS", 1, minute=1),
+        deployment("d-other", NEW, "PRIMARY", "COMPLETED", minute=9),
+    )
+    result, _, progress = wait(snapshot, poll_s=20, timeout_s=40, deployment_id="d-mine")
+    assert result == Verdict("web", Outcome.FAILED, NEW, "superseded by d-other", "d-mine", 1, 2)
+    assert progress == []
+    in_progress = service(
+        deployment("d-mine", NEW, "PRIMARY", "IN_PROGRESS", 1, minute=1),
+        deployment("d-other", NEW, "ACTIVE", "COMPLETED", 0, 0, minute=9),
+    )
+    result, _, progress = wait(in_progress, poll_s=20, timeout_s=40, deployment_id="d-mine")
+    assert result.outcome is Outcome.TIMED_OUT and progress == [Progress("web", "IN_PROGRESS", 1, 2)] * 2
+
+
+def test_a_known_deployment_id_that_never_appears_fails_after_the_grace_period() -> None:
+    other = service(deployment("d-other", NEW, "PRIMARY", "IN_PROGRESS", 1))
+    result, sleeps, _ = wait(other, poll_s=30, deployment_id="d-gone")
+    assert sleeps == [30, 30, 30]
+    assert result == Verdict(
+        "web", Outcome.FAILED, NEW, "no deployment of shop-prod-web:42 started; service runs shop-prod-web:42"
+    )
+
+
+def test_a_missing_service_names_itself_and_its_cluster() -> None:
+    class NoService(ScriptedEcs):
+        def describe_services(self, **kwargs: Any) -> dict[str, Any]:
+            return {"services": []}
+
+    result = wait_for_rollout(NoService({}), "shop-prod", "web", NEW, clock=lambda: 0.0, sleep=lambda _: None)
+    assert result == Verdict("web", Outcome.FAILED, NEW, "service 'web' not found in shop-prod")
+
+
+# --- fields ECS may leave out -------------------------------------------------------------------
+
+
+def bare(id_: str, td: str, status: str, state: str | None = None) -> dict[str, Any]:
+    """A deployment with only the keys given (no counts, reason or creation time)."""
+    found: dict[str, Any] = {"id": id_, "taskDefinition": td, "status": status}
+    if state:
+        found["rolloutState"] = state
+    return found
+
+
+def test_a_deployment_without_counts_is_at_zero() -> None:
+    snapshot = {"serviceName": "web", "deployments": [bare("d-new", NEW, "PRIMARY", "COMPLETED")]}
+    assert judge(snapshot, NEW, None) == verdict(Outcome.SUCCEEDED, "deployment completed", "d-new", 0, 0)
+    assert judge({**snapshot, "desiredCount": 1}, NEW, None) is None
+
+
+def test_a_deployment_without_a_rollout_state_keeps_waiting() -> None:
+    assert judge(service(bare("d-new", NEW, "PRIMARY")), NEW, None) is None
+
+
+def test_a_failure_without_a_reason_key() -> None:
+    assert judge(service(bare("d-new", NEW, "PRIMARY", "FAILED")), NEW, None) == verdict(
+        Outcome.FAILED, "the deployment failed", "d-new", 0, 0
+    )
+    rolled_back = service(bare("d-back", OLD, "PRIMARY"), bare("d-new", NEW, "ACTIVE", "FAILED"))
+    assert judge(rolled_back, NEW, None) == verdict(
+        Outcome.ROLLED_BACK, "(service now on shop-prod-web:41)", "d-new", 0, 0
+    )
+
+
+def test_a_primary_without_id_or_revision() -> None:
+    assert judge(
+        service({"status": "PRIMARY"}, bare("d-new", NEW, "ACTIVE", "FAILED")), NEW, None
+    ) == verdict(Outcome.ROLLED_BACK, "(service now on nothing)", "d-new", 0, 0)
+    assert judge(
+        service({"status": "PRIMARY"}, bare("d-new", NEW, "ACTIVE", "COMPLETED")), NEW, None
+    ) == verdict(Outcome.FAILED, "superseded by another deployment", "d-new", 0, 0)
+
+
+def test_a_service_without_a_deployments_key_keeps_waiting() -> None:
+    assert judge({"serviceName": "web", "desiredCount": 2}, NEW, None) is None
+
+
+def test_a_deployment_without_a_creation_time_counts_as_the_oldest() -> None:
+    snapshot = service(
+        bare("d-undated", NEW, "ACTIVE", "FAILED"), deployment("d-new", NEW, "PRIMARY", "COMPLETED")
+    )
+    assert judge(snapshot, NEW, None) == verdict(Outcome.SUCCEEDED, "deployment completed", "d-new")
+    reversed_order = service(
+        deployment("d-new", NEW, "PRIMARY", "COMPLETED"), bare("d-undated", NEW, "ACTIVE", "FAILED")
+    )
+    assert judge(reversed_order, NEW, None) == verdict(Outcome.SUCCEEDED, "deployment completed", "d-new")
