@@ -45,7 +45,7 @@ def main() -> int:
         score = f"{100 * killed / len(run):.1f}%" if run else "-"
         print(f"{module:36} {killed:>7} {len(run):>5} {score:>6}")
     print()
-    for module, mutants in sorted(by_module.items()):
+    for mutants in (by_module[module] for module in sorted(by_module)):
         for name, status in sorted(mutants.items()):
             if status not in NOT_RUN and status != "killed":
                 print(f"{status:12} {name}")

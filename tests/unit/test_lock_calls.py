@@ -56,7 +56,8 @@ def test_the_value_names_owner_command_and_start(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(socket, "gethostname", lambda: "laptop")
     sent: list[dict[str, Any]] = []
     ssm, _ = ssm_stubbed()
-    ssm.meta.events.register("before-parameter-build.ssm.PutParameter", lambda params, **_: sent.append(params))
+    record = "before-parameter-build.ssm.PutParameter"
+    ssm.meta.events.register(record, lambda params, **_: sent.append(params))
     stubber = Stubber(ssm)
     stubber.add_response("put_parameter", {"Version": 1}, put_request())
     stubber.add_response("delete_parameter", {}, {"Name": NAME})
