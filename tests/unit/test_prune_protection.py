@@ -15,7 +15,7 @@ from botocore.stub import Stubber
 from config import load_spec
 from deployer.history import Revision
 from deployer.inputs import BadInputError
-from deployer.prune import plan_prune, protected_revisions
+from deployer.prune import deregister, plan_prune, protected_revisions
 
 SPEC = load_spec("local")
 ARN = "arn:aws:ecs:us-east-1:123456789012:task-definition/shop-local-web:{}"
@@ -74,9 +74,10 @@ def test_a_task_on_the_last_page_protects_its_revision() -> None:
 
 def test_describe_tasks_batches_of_at_most_100_are_all_read() -> None:
     """One page of 250 tasks (ListTasks returns up to 100, but the batching must not rely on it)."""
-    assert protected([[9] * 200 + [4] * 49 + [3]]) == {
+    assert protected([[5] + [9] * 199 + [4] * 49 + [3]]) == {
         ARN.format(9): "live",
         ARN.format(8): "rollback target",
+        ARN.format(5): "used by a running task",
         ARN.format(4): "used by a running task",
         ARN.format(3): "used by a running task",
     }
@@ -127,3 +128,12 @@ def test_keep_below_one_is_refused_before_any_aws_call(keep: int) -> None:
     ecs = boto3.client("ecs", region_name="us-east-1")
     with Stubber(ecs), pytest.raises(BadInputError, match=rf"^--keep {keep}: keep at least 1 revision$"):
         plan_prune(SPEC, ecs, "web", HISTORY, keep)
+
+
+def test_deregister_each_planned_revision_by_its_arn() -> None:
+    ecs = boto3.client("ecs", region_name="us-east-1")
+    with Stubber(ecs) as stubber:
+        for number in (4, 1):
+            stubber.add_response("deregister_task_definition", {}, {"taskDefinition": ARN.format(number)})
+        deregister(ecs, [revision(4), revision(1)])
+        stubber.assert_no_pending_responses()
