@@ -52,11 +52,18 @@ def from_validation_error(
 ) -> SpecError:
     """Translate pydantic's errors into YAML-path problems, in file order."""
     problems = []
-    for detail in error.errors(include_url=False):
+    details = error.errors(include_url=False)
+    for detail in details:
         loc = tuple(detail["loc"])
+        if detail["type"] == "too_short" and _item_failed(loc, details):
+            continue  # pydantic counts only the valid items: the item's own problem says it all
         problems.append(SpecProblem(dotted(loc), _message(detail, model), _line(loc, lines)))
     problems.sort(key=lambda p: (p.line or 0, p.path))
     return SpecError(str(source), problems)
+
+
+def _item_failed(loc: Loc, details: list[ErrorDetails]) -> bool:
+    return any(len(d["loc"]) > len(loc) and tuple(d["loc"][: len(loc)]) == loc for d in details)
 
 
 def _line(loc: Loc, lines: dict[Loc, int]) -> int | None:
