@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from config import graphs
+
 if TYPE_CHECKING:
     from config.schema import AppSpec
 
@@ -28,27 +30,7 @@ def callees(spec: AppSpec) -> dict[str, list[str]]:
 
 def first_cycle(spec: AppSpec) -> list[str] | None:
     """A cycle of calls (``[a, b, a]``) if there is one, else None."""
-    calls = callees(spec)
-    state: dict[str, int] = {}
-
-    def visit(node: str, path: list[str]) -> list[str] | None:
-        state[node] = 1
-        for callee in calls[node]:
-            if state.get(callee) == 1:
-                return [*path[path.index(callee) :], callee]
-            if callee not in state:
-                found = visit(callee, [*path, callee])
-                if found:
-                    return found
-        state[node] = 2
-        return None
-
-    for start in spec.services:
-        if start not in state:
-            found = visit(start, [start])
-            if found:
-                return found
-    return None
+    return graphs.first_cycle(callees(spec))
 
 
 def call_order(spec: AppSpec) -> list[str]:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from config.call_graph import first_cycle
+from config.http_checks import http_problems
 from config.load_balancers import load_balancers, quota_problems
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ def kind_problems(spec: AppSpec) -> Iterator[Problem]:
     for services in load_balancers(spec).values():
         yield from _route_problems(spec, services)
     yield from quota_problems(spec)
+    yield from http_problems(spec)
     yield from _allow_from_problems(spec)
     if not spec.load_balancer.public_ipv4 and not spec.network.ipv6:
         yield (
@@ -140,8 +142,6 @@ def _route_problems(spec: AppSpec, services: list[str]) -> Iterator[Problem]:
             )
         for index, path in enumerate(http.paths):
             loc = ("services", name, "http", "paths", index)
-            if not path.startswith("/") and path != "*":
-                yield loc, "a path pattern starts with '/' (e.g. /api/*)", path
             key = (frozenset(http.hosts), path)
             if key in seen:
                 yield loc, f"path {path} on these hosts is already routed to service {seen[key]!r}", path

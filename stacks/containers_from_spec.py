@@ -155,8 +155,12 @@ def _app_protocol(protocol: str | None) -> ecs.AppProtocol | None:
 def _secret(scope: Construct, variable: str, ref: SecretRef) -> ecs.Secret:
     """An ``ecs.Secret``; adding it to a container grants the execution role exactly that ARN."""
     if ref.parameter is not None:
-        parameter = ssm.StringParameter.from_secure_string_parameter_attributes(
-            scope, f"Parameter-{variable}", parameter_name=ref.parameter
+        parameter = (
+            ssm.StringParameter.from_string_parameter_arn(scope, f"Parameter-{variable}", ref.parameter)
+            if ref.parameter.startswith("arn:")  # ECS takes a full ARN, e.g. from another region
+            else ssm.StringParameter.from_secure_string_parameter_attributes(
+                scope, f"Parameter-{variable}", parameter_name=ref.parameter
+            )
         )
         return ecs.Secret.from_ssm_parameter(parameter)
     assert ref.secret is not None

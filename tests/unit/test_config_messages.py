@@ -64,11 +64,15 @@ RETENTIONS = (
 ONLY_PROBLEM = [
     (
         [after("  nat_gateways: 1\n", "  cidr: 10.0.0.0/25\n")],
-        ("network.cidr", "VPC CIDR must be between /16 and /24"),
+        (
+            "network.cidr",
+            "a /25 VPC holds the subnets of 0 AZs, not max_azs 2 (each AZ takes a /24 public and a /20 "
+            "private subnet): use /17 or larger for up to 6 AZs, /18 for 3, /19 for 1, or lower max_azs",
+        ),
     ),
     (
         [after("  nat_gateways: 1\n", "  cidr: 10.0.0.0/15\n")],
-        ("network.cidr", "VPC CIDR must be between /16 and /24"),
+        ("network.cidr", "a VPC block is /16 at the largest (AWS's limit)"),
     ),
     (
         [("  nat_gateways: 1\n", "  nat_gateways: 3\n")],
@@ -203,7 +207,7 @@ ONLY_PROBLEM = [
     ),
     (
         [('      paths: ["/*"]\n', '      paths: ["api/*"]\n')],
-        ("services.web.http.paths[0]", "a path pattern starts with '/' (e.g. /api/*)"),
+        ("services.web.http.paths[0]", "'api/*': a path pattern starts with '/' (e.g. /api/*)"),
     ),
     (
         [('      paths: ["/*"]\n', '      paths: ["/*"]\n      priority: 10\n'), after("services:\n", ADMIN)],
@@ -229,7 +233,7 @@ def test_the_one_problem_of_each_mistake(edits: list[tuple[str, str]], expected:
     "edits",
     [
         [after("  nat_gateways: 1\n", "  cidr: 10.0.0.0/16\n")],
-        [after("  nat_gateways: 1\n", "  cidr: 10.0.0.0/24\n")],
+        [after("  nat_gateways: 1\n", "  cidr: 10.0.0.0/19\n"), ("  max_azs: 2\n", "  max_azs: 1\n")],
         [("  nat_gateways: 1\n", "  nat_gateways: 2\n")],
         [("  nat_gateways: 1\n", "  nat_gateways: 0\n")],
         [(GRAVITON_SIZE, "      min_capacity: 2\n      max_capacity: 2\n")],
