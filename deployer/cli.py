@@ -22,6 +22,7 @@ from config import SpecError, load_spec
 from config.schema import AppSpec
 from deployer import aws_session, local_endpoint
 from deployer.cdk_cli import CdkCliMissingError
+from deployer.copilot.command import import_app
 from deployer.cost import cost_command
 from deployer.diagram import diagram_command
 from deployer.exit_codes import ExitCode
@@ -38,6 +39,7 @@ app = typer.Typer(
 )
 local_app = typer.Typer(help="The local AWS endpoint (a moto server on loopback).", no_args_is_help=True)
 app.add_typer(local_app, name="local")
+app.add_typer(import_app, name="import")
 
 # Not a terminal (CI logs, pipes): wide enough that tables do not fold their cells.
 console = Console() if sys.stdout.isatty() else Console(width=160)
