@@ -53,6 +53,9 @@ def import_workspace(path: Path, settings: Settings) -> ImportResult:
         map_environment(manifest.model, environment_log, target)
         imported = _workloads(workspace, log, target=target, settings=settings, kinds=kinds)
         todo = wire_environment(log, environment_log, imported, target, placement)
+        todo += [
+            f"${{{name}}} is left in values: import again with --var {name}=…" for name in _unresolved(log)
+        ]
         files[f"{env}.yaml"] = text = spec_text(log.spec, todo)
         validate(text, f"{env}.yaml", log.origin, env)
         logs.append(log)
@@ -101,6 +104,17 @@ def _workloads(
         if result is not None:
             imported[name] = (result, field_log)
     return imported
+
+
+def _unresolved(log: SpecLog) -> list[str]:
+    """The ``${VAR}`` names that reached this environment's spec."""
+    names = {
+        match
+        for entry in log.entries
+        if entry.target
+        for match in re.findall(r"\$\{(\w+)\}", str(entry.value))
+    }
+    return sorted(names)
 
 
 def _common_keys(manifest: Manifest, log: FieldLog, name: str, workspace: Workspace) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from deployer.copilot.model_base import (
     LooseMap,
@@ -57,7 +57,12 @@ class VariableValue(Model):
     from_cfn: str | None = None
 
 
-Variables = dict[str, Annotated[VariableValue, wrap_scalar("~plain")]]
+def _variable(value: object) -> object:
+    """``NAME: value`` (an empty value too) or ``NAME: {from_cfn: export}``."""
+    return value if isinstance(value, dict) else {"~plain": value}
+
+
+Variables = dict[str, Annotated[VariableValue, BeforeValidator(_variable)]]
 Secrets = dict[str, Annotated[SecretValue, wrap_scalar("~ssm")]]
 
 

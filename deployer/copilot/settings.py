@@ -2,8 +2,9 @@
 
 Copilot keeps an environment's account and region in its application's SSM parameters, not
 in the workspace. They come from ``--account``/``--region`` (``VALUE`` for every environment,
-``ENV=VALUE`` for one), else from the environment's certificate ARN (a certificate is in the
-load balancer's account and region), else a placeholder the report lists first.
+``ENV=VALUE`` for one), else from the environment's certificate ARNs (a certificate is in its load
+balancer's account and region), else a placeholder the report lists first.
+
 """
 
 from __future__ import annotations
@@ -107,9 +108,7 @@ class Placement:
 
 def placement_for(env: str, manifest: EnvironmentManifest, settings: Settings) -> Placement:
     """The account and region of ``env`` and where each came from."""
-    certificate = None
-    if manifest.http is not None and manifest.http.public is not None and manifest.http.public.certificates:
-        certificate = _CERTIFICATE.match(manifest.http.public.certificates[0])
+    certificate = next(filter(None, map(_CERTIFICATE.match, _certificates(manifest))), None)
     found = {}
     for key, given in (("account", settings.accounts), ("region", settings.regions)):
         if env in given:
@@ -121,3 +120,13 @@ def placement_for(env: str, manifest: EnvironmentManifest, settings: Settings) -
         else:
             found[key] = (PLACEHOLDER_ACCOUNT if key == "account" else PLACEHOLDER_REGION, "placeholder")
     return Placement(found["account"][0], found["region"][0], found["account"][1], found["region"][1])
+
+
+def _certificates(manifest: EnvironmentManifest) -> list[str]:
+    """The environment's certificate ARNs, public load balancer first."""
+    http = manifest.http
+    if http is None:
+        return []
+    public = http.public.certificates if http.public is not None else []
+    private = (http.private or {}).get("certificates") or []
+    return [*public, *(str(arn) for arn in private if isinstance(private, list))]
