@@ -98,12 +98,21 @@ def _workloads(
                     f"Copilot substituted ${{{variable}}} from the shell that deployed it",
                     f"import again with --var {variable}=VALUE",
                 )
+        for leaf in _replaced(manifest, resolved.data):
+            field_log.seen(leaf, note=f"replaced by environments.{env}: not used in this environment")
         for leaf in uncovered(resolved.data, log.entries, manifest.path):
             field_log.manual(leaf, "this importer has no mapping for this field", "port it by hand")
         kinds[name][env] = result.kind if result else None
         if result is not None:
             imported[name] = (result, field_log)
     return imported
+
+
+def _replaced(manifest: Manifest, data: dict[str, Any]) -> list[tuple[str | int, ...]]:
+    """Values of the manifest that the environment block replaced (``count`` is replaced whole)."""
+    base = {k: v for k, v in manifest.data.items() if k not in ("name", "type", "environments")}
+    present = set(leaf_paths(data))
+    return [leaf for leaf in leaf_paths(base) if not any(p[: len(leaf)] == leaf for p in present)]
 
 
 def _unresolved(log: SpecLog) -> list[str]:
