@@ -9,10 +9,10 @@ import yaml
 from pydantic import BaseModel
 
 from config.errors import SpecError, SpecProblem
+from config.introspection import _unwrap as unwrap  # the spec's own walker
 from config.loader import parse_spec
 from config.schema import AppSpec
-from deployer.copilot.errors import unwrap
-from deployer.copilot.yaml_reader import Loc
+from config.yaml_source import Loc
 
 MARKER = "# Imported from AWS Copilot by `deployer import copilot`"
 HEADER = "# yaml-language-server: $schema=../spec.schema.json"

@@ -8,14 +8,14 @@ and keeps only the keys that are there.
 from __future__ import annotations
 
 import difflib
-import types
 import typing
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from config.errors import SpecError, SpecProblem, dotted
-from deployer.copilot.yaml_reader import Loc
+from config.introspection import _unwrap as unwrap  # the spec's own walker: of a union, its first member
+from config.yaml_source import Loc
 
 
 def manifest_error(
@@ -100,17 +100,3 @@ def _step(annotation: object, part: str | int) -> object:
     if origin is list and args:
         return args[0]
     return None
-
-
-def unwrap(annotation: object) -> object:
-    """Strip ``Annotated`` and ``Optional``; of a union, prefer its model member."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            members = [a for a in typing.get_args(annotation) if a is not type(None)]
-            models = [a for a in members if isinstance(a, type) and issubclass(a, BaseModel)]
-            annotation = (models or members)[0]
-        else:
-            return annotation

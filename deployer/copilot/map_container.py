@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from config.container_checks import SECRET_LIKE
+from config.yaml_source import Loc
 from deployer.copilot.durations import whole_seconds
 from deployer.copilot.models_container import ContainerHealthCheck, Image, Secrets, Variables
 from deployer.copilot.names import Target, spec_name
 from deployer.copilot.record import FieldLog
-from deployer.copilot.yaml_reader import Loc
 
 PLACEHOLDER_TAG = "replace-me"
 
@@ -85,12 +85,7 @@ def map_variables(variables: Variables, log: FieldLog, target: Target, field: Lo
     for name, variable in variables.items():
         source = (*field, name)
         if variable.from_cfn is not None:
-            log.manual(
-                (*source, "from_cfn"),
-                f"the value comes from the CloudFormation export {variable.from_cfn!r}",
-                f"read it (aws cloudformation list-exports) and set environment.{name}, or move the "
-                "resource into your CDK app",
-            )
+            _from_cfn(log, source, variable.from_cfn, f"environment.{name}")
         elif SECRET_LIKE.search(name):
             parameter = f"/{target.application}/{target.environment}/{name}"
             log.put(
@@ -116,11 +111,7 @@ def map_secrets(secrets: Secrets, log: FieldLog, target: Target, field: Loc, to:
     for name, secret in secrets.items():
         source = (*field, name)
         if secret.from_cfn is not None:
-            log.manual(
-                (*source, "from_cfn"),
-                f"the secret's ARN comes from the CloudFormation export {secret.from_cfn!r}",
-                f"read the ARN (aws cloudformation list-exports) and set secrets.{name}.secret to it",
-            )
+            _from_cfn(log, source, secret.from_cfn, f"secrets.{name}.secret (its ARN)")
         elif secret.secretsmanager is not None:
             log.put(
                 (*source, "secretsmanager"),
@@ -129,6 +120,15 @@ def map_secrets(secrets: Secrets, log: FieldLog, target: Target, field: Loc, to:
             )
         elif secret.ssm is not None:
             log.put(source, (*to, "secrets", name), ssm_ref(secret.ssm))
+
+
+def _from_cfn(log: FieldLog, source: Loc, export: str, key: str) -> None:
+    log.manual(
+        (*source, "from_cfn"),
+        f"the value comes from the CloudFormation export {export!r}",
+        f"read it (aws cloudformation list-exports) and set {key} to it, or move the resource into "
+        "your CDK app",
+    )
 
 
 def secrets_manager_ref(value: str, target: Target) -> dict[str, str]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from config.yaml_source import Loc
 from deployer.copilot.durations import parse_duration, whole_seconds
 from deployer.copilot.models_workload import Count, Scaling
 from deployer.copilot.record import FieldLog
-from deployer.copilot.yaml_reader import Loc
 
 SPOT_ONLY = [{"provider": "FARGATE_SPOT"}]
 TARGETS = (

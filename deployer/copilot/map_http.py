@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from config.yaml_source import Loc
 from deployer.copilot.durations import whole_seconds
 from deployer.copilot.models_workload import HttpHealthCheck, RoutingRule
 from deployer.copilot.record import FieldLog
-from deployer.copilot.yaml_reader import Loc
 
 NO_RULE_KEY = "give the service a native task definition or extend the listener rule in your own CDK code"
 

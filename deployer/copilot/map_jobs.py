@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import math
 
+from config.yaml_source import Loc
 from deployer.copilot.durations import parse_duration, whole_seconds
 from deployer.copilot.models_workload import JobConfig, Subscribe
 from deployer.copilot.record import FieldLog
 from deployer.copilot.schedule import ScheduleError, convert
-from deployer.copilot.yaml_reader import Loc
 
 DAY_SECONDS = 86400
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from config.yaml_source import Loc
 from deployer.copilot.models_container import TaskdefOverride
 from deployer.copilot.record import FieldLog
-from deployer.copilot.yaml_reader import Loc
 
 MAIN = "ContainerDefinitions[0]."
 CONTAINER_KEYS = {

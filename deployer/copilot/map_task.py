@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from config.yaml_source import Loc
 from deployer.copilot.map_container import (
     map_depends_on,
     map_health_check,
@@ -15,7 +16,6 @@ from deployer.copilot.map_overrides import map_taskdef_overrides
 from deployer.copilot.models_container import ContainerKeys, Logging, Sidecar, Storage
 from deployer.copilot.names import Target, spec_name
 from deployer.copilot.record import FieldLog
-from deployer.copilot.yaml_reader import Loc
 
 DEFAULT_EPHEMERAL_GIB = 20
 

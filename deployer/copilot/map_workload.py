@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from config.yaml_source import Loc
 from deployer.copilot.map_count import map_service_count, map_worker_count
 from deployer.copilot.map_http import map_http
 from deployer.copilot.map_jobs import map_schedule, map_subscribe
@@ -24,7 +25,6 @@ from deployer.copilot.models_workload import (
 from deployer.copilot.names import Target
 from deployer.copilot.record import FieldLog
 from deployer.copilot.resolve import Resolved
-from deployer.copilot.yaml_reader import Loc
 
 KIND_OF_TYPE = {WEB: "web", BACKEND: "backend", WORKER: "worker", JOB: "job"}
 

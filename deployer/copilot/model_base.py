@@ -10,6 +10,7 @@ short form start with ``~`` and cannot collide with a manifest key.
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
@@ -24,12 +25,17 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
 
 
-def _check_duration(value: str) -> str:
-    try:
-        parse_duration(value)
-    except DurationError as error:
-        raise PydanticCustomError("duration", str(error)) from None
-    return value
+def _checked_by(parse: Callable[[str], object]) -> AfterValidator:
+    """A validator keeping the text when ``parse`` accepts it, else a ``duration`` error."""
+
+    def check(value: str) -> str:
+        try:
+            parse(value)
+        except DurationError as error:
+            raise PydanticCustomError("duration", str(error)) from None
+        return value
+
+    return AfterValidator(check)
 
 
 def _duration_text(value: object) -> object:
@@ -40,16 +46,8 @@ def _duration_text(value: object) -> object:
     return value
 
 
-def _check_whole(value: str) -> str:
-    try:
-        whole_seconds(value)
-    except DurationError as error:
-        raise PydanticCustomError("duration", str(error)) from None
-    return value
-
-
-Duration = Annotated[str, BeforeValidator(_duration_text), AfterValidator(_check_duration)]
-Seconds = Annotated[Duration, AfterValidator(_check_whole)]  # a duration of whole seconds
+Duration = Annotated[str, BeforeValidator(_duration_text), _checked_by(parse_duration)]
+Seconds = Annotated[Duration, _checked_by(whole_seconds)]  # a duration of whole seconds
 
 
 def _shell_words(value: object) -> object:

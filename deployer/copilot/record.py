@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from deployer.copilot.yaml_reader import Loc
+from config.yaml_source import Loc
 
 Status = Literal["mapped", "adjusted", "manual"]
 

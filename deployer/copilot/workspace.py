@@ -13,10 +13,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from config.errors import SpecError, SpecProblem
+from config.yaml_source import Loc
 from deployer.copilot.errors import manifest_error, problem
 from deployer.copilot.models_environment import EnvironmentManifest, WorkspaceFile
 from deployer.copilot.models_workload import MANIFEST_BY_TYPE, NOT_ECS
-from deployer.copilot.yaml_reader import Loc, ManifestSyntaxError, read_yaml
+from deployer.copilot.yaml_reader import ManifestSyntaxError, read_yaml
 
 NOT_WORKLOAD_DIRS = frozenset({"environments", "pipelines"})
 

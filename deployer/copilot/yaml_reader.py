@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-Loc = tuple[str | int, ...]
+from config.yaml_source import Loc
 
 STRING_MAPS = frozenset({"variables", "labels", "args", "destination"})
 _NULL = re.compile(r"^(~|null|Null|NULL|)$")
@@ -34,12 +34,10 @@ def read_yaml(text: str) -> tuple[Any, dict[Loc, int]]:
     """The document in ``text`` and the 1-based line of every value's path."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        raise ManifestSyntaxError(f"{where}{error.problem or error}") from None
     except yaml.YAMLError as error:
-        raise ManifestSyntaxError(str(error)) from None
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        raise ManifestSyntaxError(f"{where}{getattr(error, 'problem', None) or error}") from None
     lines: dict[Loc, int] = {}
     if node is None:
         return None, lines
