@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from config.errors import SpecError, SpecProblem
+from config.errors import SpecError, SpecProblem, dotted
 from config.introspection import _unwrap as unwrap  # the spec's own walker
 from config.loader import parse_spec
 from config.schema import AppSpec
@@ -39,15 +39,17 @@ def validate(text: str, source: str, origin: dict[Loc, tuple[str, Loc]], environ
 
 
 def _traced(problem: SpecProblem, origin: dict[Loc, tuple[str, Loc]], environment: str) -> SpecProblem:
+    """``problem`` with the Copilot field that set the value (or the manifest of its service)."""
     best: tuple[int, str] | None = None
     for target, (manifest, field) in origin.items():
-        dotted = ".".join(map(str, target))
-        if (problem.path == dotted or problem.path.startswith(dotted + ".")) and (
-            best is None or len(dotted) > best[0]
-        ):
-            best = (len(dotted), f"{manifest}: {'.'.join(map(str, field))}")
+        path = dotted(target)
+        inside = problem.path == path or problem.path.startswith((path + ".", path + "["))
+        same_service = target[0] == "services" and problem.path.startswith(f"services.{target[1]}.")
+        weight = len(path) if inside else 0 if same_service else -1
+        if weight >= 0 and (best is None or weight > best[0]):
+            best = (weight, f"{manifest}: {dotted(field)}" if inside else manifest)
     where = f" [from {best[1]}, environment {environment}]" if best else ""
-    return SpecProblem(problem.path, problem.message + where)
+    return SpecProblem(problem.path, problem.message + where)  # the text was never written: no line
 
 
 def ordered(value: Any, annotation: object) -> Any:

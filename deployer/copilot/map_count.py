@@ -7,7 +7,7 @@ from typing import Any
 
 from config.yaml_source import Loc
 from deployer.copilot.durations import parse_duration, whole_seconds
-from deployer.copilot.models_workload import Count, Scaling
+from deployer.copilot.models_count import Count, Scaling
 from deployer.copilot.record import FieldLog
 
 SPOT_ONLY = [{"provider": "FARGATE_SPOT"}]

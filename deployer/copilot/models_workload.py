@@ -6,8 +6,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
-from deployer.copilot.model_base import Cooldown, Duration, LooseMap, Model, Seconds, Text, wrap_scalar
+from deployer.copilot.model_base import Duration, LooseMap, Model, Seconds, Text, wrap_scalar
 from deployer.copilot.models_container import ContainerKeys
+from deployer.copilot.models_count import Count
 
 WEB = "Load Balanced Web Service"
 BACKEND = "Backend Service"
@@ -60,50 +61,6 @@ class RoutingRule(Model):
     allowed_source_ips: list[str] = Field(default_factory=list)
     redirect_to_https: bool | None = None
     additional_rules: list[LooseMap] = Field(default_factory=list)
-
-
-class RangeConfig(Model):
-    min: int
-    max: int
-    spot_from: int | None = None
-
-
-def _range(value: object) -> object:
-    if isinstance(value, str):
-        low, sep, high = value.partition("-")
-        if sep and low.strip().isdigit() and high.strip().isdigit():
-            return {"min": int(low), "max": int(high)}
-    return value
-
-
-class Scaling(Model):
-    value: int | None = None
-    cooldown: Cooldown | None = None
-
-
-class DurationScaling(Model):
-    value: Duration | None = None
-    cooldown: Cooldown | None = None
-
-
-class QueueDelay(Model):
-    acceptable_latency: Duration
-    msg_processing_time: Duration
-    cooldown: Cooldown | None = None
-
-
-class Count(Model):
-    """``count: 3``, ``count: {spot: 3}`` or autoscaling (``range`` and targets)."""
-
-    value: int | None = Field(default=None, alias="~value", ge=0)
-    spot: int | None = None
-    range: Annotated[RangeConfig | None, BeforeValidator(_range)] = None
-    cooldown: Cooldown | None = None
-    cpu_percentage: Annotated[Scaling | None, wrap_scalar("value")] = None
-    memory_percentage: Annotated[Scaling | None, wrap_scalar("value")] = None
-    requests: Annotated[Scaling | None, wrap_scalar("value")] = None
-    response_time: Annotated[DurationScaling | None, wrap_scalar("value")] = None
-    queue_delay: QueueDelay | None = None
 
 
 class Exec(Model):

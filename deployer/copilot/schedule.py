@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from deployer.copilot.cron_fields import FIELDS, CronFieldError, Field, expand, write
 from deployer.copilot.durations import DurationError, parse_duration
 
 # robfig/cron's predefined schedules, in Scheduler syntax (Copilot's own table).
@@ -27,29 +28,10 @@ PRESETS = {
     "@hourly": "cron(0 * * * ? *)",
 }
 _RATE = re.compile(r"^rate\((?P<value>[1-9]\d*) (?P<unit>minutes?|hours?|days?)\)$")
-_MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
-_DAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"]
 
 
 class ScheduleError(ValueError):
     """The schedule is not one Copilot accepts, or Scheduler cannot express it."""
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    low: int
-    high: int
-    names: tuple[str, ...] = ()  # names[0] is the value ``low``
-
-
-_FIELDS = (
-    Field("minute", 0, 59),
-    Field("hour", 0, 23),
-    Field("day-of-month", 1, 31),
-    Field("month", 1, 12, tuple(_MONTHS)),
-    Field("day-of-week", 0, 6, tuple(_DAYS)),
-)
 
 
 @dataclass(frozen=True)
@@ -119,8 +101,11 @@ def _unix_cron(text: str) -> Schedule:
         raise ScheduleError(
             f"{text!r}: a cron schedule has 5 fields (minute hour day-of-month month day-of-week)"
         )
-    sets = [_expand(part, field) for part, field in zip(parts, _FIELDS, strict=True)]
-    minute, hour, month = (_write(sets[i], _FIELDS[i]) for i in (0, 1, 3))
+    try:
+        sets = [expand(part, field) for part, field in zip(parts, FIELDS, strict=True)]
+    except CronFieldError as error:
+        raise ScheduleError(str(error)) from None
+    minute, hour, month = (write(sets[i], FIELDS[i]) for i in (0, 1, 3))
     dom, dow = _day_fields(text, parts, sets)
     expression = f"cron({minute} {hour} {dom} {month} {dow} *)"
     return Schedule(expression, _copilot_conversion(parts) if _copilot_differs(parts) else None)
@@ -133,9 +118,9 @@ def _day_fields(text: str, parts: list[str], sets: list[set[int]]) -> tuple[str,
     and either one otherwise."""
     dom_all = sets[2] == set(range(1, 32))
     dow_all = sets[4] == set(range(7))
-    dom = _write(sets[2], _FIELDS[2])
+    dom = write(sets[2], FIELDS[2])
     # Scheduler's day-of-week takes no step ('/'): a list of days instead.
-    dow = _write({day + 1 for day in sets[4]}, Field("day-of-week", 1, 7), steps=False)
+    dow = write({day + 1 for day in sets[4]}, Field("day-of-week", 1, 7), steps=False)
     either = not parts[2].startswith(("*", "?")) and not parts[4].startswith(("*", "?"))
     if either and (dom_all or dow_all):
         return "*", "?"
@@ -147,65 +132,6 @@ def _day_fields(text: str, parts: list[str], sets: list[set[int]]) -> tuple[str,
         f"{text!r}: it restricts both the day of the month and the day of the week; EventBridge "
         "(and Copilot) need one of them to be '*': split it into two jobs"
     )
-
-
-def _expand(part: str, field: Field) -> set[int]:
-    values: set[int] = set()
-    for item in part.split(","):
-        values |= _expand_item(item, field)
-    return values
-
-
-def _expand_item(item: str, field: Field) -> set[int]:
-    body, _, step_text = item.partition("/")
-    step = _number(step_text, field, item) if step_text else 1
-    if step_text and step < 1:
-        raise ScheduleError(f"{field.name} {item!r}: the step must be 1 or more")
-    if body in ("*", "?"):
-        low, high = field.low, field.high
-    elif "-" in body:
-        start, end = body.split("-", 1)
-        low, high = _value(start, field, item), _value(end, field, item)
-    else:
-        low = _value(body, field, item)
-        high = field.high if step_text else low
-    if low > high:
-        raise ScheduleError(f"{field.name} {item!r}: the range starts after it ends")
-    return set(range(low, high + 1, step))
-
-
-def _value(text: str, field: Field, item: str) -> int:
-    upper = text.upper()
-    if upper in field.names:
-        return field.low + field.names.index(upper)
-    value = _number(text, field, item)
-    if not field.low <= value <= field.high:
-        raise ScheduleError(f"{field.name} {item!r}: {value} is outside {field.low}-{field.high}")
-    return value
-
-
-def _number(text: str, field: Field, item: str) -> int:
-    if not text.isdigit():
-        raise ScheduleError(f"{field.name} {item!r}: {text!r} is not a number")
-    return int(text)
-
-
-def _write(values: set[int], field: Field, steps: bool = True) -> str:
-    """Scheduler syntax for exactly ``values``: ``*``, ``start/step`` or a list of ranges."""
-    ordered = sorted(values)
-    if ordered == list(range(field.low, field.high + 1)):
-        return "*"
-    if steps and len(ordered) >= 3:
-        step = ordered[1] - ordered[0]
-        if ordered == list(range(ordered[0], field.high + 1, step)):
-            return f"{ordered[0]}/{step}"
-    runs: list[list[int]] = []
-    for value in ordered:
-        if runs and value == runs[-1][-1] + 1:
-            runs[-1].append(value)
-        else:
-            runs.append([value])
-    return ",".join(f"{run[0]}-{run[-1]}" if len(run) >= 3 else ",".join(map(str, run)) for run in runs)
 
 
 def _copilot_differs(parts: list[str]) -> bool:

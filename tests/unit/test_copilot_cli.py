@@ -107,6 +107,13 @@ def break_manifest(workspace: Path, service: str, old: str, new: str) -> None:
             "[from copilot/worker/manifest.yml: memory, environment dev]",
         ),
         (
+            "frontend",
+            "  port: 8080\n  healthcheck:",
+            "  healthcheck:",
+            "services.frontend.port: a web service needs the port its main container listens on "
+            "[from copilot/frontend/manifest.yml, environment dev]",
+        ),
+        (
             "worker",
             "  location: 111111111111",
             "  location: ${REGISTRY}",
