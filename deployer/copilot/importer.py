@@ -52,6 +52,9 @@ def import_workspace(path: Path, settings: Settings) -> ImportResult:
         placement.record(environment_log)
         map_environment(manifest.model, environment_log, target)
         imported = _workloads(workspace, log, target=target, settings=settings, kinds=kinds)
+        if not imported:
+            message = "no Load Balanced Web, Backend or Worker Service, or Scheduled Job to import"
+            raise SpecError("copilot/", [SpecProblem("", message)])
         todo = wire_environment(log, environment_log, imported, target, placement)
         todo += [
             f"${{{name}}} is left in values: import again with --var {name}=…" for name in _unresolved(log)

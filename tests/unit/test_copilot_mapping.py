@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from config import AppSpec, load_spec
+from config import AppSpec, SpecError, load_spec
 from deployer.copilot.importer import ImportResult, import_workspace
 from deployer.copilot.record import leaf_paths
 from deployer.copilot.settings import Settings, parse_settings
@@ -343,3 +343,40 @@ def test_response_time_scaling_is_a_manual_step(legacy: tuple[ImportResult, dict
     ]
     assert response["status"] == "manual"
     assert "TargetResponseTime" in response["manual_step"]
+
+
+def small_workspace(tmp_path: Path, manifests: dict[str, str]) -> Path:
+    (tmp_path / "copilot" / "environments" / "test").mkdir(parents=True)
+    (tmp_path / "copilot" / ".workspace").write_text("application: shop\n")
+    (tmp_path / "copilot" / "environments" / "test" / "manifest.yml").write_text(
+        "name: test\ntype: Environment\n"
+    )
+    for name, text in manifests.items():
+        (tmp_path / "copilot" / name).mkdir()
+        (tmp_path / "copilot" / name / "manifest.yml").write_text(text)
+    return tmp_path
+
+
+def test_a_windows_service_is_reported_not_imported(tmp_path: Path) -> None:
+    workspace = small_workspace(
+        tmp_path,
+        {
+            "api": "name: api\ntype: Backend Service\nimage:\n  location: nginx:1\n  port: 80\n",
+            "legacy": "name: legacy\ntype: Backend Service\nplatform: windows/x86_64\n"
+            "image:\n  location: iis:1\n",
+        },
+    )
+    result, specs = imported(workspace, Settings(), tmp_path)
+    assert list(specs["test"].services) == ["api"]
+    assert result.report.services["legacy"]["kind"] == {"test": None}
+    fields = [f for f in result.report.to_dict()["fields"] if f["manifest"] == "copilot/legacy/manifest.yml"]
+    assert {f["field"] for f in fields if f["status"] == "manual"} == {"platform", "image"}
+    assert all(
+        "Windows containers are not supported" in f["reason"] for f in fields if f["status"] == "manual"
+    )
+
+
+def test_a_workspace_without_an_ecs_workload_is_an_error(tmp_path: Path) -> None:
+    workspace = small_workspace(tmp_path, {"site": "name: site\ntype: Static Site\n"})
+    with pytest.raises(SpecError, match="no Load Balanced Web, Backend or Worker Service, or Scheduled Job"):
+        import_workspace(workspace, Settings())
