@@ -13,9 +13,11 @@ if TYPE_CHECKING:
     from config.container_schema import ContainerSpec, SecretRef
     from config.schema import AppSpec, ServiceSpec
 
+# Matched on the name with camelCase words split by '_' (dbPassword -> db_Password). SECRET
+# anywhere in a name; ECS_ENGINE_AUTH_DATA and the AWS keys are Security Hub ECS.8's own list.
 SECRET_LIKE = re.compile(
-    r"(?i)(^|_)(PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|KEY|CREDENTIALS?)($|_)"
-    r"|^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)$"
+    r"(?i)(^|_)(PASSWORD|PASSWD|PWD|TOKEN|API_?KEY|PRIVATE_?KEY|KEY|CREDENTIALS?)($|_)|SECRET"
+    r"|^(AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)|ECS_ENGINE_AUTH_DATA)$"
 )
 Loc = tuple[str | int, ...]
 Problem = tuple[Loc, str, Any]
@@ -109,7 +111,7 @@ def _container_problems(
         if limit.soft > limit.hard:
             yield (*loc, "ulimits", limit_name), f"soft {limit.soft} is above hard {limit.hard}", limit.soft
     for variable in container.environment:
-        if SECRET_LIKE.search(variable):
+        if looks_like_secret(variable):
             yield (
                 (*loc, "environment", variable),
                 f"{variable} looks like a secret; move it to secrets (Secrets Manager or SSM), "
@@ -123,6 +125,11 @@ def _container_problems(
             f"{sorted(clash)} also set in environment; set each variable once",
             sorted(clash),
         )
+
+
+def looks_like_secret(name: str) -> bool:
+    """Whether an environment variable name looks like a secret, in any case or camelCase."""
+    return SECRET_LIKE.search(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)) is not None
 
 
 def _reference_problems(

@@ -70,10 +70,9 @@ def from_validation_error(
     """Translate pydantic's errors into YAML-path problems, in file order."""
     problems = []
     details = error.errors(include_url=False)
-    failed_items = {tuple(d["loc"])[:-1] for d in details if len(d["loc"]) > 1}
     for detail in details:
         loc = tuple(detail["loc"])
-        if detail["type"] == "too_short" and loc in failed_items:
+        if detail["type"] == "too_short" and _item_failed(loc, details):
             continue  # "at least 1 item after validation": its items' own errors say why
         message = _message(detail, model)
         if loc and loc[-1] == KEY_MARKER:
@@ -117,3 +116,8 @@ def _message(detail: ErrorDetails, model: type[BaseModel]) -> str:
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _item_failed(loc: Loc, details: list[ErrorDetails]) -> bool:
+    """Whether an error sits below ``loc`` (an item of the list at ``loc`` failed)."""
+    return any(len(d["loc"]) > len(loc) and tuple(d["loc"][: len(loc)]) == loc for d in details)

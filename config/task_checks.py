@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 Loc = tuple[str | int, ...]
 Problem = tuple[Loc, str, Any]
 
-# Container names the task definition adds itself (constructs_lib.task_definition.LOG_ROUTER).
+# Container names the task definition adds itself (constructs_lib.task_containers.LOG_ROUTER).
 RESERVED_CONTAINER_NAMES = ("log-router",)
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from config import SpecError, load_spec, parse_spec
 from config.task_checks import RESERVED_CONTAINER_NAMES
-from constructs_lib.task_definition import LOG_ROUTER
+from constructs_lib.task_containers import LOG_ROUTER
 from tests.harness import SynthesisCache, resources_of_type, synthesise
 from tests.spec_problems import TEXTS, assert_problem, edited, refused
 
