@@ -331,3 +331,57 @@ def test_sizes_fall_back_to_the_spec_field_by_field() -> None:
     found = Findings()
     price_services(spec, templates, PRICES, found)
     assert [line.what for line in found.lines] == ["api on FARGATE (x86_64, 0.25 vCPU, 0.5 GB)"]
+
+
+def test_odd_templates_are_priced_without_error() -> None:
+    """A stack without resources, a service without a strategy, a schedule of something else,
+    a job on an EC2 group, a first provider that gets no task, a schedule without expression."""
+    spec = load_spec("local")
+    lambda_schedule = {
+        "Type": "AWS::Scheduler::Schedule",
+        "Properties": {"Target": {"Arn": "arn:aws:lambda:::function:x"}},
+    }
+    ec2_job = {
+        "Type": "AWS::Scheduler::Schedule",
+        "Properties": {
+            "Target": {
+                "EcsParameters": {
+                    "TaskDefinitionArn": {"Ref": "Task"},
+                    "CapacityProviderStrategy": [{"CapacityProvider": "cp-shop-local-spot", "Weight": 1}],
+                }
+            }
+        },
+    }
+    templates = {
+        "shop-local-svc-web": {},
+        "shop-local-svc-api": {
+            "Resources": {
+                "Task": task_definition("256", "512"),
+                "Service": {"Type": "AWS::ECS::Service", "Properties": {"TaskDefinition": {"Ref": "Task"}}},
+            }
+        },
+        "shop-local-svc-worker": {"Resources": {"Other": lambda_schedule}},
+        "shop-local-svc-reports": {"Resources": {"Task": task_definition("256", "512"), "Job": ec2_job}},
+    }
+    found = Findings()
+    price_services(spec, templates, PRICES, found)
+    assert (found.lines, found.notes) == (
+        [],
+        ["job reports (): runs on EC2 capacity spot, at the price of its instances"],
+    )
+    later = findings(
+        {
+            "api": {
+                "Task": task_definition("256", "512"),
+                "Service": ecs_service(
+                    [
+                        {"CapacityProvider": "FARGATE", "Weight": 0},
+                        {"CapacityProvider": "FARGATE_SPOT", "Weight": 1},
+                    ]
+                ),
+            }
+        }
+    )
+    assert [(line.what, line.quantity) for line in later.lines] == [
+        ("api on FARGATE_SPOT (x86_64, 0.25 vCPU, 0.5 GB)", 1)
+    ]
