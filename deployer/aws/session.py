@@ -10,20 +10,30 @@ import boto3
 from botocore.config import Config
 
 from config.schema import AppSpec
+from deployer.inputs import BadInputError
 from deployer.local import endpoint as local_endpoint
 
 LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 PORT_VARIABLE = "DEPLOYER_LOCAL_PORT"
+MIN_PORT, MAX_PORT = 1, 65535
 
 # botocore's default "legacy" mode retries too little on ECS throttling.
 CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 8}, connect_timeout=5, read_timeout=30)
 
 
 def local_port(port: int | None = None) -> int:
-    """The local endpoint port: ``port``, else ``$DEPLOYER_LOCAL_PORT``, else 4566."""
+    """The local endpoint port: ``port``, else ``$DEPLOYER_LOCAL_PORT``, else 4566.
+
+    ``BadInputError`` when ``$DEPLOYER_LOCAL_PORT`` is not a port number (1-65535).
+    """
     if port is not None:
         return port
-    return int(os.environ.get(PORT_VARIABLE, local_endpoint.DEFAULT_PORT))
+    given = os.environ.get(PORT_VARIABLE)
+    if given is None:
+        return local_endpoint.DEFAULT_PORT
+    if not given.strip().isdecimal() or not MIN_PORT <= int(given) <= MAX_PORT:
+        raise BadInputError(f"${PORT_VARIABLE} {given!r}: expected a port number, {MIN_PORT}-{MAX_PORT}")
+    return int(given)
 
 
 def aws_environment(spec: AppSpec, port: int | None = None) -> dict[str, str]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import typer
 
 from deployer.aws.session import local_port
-from deployer.commands.common import JsonOption, PortOption, emit
+from deployer.commands.common import JsonOption, PortOption
+from deployer.commands.output import emit
 from deployer.exit_codes import ExitCode
 from deployer.local import endpoint
 
