@@ -35,8 +35,6 @@ AlwaysJsonOption = Annotated[
     typer.Option("--json", help="accepted: the output is JSON either way (with --json, failures are too)"),
 ]
 
-ENDPOINT_DOWN = "the local endpoint is not running: make deploy (or deployer local up)"
-
 
 @dataclass
 class CommandContext:
@@ -92,10 +90,16 @@ class CommandContext:
             local_endpoint.up(self.clients.local_port)
 
     def local_endpoint_down(self) -> bool:
-        """True on a ``local`` target whose endpoint is not running."""
-        return self.spec.environment.is_local and not local_endpoint.status(self.clients.local_port).running
+        """True on a ``local`` target when nothing listens on the endpoint's port; ``EndpointError``
+        when something does but it does not answer as moto within 2 s."""
+        if not self.spec.environment.is_local:
+            return False
+        if local_endpoint.probe(self.clients.local_port) is local_endpoint.Answer.CLOSED:
+            return True
+        local_endpoint.require_running(self.clients.local_port)
+        return False
 
     def require_local_endpoint(self) -> None:
-        """``EndpointError`` on a ``local`` target whose endpoint is not running."""
-        if self.local_endpoint_down():
-            raise local_endpoint.EndpointError(ENDPOINT_DOWN)
+        """``EndpointError`` on a ``local`` target whose endpoint does not answer within 2 s."""
+        if self.spec.environment.is_local:
+            local_endpoint.require_running(self.clients.local_port)
