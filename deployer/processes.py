@@ -8,6 +8,8 @@ import signal
 import time
 from collections.abc import Callable
 
+import psutil
+
 POLL_S = 0.05
 KILL_WAIT_S = 2.0  # after SIGKILL, how long to wait for the kernel to remove the processes
 
@@ -26,11 +28,7 @@ def stop_group(pid: int, grace_s: float) -> None:
 
     def gone() -> bool:
         _reap(pid)
-        try:
-            os.killpg(pid, 0) if leads_group else os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        return False
+        return not (group_alive(pid) if leads_group else _alive(pid))
 
     send(signal.SIGTERM)
     if _wait(gone, grace_s):
@@ -46,6 +44,27 @@ def _wait(done: Callable[[], bool], seconds: float) -> bool:
             return False
         time.sleep(POLL_S)
     return True
+
+
+def _alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie has stopped running)."""
+    try:
+        return bool(psutil.Process(pid).status() != psutil.STATUS_ZOMBIE)
+    except psutil.NoSuchProcess:
+        return False
+
+
+def group_alive(pgid: int) -> bool:
+    """True while a process of group ``pgid`` runs (zombies waiting for their parent do not)."""
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    for process in psutil.process_iter():
+        with contextlib.suppress(OSError):
+            if os.getpgid(process.pid) == pgid and _alive(process.pid):
+                return True
+    return False
 
 
 def _reap(pid: int) -> None:

@@ -7,7 +7,8 @@
 
 ``kind`` is one of ``KINDS``. ``problems`` has one entry per spec problem (``path`` is the YAML
 path, ``line`` 1-based, either null when unknown), or one entry, the message, for other failures.
-``notes`` say what was cleaned up on the way out (``BaseException.add_note``).
+``notes`` say what was cleaned up on the way out (``BaseException.add_note``). In a JSON Lines
+stream (``status --watch --json``) the document is one line, like the others.
 """
 
 from __future__ import annotations
@@ -69,13 +70,14 @@ class Failure:
         return {"error": {**body, "exit_code": int(self.exit_code)}}
 
 
-def report(failure: Failure, as_json: bool) -> None:
-    """The failure on stderr (label in red, text verbatim), and as JSON on stdout under --json."""
+def report(failure: Failure, as_json: bool, one_line: bool = False) -> None:
+    """The failure on stderr (label in red, text verbatim), and as JSON on stdout under --json
+    (``one_line`` in a JSON Lines stream)."""
     errors.print(labelled(failure.label, "red", failure.message))
     for note in failure.notes:
         errors.print(styled(f"  {note}"))
     if as_json:
-        emit_json(failure.to_dict())
+        emit_json(failure.to_dict(), one_line=one_line)
 
 
 def fail(error: Exception | str) -> NoReturn:
@@ -111,10 +113,11 @@ def _failure(code: int, kind: str, label: str, message: str, notes: list[str]) -
 
 
 def _stopped(error: KeyboardInterrupt | DeadlineExceeded, env: str | None, notes: list[str]) -> Failure:
+    name = env or "<env>"
     aftermath = (
         "nothing further was changed in AWS. Resume the wait with "
-        f"`deployer wait --env {env or '<env>'}`; a deployment in flight keeps going (its circuit "
-        "breaker still rolls back on failure)"
+        f"`deployer wait --env {name}`; a deployment in flight keeps going (its circuit "
+        f"breaker still rolls back on failure): `deployer status --env {name}` shows it"
     )
     if isinstance(error, DeadlineExceeded):
         message = f"{error} (set --deadline SECONDS or ${DEADLINE_VARIABLE}); {aftermath}"
@@ -141,7 +144,7 @@ def friendly_errors(command: F) -> F:
             failure = failure_of(error, kwargs.get("env"))
             if failure.kind == "internal" and os.environ.get(DEBUG_VARIABLE):
                 raise
-            report(failure, bool(kwargs.get("as_json")))
+            report(failure, bool(kwargs.get("as_json")), one_line=bool(kwargs.get("watch")))
             raise typer.Exit(failure.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
