@@ -20,9 +20,9 @@ MIN_PORT, MAX_PORT = 1, 65535
 # botocore's default "legacy" mode retries too little on ECS throttling.
 CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 8}, connect_timeout=5, read_timeout=30)
 # The local endpoint does not throttle: a failed call is a stopped or stuck server, so at most
-# 3 attempts of 2 s to connect and 20 s to answer (about a minute, not CLIENT_CONFIG's four).
+# 3 attempts in all, of 2 s to connect and 20 s to answer (about a minute, not four).
 LOCAL_CLIENT_CONFIG = Config(
-    retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=20
+    retries={"mode": "standard", "total_max_attempts": 3}, connect_timeout=2, read_timeout=20
 )
 
 
