@@ -43,6 +43,7 @@ ROLLING_PROPERTIES = frozenset(
         "ServiceConnectConfiguration",
         "VolumeConfigurations",
         "EnableExecuteCommand",
+        "ForceNewDeployment",  # its whole purpose: a new deployment with the same settings
     }
 )
 

@@ -73,3 +73,20 @@ def test_no_in_flight_deployment() -> None:
     with Stubber(ecs) as stubber:
         stubber.add_response("list_service_deployments", {"serviceDeployments": []})
         assert in_flight_deployment(load_spec("local"), ecs, "web") is None
+
+
+def test_no_live_revision_and_no_active_revision() -> None:
+    with pytest.raises(BadInputError, match=r"^the service has no live revision to roll back from$"):
+        choose_target([revision(2), revision(1)], None)
+    inactive = [revision(2, status="INACTIVE", live=True), revision(1, status="INACTIVE")]
+    with pytest.raises(
+        BadInputError, match=r"^--to 1: revision 1 is INACTIVE; ECS cannot run it\. ACTIVE revisions: none$"
+    ):
+        choose_target(inactive, 1)
+
+
+def test_a_response_without_the_deployments_key_means_none_in_flight() -> None:
+    ecs = boto3.client("ecs", region_name="us-east-1")
+    with Stubber(ecs) as stubber:
+        stubber.add_response("list_service_deployments", {})
+        assert in_flight_deployment(load_spec("local"), ecs, "web") is None
