@@ -2,11 +2,13 @@
 ``--json`` stdout also gets one JSON document describing the failure:
 
     {"error": {"exit_code": 2, "kind": "bad_input", "message": "<the stderr message>",
-               "problems": [{"path": "services.web.cpu", "line": 33, "message": "..."}],
+               "problems": [{"message": "...", "path": "services.web.cpu", "line": 33,
+                             "source": "config/environments/dev.yaml"}],
                "notes": ["the deploy lock of dev was released"]}}
 
 ``kind`` is one of ``KINDS``. ``problems`` has one entry per spec problem (``path`` is the YAML
-path, ``line`` 1-based, either null when unknown), or one entry, the message, for other failures.
+path, ``line`` 1-based in ``source``, either null when unknown), or one entry, the message, for
+other failures (``path`` names the option of a usage error).
 ``notes`` say what was cleaned up on the way out (``BaseException.add_note``). In a JSON Lines
 stream (``status --watch --json``) the document is one line, like the others.
 """
@@ -50,8 +52,9 @@ class OperationFailedError(Exception):
 @dataclass(frozen=True)
 class Problem:
     message: str
-    path: str | None = None
-    line: int | None = None
+    path: str | None = None  # the YAML path, or the option a usage error names
+    line: int | None = None  # 1-based, in ``source``
+    source: str | None = None  # the spec file (``environment`` when the name itself is wrong)
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,7 @@ def failure_of(error: BaseException, env: str | None = None) -> Failure:
     """The exit code, kind and message of an expected failure (``env`` for the resume hint)."""
     notes = list(getattr(error, "__notes__", []))
     if isinstance(error, SpecError):
-        problems = [Problem(p.message, p.path or None, p.line) for p in error.problems]
+        problems = [Problem(p.message, p.path or None, p.line, error.source) for p in error.problems]
         return Failure(ExitCode.BAD_INPUT, "bad_input", "error:", str(error), problems, notes)
     if isinstance(error, BadInputError):
         return _failure(ExitCode.BAD_INPUT, "bad_input", "error:", str(error), notes)
