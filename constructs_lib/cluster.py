@@ -14,6 +14,14 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from constructs_lib.asg_capacity import AsgCapacity
+from constructs_lib.control_tower import (
+    CONTAINER_INSIGHTS,
+    ENHANCED_INSIGHTS,
+    IMPORTED_KEY,
+    LOG_GROUP_KMS,
+    acknowledge_control,
+    key_is_imported,
+)
 from constructs_lib.ec2_capacity import Ec2CapacityGroup
 from constructs_lib.log_encryption import allow_cloudwatch_logs
 from constructs_lib.managed_instances import ManagedInstancesGroup, add_managed_instances
@@ -82,6 +90,8 @@ class EcsCluster(Construct):
             encryption_key=self.encryption_key,
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
+        if key_is_imported(self, self.encryption_key):
+            acknowledge_control(self.exec_log_group, LOG_GROUP_KMS, IMPORTED_KEY)
         self.cluster = ecs.Cluster(
             self,
             "Cluster",
@@ -97,6 +107,8 @@ class EcsCluster(Construct):
                 ),
             ),
         )
+        if container_insights == ecs.ContainerInsights.ENHANCED:
+            acknowledge_control(self.cluster, CONTAINER_INSIGHTS, ENHANCED_INSIGHTS)
         self.namespace_name = service_connect_namespace
         if service_connect_namespace:
             self.cluster.add_default_cloud_map_namespace(

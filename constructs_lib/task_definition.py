@@ -14,6 +14,8 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from constructs_lib.containers import ContainerProps, MountProps
+from constructs_lib.control_tower import IMPORTED_KEY, LOG_GROUP_KMS, acknowledge_control, key_is_imported
+from constructs_lib.memory_limits import ContainerMemory, RequestedMemory, container_memory
 from constructs_lib.nag import ECR_TOKEN, PLAIN_ENVIRONMENT, acknowledge
 
 if TYPE_CHECKING:
@@ -42,6 +44,7 @@ _COMPATIBILITY = {
 }
 FLUENT_BIT_IMAGE = "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable"
 LOG_ROUTER = "log-router"
+ROUTER_RESERVATION_MIB = 50
 
 
 class VersionedTaskDefinition(Construct):
@@ -58,6 +61,8 @@ class VersionedTaskDefinition(Construct):
     as tags. ``logging=LogRouting.FIRELENS`` adds a Fluent Bit router container
     (``firelens_image``) that ships to the same log group. ``volumes`` are task volumes
     (EFS, bind/scratch, or ``configured_at_launch`` for a service-managed EBS volume).
+    Every container gets a hard memory limit, by default the task's memory, and reservations
+    that add up to at most the task's (see ``constructs_lib.memory_limits``).
     """
 
     def __init__(
@@ -114,11 +119,19 @@ class VersionedTaskDefinition(Construct):
             encryption_key=log_encryption_key,
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
-        if logging is LogRouting.FIRELENS:
-            self._add_log_router(firelens_image)
+        if key_is_imported(self, log_encryption_key):
+            acknowledge_control(self.log_group, LOG_GROUP_KMS, IMPORTED_KEY)
+        firelens = logging is LogRouting.FIRELENS
+        memory = container_memory(
+            memory_mib,
+            [RequestedMemory(c.memory_limit_mib, c.memory_reservation_mib) for c in containers]
+            + ([RequestedMemory(None, ROUTER_RESERVATION_MIB)] if firelens else []),
+        )
+        if firelens:
+            self._add_log_router(firelens_image, memory[-1])
         self.containers: dict[str, ecs.ContainerDefinition] = {}
-        for props in containers:
-            self.containers[props.name] = self._add_container(props, labels, logging)
+        for props, container_mem in zip(containers, memory[: len(containers)], strict=True):
+            self.containers[props.name] = self._add_container(props, labels, logging, container_mem)
         self._acknowledge_inherent_findings(containers)
         for props in containers:
             for target, condition in props.depends_on.items():
@@ -145,7 +158,7 @@ class VersionedTaskDefinition(Construct):
             max_buffer_size=cdk.Size.mebibytes(25),
         )
 
-    def _add_log_router(self, image: str) -> None:
+    def _add_log_router(self, image: str, memory: ContainerMemory) -> None:
         router = self.task_definition.add_firelens_log_router(
             LOG_ROUTER,
             container_name=LOG_ROUTER,
@@ -153,14 +166,15 @@ class VersionedTaskDefinition(Construct):
             essential=True,
             firelens_config=ecs.FirelensConfig(type=ecs.FirelensLogRouterType.FLUENTBIT),
             logging=self._log_driver(LOG_ROUTER, LogRouting.AWSLOGS),
-            memory_reservation_mib=50,
+            memory_limit_mib=memory.limit_mib,
+            memory_reservation_mib=memory.reservation_mib,
             readonly_root_filesystem=False,  # Fluent Bit buffers to its filesystem
         )
         self.log_group.grant_write(self.task_definition.task_role)
         del router
 
     def _add_container(
-        self, props: ContainerProps, labels: dict[str, str], logging: LogRouting
+        self, props: ContainerProps, labels: dict[str, str], logging: LogRouting, memory: ContainerMemory
     ) -> ecs.ContainerDefinition:
         container = self.task_definition.add_container(
             props.name,
@@ -179,8 +193,8 @@ class VersionedTaskDefinition(Construct):
             stop_timeout=props.stop_timeout,
             docker_labels={**props.docker_labels, **labels} or None,
             cpu=props.cpu,
-            memory_limit_mib=props.memory_limit_mib,
-            memory_reservation_mib=props.memory_reservation_mib,
+            memory_limit_mib=memory.limit_mib,
+            memory_reservation_mib=memory.reservation_mib,
             linux_parameters=(
                 ecs.LinuxParameters(self, f"{props.name}-linux", init_process_enabled=True)
                 if props.init_process
