@@ -13,6 +13,7 @@ from aws_cdk import aws_servicediscovery as servicediscovery
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from constructs_lib.alarm_topic import AlarmTopic
 from constructs_lib.asg_capacity import AsgCapacity
 from constructs_lib.control_tower import (
     CONTAINER_INSIGHTS,
@@ -44,6 +45,8 @@ class EcsCluster(Construct):
     launch template, managed scaling, termination protection and draining); each
     ``ManagedInstancesGroup`` an ECS Managed Instances provider. With EC2 groups, every
     scaling event goes to ``scaling_events``, an SNS topic encrypted with the same key.
+    ``alarm_topic`` (an ``AlarmTopic``, encrypted with the same key) is where the alarms of
+    the cluster's services notify the team.
 
     ``capacity_provider_names`` maps ``FARGATE``/``FARGATE_SPOT``/each group name to the
     provider name a service's strategy must use.
@@ -109,6 +112,7 @@ class EcsCluster(Construct):
         )
         if container_insights == ecs.ContainerInsights.ENHANCED:
             acknowledge_control(self.cluster, CONTAINER_INSIGHTS, ENHANCED_INSIGHTS)
+        self.alarm_topic: sns.ITopic = AlarmTopic(self, "Alarms", key=self.encryption_key).topic
         self.namespace_name = service_connect_namespace
         if service_connect_namespace:
             self.cluster.add_default_cloud_map_namespace(

@@ -77,3 +77,4 @@ class ClusterStack(cdk.Stack):
             ],
         )
         cdk.CfnOutput(self, "ClusterName", value=self.ecs_cluster.cluster.cluster_name)
+        cdk.CfnOutput(self, "AlarmTopicArn", value=self.ecs_cluster.alarm_topic.topic_arn)
