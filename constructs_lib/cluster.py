@@ -102,6 +102,11 @@ class EcsCluster(Construct):
             cluster_name=cluster_name,
             container_insights_v2=container_insights,
             enable_fargate_capacity_providers=fargate,
+            managed_storage_configuration=(
+                ecs.ManagedStorageConfiguration(fargate_ephemeral_storage_kms_key=self.encryption_key)
+                if fargate
+                else None
+            ),
             execute_command_configuration=ecs.ExecuteCommandConfiguration(
                 kms_key=self.encryption_key,
                 logging=ecs.ExecuteCommandLogging.OVERRIDE,
