@@ -12,7 +12,11 @@ from cdk_nag import AwsSolutionsChecks
 from constructs_lib.service_connect_tls import ServiceConnectTls
 from tests.harness import make_app, new_stack
 
-EXISTING_CA = "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/11111111-2222-3333-4444-555555555555"
+EXISTING_CA = (
+    "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/11111111-2222-3333-4444-555555555555"
+)
+END_ENTITY = "arn:aws:acm-pca:::template/EndEntityCertificate/V1"
+VIA_SECRETS_MANAGER = "secretsmanager.us-east-1.amazonaws.com"
 
 
 def build(authority_arn: str | None = None) -> tuple[cdk.App, cdk.Stack, ServiceConnectTls]:
@@ -63,11 +67,7 @@ def test_an_existing_ca_creates_nothing_and_is_the_only_issuer() -> None:
                     [
                         {
                             "Action": "acm-pca:IssueCertificate",
-                            "Condition": {
-                                "StringEquals": {
-                                    "acm-pca:TemplateArn": "arn:aws:acm-pca:::template/EndEntityCertificate/V1"
-                                }
-                            },
+                            "Condition": {"StringEquals": {"acm-pca:TemplateArn": END_ENTITY}},
                             "Effect": "Allow",
                             "Resource": EXISTING_CA,
                         }
@@ -105,7 +105,7 @@ def test_task_role_may_only_decrypt_through_secrets_manager() -> None:
                 "Statement": [
                     {
                         "Action": "kms:Decrypt",
-                        "Condition": {"StringEquals": {"kms:ViaService": "secretsmanager.us-east-1.amazonaws.com"}},
+                        "Condition": {"StringEquals": {"kms:ViaService": VIA_SECRETS_MANAGER}},
                         "Effect": "Allow",
                         "Resource": {"Fn::GetAtt": ["Key961B73FD", "Arn"]},
                     }
