@@ -12,7 +12,7 @@ PY := $(VENV)/bin/python
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install deploy bootstrap status test test-fast synth diff lint local-down schema bench clean
+.PHONY: help install deploy bootstrap status test test-fast mutation synth diff lint local-down schema bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -43,6 +43,13 @@ test: install  ## run the whole test suite
 test-fast: install  ## unit tests only
 	$(PY) -m pytest tests/unit
 
+# MUTANTS: mutmut names to run, e.g. MUTANTS='deployer.rollout*' (default: every configured module).
+MUTANTS ?=
+mutation: install  ## mutation testing (mutmut) of the riskiest modules; slow, not part of `make test`
+	mkdir -p mutants && ln -sfn ../node_modules mutants/node_modules
+	$(VENV)/bin/mutmut run --max-children 2 $(MUTANTS) > mutants/run.log 2>&1 || { tail -c 3000 mutants/run.log; exit 1; }
+	$(PY) -m tests.mutation_scores
+
 synth: install  ## synthesise ENV into cdk.out/
 	$(PY) -m deployer cdk --env $(ENV) -- synth --quiet
 
@@ -67,4 +74,4 @@ bench: install  ## run the benchmarks (results in docs/benchmarks.md)
 	$(PY) -m bench.scale
 
 clean:  ## remove build output (keeps .venv and node_modules)
-	rm -rf cdk.out build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf cdk.out build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache mutants

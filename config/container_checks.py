@@ -7,14 +7,17 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from config.fargate import LOG_RETENTION_DAYS
+from config.task_checks import task_problems
 
 if TYPE_CHECKING:
     from config.container_schema import ContainerSpec, SecretRef
     from config.schema import AppSpec, ServiceSpec
 
+# Matched on the name with camelCase words split by '_' (dbPassword -> db_Password). SECRET
+# anywhere in a name; ECS_ENGINE_AUTH_DATA and the AWS keys are Security Hub ECS.8's own list.
 SECRET_LIKE = re.compile(
-    r"(?i)(^|_)(PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|KEY|CREDENTIALS?)($|_)"
-    r"|^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)$"
+    r"(?i)(^|_)(PASSWORD|PASSWD|PWD|TOKEN|API_?KEY|PRIVATE_?KEY|KEY|CREDENTIALS?)($|_)|SECRET"
+    r"|^(AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)|ECS_ENGINE_AUTH_DATA)$"
 )
 Loc = tuple[str | int, ...]
 Problem = tuple[Loc, str, Any]
@@ -32,6 +35,7 @@ def service_problems(spec: AppSpec, name: str, service: ServiceSpec) -> Iterator
         yield (*base, "image"), "required key is missing (or give task_definition_file)", None
         return
     containers = service.containers(name)
+    yield from task_problems(spec, name, service)
     if name in service.sidecars:
         yield (*base, "sidecars", name), "a sidecar cannot have the service's own name", name
     if service.log_retention_days not in LOG_RETENTION_DAYS:
@@ -100,14 +104,14 @@ def _container_problems(
         if not path.startswith("/"):
             yield (*loc, "writable_paths"), f"{path!r} is not an absolute path", path
     for variable, ref in container.secrets.items():
-        message = _secret_problem(ref)
+        message = _secret_problem(ref, spec.environment.region)
         if message:
             yield (*loc, "secrets", variable), message, variable
     for limit_name, limit in container.ulimits.items():
         if limit.soft > limit.hard:
             yield (*loc, "ulimits", limit_name), f"soft {limit.soft} is above hard {limit.hard}", limit.soft
     for variable in container.environment:
-        if SECRET_LIKE.search(variable):
+        if looks_like_secret(variable):
             yield (
                 (*loc, "environment", variable),
                 f"{variable} looks like a secret; move it to secrets (Secrets Manager or SSM), "
@@ -121,6 +125,11 @@ def _container_problems(
             f"{sorted(clash)} also set in environment; set each variable once",
             sorted(clash),
         )
+
+
+def looks_like_secret(name: str) -> bool:
+    """Whether an environment variable name looks like a secret, in any case or camelCase."""
+    return SECRET_LIKE.search(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)) is not None
 
 
 def _reference_problems(
@@ -150,9 +159,17 @@ def _service_name(loc: Loc) -> str:
     return str(loc[1])
 
 
-def _secret_problem(ref: SecretRef) -> str | None:
+def _secret_problem(ref: SecretRef, region: str) -> str | None:
     if (ref.secret is None) == (ref.parameter is None):
-        return "give exactly one of secret (a Secrets Manager ARN) or parameter (an SSM name)"
+        return "give exactly one of secret (a Secrets Manager ARN) or parameter (an SSM name or ARN)"
+    parameter_region = (
+        (ref.parameter or "").split(":")[3] if (ref.parameter or "").startswith("arn:") else region
+    )
+    if parameter_region != region:
+        return (
+            f"the parameter is in {parameter_region}; a task of this environment reads SSM parameters "
+            f"of {region} (copy it there)"
+        )
     if ref.parameter is not None and (ref.key or ref.version_stage or ref.version_id):
         return "key, version_stage and version_id apply to Secrets Manager secrets only"
     if ref.version_stage and ref.version_id:

@@ -6,8 +6,13 @@ deployer (and a human with the AWS console) can find them from the spec alone.
 
 from __future__ import annotations
 
-from config.kind_checks import call_order
+from dataclasses import dataclass
+from typing import Literal
+
+from config.call_graph import call_order
 from config.schema import AppSpec
+
+StackKind = Literal["network", "cluster", "ingress", "service"]
 
 
 def stack_prefix(spec: AppSpec) -> str:
@@ -60,12 +65,30 @@ def task_family(spec: AppSpec, service: str) -> str:
     return f"{stack_prefix(spec)}-{service}"
 
 
-def all_stack_names(spec: AppSpec) -> list[str]:
-    """Every stack of the environment, in deployment order."""
-    ingress = [ingress_stack_name(spec)] if spec.services_of_kind("web") else []
+@dataclass(frozen=True)
+class PlannedStack:
+    """One stack of an environment: its CloudFormation name, what it holds and, for a service
+    stack, which service."""
+
+    name: str
+    kind: StackKind
+    service: str | None = None
+
+
+def stack_plan(spec: AppSpec) -> list[PlannedStack]:
+    """Every stack of the environment in deploy order: network, cluster, the load balancers'
+    stack (when a web service exists), then one stack per service, callees before callers
+    (``call_order``). The app builds these stacks and the deployer deploys, verifies and
+    destroys them from this one list."""
+    ingress = [PlannedStack(ingress_stack_name(spec), "ingress")] if spec.services_of_kind("web") else []
     return [
-        network_stack_name(spec),
-        cluster_stack_name(spec),
+        PlannedStack(network_stack_name(spec), "network"),
+        PlannedStack(cluster_stack_name(spec), "cluster"),
         *ingress,
-        *(service_stack_name(spec, name) for name in call_order(spec)),
+        *(PlannedStack(service_stack_name(spec, name), "service", name) for name in call_order(spec)),
     ]
+
+
+def all_stack_names(spec: AppSpec) -> list[str]:
+    """Every stack of the environment, in deployment order (``stack_plan``)."""
+    return [planned.name for planned in stack_plan(spec)]

@@ -9,7 +9,13 @@ from __future__ import annotations
 import ipaddress
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from config import patterns
@@ -34,24 +40,23 @@ from config.service_kinds import (
     ScheduleSpec,
     ServiceKind,
 )
-from config.types import ImageRef, Name
+from config.spec_model import SpecModel
+from config.types import ImageRef, Name, Region
 
 __all__ = ["FARGATE", "FARGATE_PROVIDERS", "FARGATE_SPOT", "AppSpec", "Ec2CapacitySpec", "StrategyItem"]
 
 
 CapacityKind = Literal["fargate", "ec2", "managed_instances"]
+# Validation context key: the environment the file name says (the loader checks environment.name).
+FILE_ENVIRONMENT = "file_environment"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class EnvironmentSpec(_Model):
+class EnvironmentSpec(SpecModel):
     """Where the environment lives."""
 
     name: Name = Field(description="environment name; must match the file name")
     account: str = Field(pattern=patterns.ACCOUNT, description="12-digit AWS account id")
-    region: str = Field(pattern=patterns.REGION, description="AWS region code")
+    region: Region
     target: Literal["local", "aws"] = Field(
         description="'local': the moto endpoint on loopback; 'aws': a real account"
     )
@@ -60,7 +65,7 @@ class EnvironmentSpec(_Model):
     )
     permissions_boundary: str | None = Field(
         default=None,
-        pattern=r"^arn:aws[a-z-]*:iam::(\d{12}|aws):policy/[\w+=,.@/-]+$",
+        pattern=patterns.MANAGED_POLICY_ARN,
         description="managed policy ARN applied as permissions boundary to every role the app creates",
     )
     task_definition_revisions_kept: int = Field(
@@ -71,6 +76,11 @@ class EnvironmentSpec(_Model):
         description="'dev': cheaper defaults for keys the file leaves out (NAT instance, dual-stack "
         "VPC, Fargate Spot); see docs/cost.md",
     )
+
+    @property
+    def is_local(self) -> bool:
+        """True for the local endpoint (target ``local``), False for a real account (``aws``)."""
+        return self.target == "local"
 
     @field_validator("account", mode="before")
     @classmethod
@@ -85,11 +95,13 @@ class EnvironmentSpec(_Model):
         return value
 
 
-class NetworkSpec(_Model):
+class NetworkSpec(SpecModel):
     """The VPC. Default: 10.0.0.0/16 over 2 AZs with 1 NAT gateway."""
 
     cidr: ipaddress.IPv4Network = Field(
-        default=ipaddress.IPv4Network("10.0.0.0/16"), description="VPC CIDR block (/16 to /24)"
+        default=ipaddress.IPv4Network("10.0.0.0/16"),
+        description="VPC CIDR block: /16 or /17 for up to 6 AZs, /18 for 3, /19 for 1 "
+        "(each AZ takes a /24 public and a /20 private subnet)",
     )
     max_azs: int = Field(default=2, ge=1, le=6, description="availability zones to span")
     nat_gateways: int = Field(
@@ -111,7 +123,7 @@ class NetworkSpec(_Model):
     )
 
 
-class ClusterSpec(_Model):
+class ClusterSpec(SpecModel):
     """The ECS cluster and its capacity. Default: Fargate only, enhanced insights."""
 
     container_insights: Literal["enhanced", "enabled", "disabled"] = Field(
@@ -198,7 +210,7 @@ class ServiceSpec(ContainerSpec):
         return {service_name: self, **self.sidecars}
 
 
-class AppSpec(_Model):
+class AppSpec(SpecModel):
     """One environment of one application."""
 
     app: Name = Field(description="application name; prefixes every stack and resource")
@@ -226,8 +238,20 @@ class AppSpec(_Model):
         return copy
 
     @model_validator(mode="after")
-    def _check_cross_field(self) -> AppSpec:
-        raise_problems(type(self).__name__, list(find_problems(self)))
+    def _check_cross_field(self, info: ValidationInfo) -> AppSpec:
+        problems = list(find_problems(self))
+        file_environment = (info.context or {}).get(FILE_ENVIRONMENT)
+        if file_environment is not None and self.environment.name != file_environment:
+            problems.insert(
+                0,
+                (
+                    ("environment", "name"),
+                    f"{self.environment.name!r} does not match the file name {file_environment!r}: "
+                    "rename one of them",
+                    self.environment.name,
+                ),
+            )
+        raise_problems(type(self).__name__, problems)
         return self
 
     def strategy_for(self, service: str) -> tuple[StrategyItem, ...]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from config.errors import SpecError, SpecProblem
 from config.schema import AppSpec
+from config.task_size import TASK_DEFINITION_LIMIT
 from constructs_lib.native_json import NativeTaskDefinitionError, native_body, to_cloudformation
 
 
@@ -25,6 +26,11 @@ def load_task_definition_documents(spec: AppSpec, base_dir: Path, source: str) -
             if not isinstance(document, dict):
                 raise NativeTaskDefinitionError("the file must hold one JSON object")
             to_cloudformation(document)
+            size = len(json.dumps(document))
+            if size > TASK_DEFINITION_LIMIT:
+                raise NativeTaskDefinitionError(
+                    f"{size} bytes is over ECS's limit of 64 KiB per task definition"
+                )
             documents[name] = native_body(document)
         except FileNotFoundError:
             problems.append(SpecProblem(path_name, f"no such file: {path}"))

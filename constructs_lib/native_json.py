@@ -32,8 +32,13 @@ _RENAMES = {
     "fsxWindowsFileServerVolumeConfiguration": "FSxWindowsFileServerVolumeConfiguration",
     "iam": "IAM",
     "properties": "ProxyConfigurationProperties",
+    "s3filesVolumeConfiguration": "S3FilesVolumeConfiguration",
 }
 _REVERSE = {v: k for k, v in _RENAMES.items()}
+# Renames inside one structure only (native parent -> native name -> CloudFormation name):
+# EFS spells its id FilesystemId, where FSx keeps FileSystemId.
+_NESTED_RENAMES = {"efsVolumeConfiguration": {"fileSystemId": "FilesystemId"}}
+_NESTED_REVERSE = {parent: {v: k for k, v in names.items()} for parent, names in _NESTED_RENAMES.items()}
 # Maps whose keys are the user's own, copied as they are.
 _VERBATIM = frozenset({"dockerLabels", "options", "driverOpts", "labels"})
 
@@ -69,19 +74,21 @@ def from_cloudformation(properties: Mapping[str, Any]) -> dict[str, Any]:
     return {_native_name(k): _from_cfn(_native_name(k), v) for k, v in properties.items()}
 
 
-def _cfn_name(name: str) -> str:
-    return _RENAMES.get(name, name[:1].upper() + name[1:])
+def _cfn_name(name: str, parent: str = "") -> str:
+    nested = _NESTED_RENAMES.get(parent, {})
+    return nested.get(name) or _RENAMES.get(name, name[:1].upper() + name[1:])
 
 
-def _native_name(name: str) -> str:
-    return _REVERSE.get(name, name[:1].lower() + name[1:])
+def _native_name(name: str, parent: str = "") -> str:
+    nested = _NESTED_REVERSE.get(parent, {})
+    return nested.get(name) or _REVERSE.get(name, name[:1].lower() + name[1:])
 
 
 def _to_cfn(name: str, value: Any) -> Any:
     if name in _VERBATIM:
         return value
     if isinstance(value, Mapping):
-        return {_cfn_name(k): _to_cfn(k, v) for k, v in value.items()}
+        return {_cfn_name(k, name): _to_cfn(k, v) for k, v in value.items()}
     if isinstance(value, list):
         return [_to_cfn("", v) for v in value]
     return value
@@ -91,7 +98,7 @@ def _from_cfn(name: str, value: Any) -> Any:
     if name in _VERBATIM:
         return value
     if isinstance(value, Mapping):
-        return {_native_name(k): _from_cfn(_native_name(k), v) for k, v in value.items()}
+        return {_native_name(k, name): _from_cfn(_native_name(k, name), v) for k, v in value.items()}
     if isinstance(value, list):
         return [_from_cfn("", v) for v in value]
     return value

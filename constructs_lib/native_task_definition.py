@@ -8,6 +8,7 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from constructs_lib.native_json import NativeTaskDefinitionError, native_body, to_cloudformation
@@ -29,7 +30,8 @@ class NativeTaskDefinition(Construct):
     listing it. The roles are the document's own ARNs (an execution role is required when a
     container uses logs, secrets, private registry credentials or environment files).
     Revisions are retained as with ``VersionedTaskDefinition``; ``release_labels`` become
-    tags. Defaults: ``awsvpc`` and ``FARGATE`` when the document names none.
+    tags. Defaults: ``awsvpc`` and ``FARGATE`` when the document names none. It creates no log
+    group (``log_group`` is None): the containers log where the document says.
     """
 
     def __init__(
@@ -42,6 +44,7 @@ class NativeTaskDefinition(Construct):
         release_labels: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        self.log_group: logs.ILogGroup | None = None
         body = native_body(document)
         containers = [dict(c) for c in body.get("containerDefinitions", [])]
         unknown = sorted(set(image_overrides or {}) - {c.get("name") for c in containers})
@@ -105,6 +108,7 @@ class NativeTaskDefinition(Construct):
 
     @property
     def family(self) -> str:
+        """The task-definition family (revisions are ``family:N``)."""
         return self.task_definition.family
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from constructs import Construct
+
+from constructs_lib.service_scaling import TargetTracking, track_targets
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,10 @@ class EcsService(Construct):
     ``desired_count`` None leaves the count out of the template, so a redeploy never resets
     what autoscaling chose (ECS starts with 1). ``service_connect`` joins the cluster's
     Service Connect namespace; ``deployment`` picks the strategy (default rolling).
+
+    ``pinned_task_definition`` (default none) runs that retained revision of the family instead
+    of ``task_definition`` (a rollback): everything else about the service still comes from
+    ``task_definition``, and ``task_definition_arn`` is the revision that runs.
     """
 
     def __init__(
@@ -58,8 +66,11 @@ class EcsService(Construct):
         deployment: Deployment | None = None,
         health_check_grace_period: cdk.Duration | None = None,
         service_connect: ecs.ServiceConnectProps | None = None,
+        pinned_task_definition: ecs.ITaskDefinition | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        if pinned_task_definition is not None:
+            _check_same_family(pinned_task_definition.task_definition_arn, task_definition.family)
         if not capacity_provider_strategies:
             raise ValueError("capacity_provider_strategies must name at least one provider")
         if desired_count is not None and desired_count < 0:
@@ -107,6 +118,25 @@ class EcsService(Construct):
             )
         else:
             self.service = ecs.Ec2Service(self, "Service", **common)  # type: ignore[arg-type]
+        self._running = task_definition.task_definition_arn
+        if pinned_task_definition is not None:
+            self._running = pinned_task_definition.task_definition_arn
+            resource = self.service.node.default_child
+            assert isinstance(resource, cdk.CfnResource)
+            resource.add_property_override("TaskDefinition", self._running)
+
+    @property
+    def task_definition_arn(self) -> str:
+        """The revision the service runs: the pinned one when given, else ``task_definition``'s."""
+        return self._running
+
+    def auto_scale(
+        self, tracking: TargetTracking, *, target_group: elbv2.ApplicationTargetGroup | None = None
+    ) -> ecs.ScalableTaskCount:
+        """Let Application Auto Scaling own the task count, tracking each target ``tracking``
+        sets; the request target reads ``target_group`` (required with ``requests_per_target``).
+        Give the service ``desired_count=None`` so a redeploy never resets the count."""
+        return track_targets(self.service, tracking, target_group)
 
     def roll_back_on_alarms(self, alarm_names: Sequence[str]) -> None:
         """Roll a deployment back when any of these CloudWatch alarms fires during it."""
@@ -130,3 +160,14 @@ def _deployment_props(deployment: Deployment) -> dict[str, object]:
     elif deployment.strategy == ecs.DeploymentStrategy.LINEAR:
         props["linear_configuration"] = deployment.traffic_shift
     return props
+
+
+def _check_same_family(arn: str, family: str) -> None:
+    if cdk.Token.is_unresolved(arn) or cdk.Token.is_unresolved(family):
+        return
+    match = re.search(r":task-definition/([^:]+):\d+$", arn)
+    if match is None or match[1] != family:
+        raise ValueError(
+            f"pinned_task_definition={arn!r}: pin a revision of family {family!r} "
+            f"(arn:<partition>:ecs:<region>:<account>:task-definition/{family}:<revision>)"
+        )

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from constructs_lib import task_containers, task_grants
 from constructs_lib.containers import ContainerProps, MountProps
 from constructs_lib.control_tower import IMPORTED_KEY, LOG_GROUP_KMS, acknowledge_control, key_is_imported
-from constructs_lib.memory_limits import ContainerMemory, RequestedMemory, container_memory
+from constructs_lib.memory_limits import RequestedMemory, container_memory
 from constructs_lib.nag import ECR_TOKEN, PLAIN_ENVIRONMENT, acknowledge
 
 if TYPE_CHECKING:
@@ -43,8 +44,6 @@ _COMPATIBILITY = {
     Capacity.MANAGED_INSTANCES: ecs.Compatibility.MANAGED_INSTANCES,
 }
 FLUENT_BIT_IMAGE = "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable"
-LOG_ROUTER = "log-router"
-ROUTER_RESERVATION_MIB = 50
 
 
 class VersionedTaskDefinition(Construct):
@@ -63,6 +62,11 @@ class VersionedTaskDefinition(Construct):
     (EFS, bind/scratch, or ``configured_at_launch`` for a service-managed EBS volume).
     Every container gets a hard memory limit, by default the task's memory, and reservations
     that add up to at most the task's (see ``constructs_lib.memory_limits``).
+
+    The task's own roles get what the task needs to start, and nothing wider: the task role
+    mounts the EFS volumes that use IAM authorisation (``grant_efs_access``), the execution
+    role fetches the containers' S3 environment files (``grant_read_environment_files``) and
+    decrypts their secrets with the ``secret_keys`` (``grant_decrypt_secrets``).
     """
 
     def __init__(
@@ -85,7 +89,9 @@ class VersionedTaskDefinition(Construct):
         release_labels: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
-        _validate(family, containers, volumes)
+        task_containers.validate(family, containers, volumes)
+        self._volumes = list(volumes)
+        self._containers = list(containers)
         self.task_definition = ecs.TaskDefinition(
             self,
             "TaskDefinition",
@@ -125,109 +131,50 @@ class VersionedTaskDefinition(Construct):
         memory = container_memory(
             memory_mib,
             [RequestedMemory(c.memory_limit_mib, c.memory_reservation_mib) for c in containers]
-            + ([RequestedMemory(None, ROUTER_RESERVATION_MIB)] if firelens else []),
+            + ([RequestedMemory(None, task_containers.ROUTER_RESERVATION_MIB)] if firelens else []),
         )
         if firelens:
-            self._add_log_router(firelens_image, memory[-1])
+            task_containers.add_log_router(
+                self, self.task_definition, self.log_group, firelens_image, memory=memory[-1]
+            )
         self.containers: dict[str, ecs.ContainerDefinition] = {}
-        for props, container_mem in zip(containers, memory[: len(containers)], strict=True):
-            self.containers[props.name] = self._add_container(props, labels, logging, container_mem)
+        for props, container_memory_mib in zip(containers, memory[: len(containers)], strict=True):
+            driver = task_containers.log_driver(self, self.log_group, props.name, firelens)
+            self.containers[props.name] = task_containers.add_container(
+                self, self.task_definition, props, labels, driver, memory=container_memory_mib
+            )
         self._acknowledge_inherent_findings(containers)
         for props in containers:
             for target, condition in props.depends_on.items():
                 self.containers[props.name].add_container_dependencies(
                     ecs.ContainerDependency(container=self.containers[target], condition=condition)
                 )
+        self.grant_efs_access(self.task_definition.task_role)
+        if any(c.environment_files for c in containers):
+            self.grant_read_environment_files(self.task_definition.obtain_execution_role())
+        if any(c.secret_keys for c in containers):
+            self.grant_decrypt_secrets(self.task_definition.obtain_execution_role())
 
-    def _log_driver(self, stream_prefix: str, logging: LogRouting) -> ecs.LogDriver:
-        if logging is LogRouting.FIRELENS:
-            region = cdk.Stack.of(self).region
-            return ecs.LogDrivers.firelens(
-                options={
-                    "Name": "cloudwatch_logs",
-                    "region": region,
-                    "log_group_name": self.log_group.log_group_name,
-                    "log_stream_prefix": f"{stream_prefix}/",
-                    "auto_create_group": "false",
-                }
-            )
-        return ecs.LogDrivers.aws_logs(
-            stream_prefix=stream_prefix,
-            log_group=self.log_group,
-            mode=ecs.AwsLogDriverMode.NON_BLOCKING,
-            max_buffer_size=cdk.Size.mebibytes(25),
-        )
+    def grant_efs_access(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` mount each EFS volume that uses IAM authorisation
+        (``elasticfilesystem:ClientMount``) and write to those a container mounts writable
+        (``ClientWrite``). The task role has it from the start."""
+        return task_grants.efs_access(grantee, cdk.Stack.of(self), self._volumes, self._containers)
 
-    def _add_log_router(self, image: str, memory: ContainerMemory) -> None:
-        router = self.task_definition.add_firelens_log_router(
-            LOG_ROUTER,
-            container_name=LOG_ROUTER,
-            image=ecs.ContainerImage.from_registry(image),
-            essential=True,
-            firelens_config=ecs.FirelensConfig(type=ecs.FirelensLogRouterType.FLUENTBIT),
-            logging=self._log_driver(LOG_ROUTER, LogRouting.AWSLOGS),
-            memory_limit_mib=memory.limit_mib,
-            memory_reservation_mib=memory.reservation_mib,
-            readonly_root_filesystem=False,  # Fluent Bit buffers to its filesystem
-        )
-        self.log_group.grant_write(self.task_definition.task_role)
-        del router
+    def grant_read_environment_files(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` read exactly the containers' S3 environment files (``s3:GetObject``)
+        and locate their buckets (``s3:GetBucketLocation``). The execution role has it from the
+        start: ECS fetches the files with it."""
+        return task_grants.environment_files_read(grantee, cdk.Stack.of(self), list(self.containers.values()))
 
-    def _add_container(
-        self, props: ContainerProps, labels: dict[str, str], logging: LogRouting, memory: ContainerMemory
-    ) -> ecs.ContainerDefinition:
-        container = self.task_definition.add_container(
-            props.name,
-            container_name=props.name,
-            image=props.image,
-            essential=props.essential,
-            command=list(props.command) if props.command is not None else None,
-            entry_point=list(props.entry_point) if props.entry_point is not None else None,
-            working_directory=props.working_directory,
-            user=props.user,
-            readonly_root_filesystem=props.readonly_root_filesystem,
-            environment=dict(props.environment),
-            secrets=dict(props.secrets) or None,
-            environment_files=list(props.environment_files) or None,
-            health_check=props.health_check,
-            stop_timeout=props.stop_timeout,
-            docker_labels={**props.docker_labels, **labels} or None,
-            cpu=props.cpu,
-            memory_limit_mib=memory.limit_mib,
-            memory_reservation_mib=memory.reservation_mib,
-            linux_parameters=(
-                ecs.LinuxParameters(self, f"{props.name}-linux", init_process_enabled=True)
-                if props.init_process
-                else None
-            ),
-            port_mappings=(
-                [
-                    ecs.PortMapping(
-                        container_port=props.port,
-                        name=f"{props.name}-{props.port}",
-                        app_protocol=props.app_protocol,
-                    )
-                ]
-                if props.port
-                else None
-            ),
-            logging=self._log_driver(props.name, logging),
-        )
-        if props.ulimits:
-            container.add_ulimits(*props.ulimits)
-        for index, path in enumerate(props.writable_paths):
-            volume = f"{props.name}-scratch-{index}"
-            self.task_definition.add_volume(name=volume)
-            container.add_mount_points(
-                ecs.MountPoint(container_path=path, source_volume=volume, read_only=False)
-            )
-        for mount in props.mounts:
-            container.add_mount_points(
-                ecs.MountPoint(
-                    container_path=mount.path, source_volume=mount.volume, read_only=mount.read_only
-                )
-            )
-        return container
+    def grant_decrypt_secrets(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` decrypt with the containers' ``secret_keys`` (``kms:Decrypt``), only
+        through the store each key serves (``kms:ViaService``). The execution role has it from
+        the start: ECS reads the secrets with it.
+
+        On the principal's policy rather than the key's, so a key from another stack (the
+        environment key) creates no dependency cycle."""
+        return task_grants.secrets_decrypt(grantee, cdk.Stack.of(self), self._containers)
 
     def _acknowledge_inherent_findings(self, containers: Sequence[ContainerProps]) -> None:
         if any(c.environment for c in containers):
@@ -261,30 +208,6 @@ class VersionedTaskDefinition(Construct):
             image_overrides=image_overrides,
             release_labels=release_labels,
         )
-
-
-def _validate(family: str, containers: Sequence[ContainerProps], volumes: Sequence[ecs.Volume]) -> None:
-    prefix = f"task definition {family!r}"
-    if not containers:
-        raise ValueError(f"{prefix}: containers must not be empty")
-    names = [c.name for c in containers]
-    if len(set(names)) != len(names) or LOG_ROUTER in names:
-        raise ValueError(f"{prefix}: container names repeat or use the reserved {LOG_ROUTER!r}: {names}")
-    if not any(c.essential for c in containers):
-        raise ValueError(f"{prefix}: at least one container must be essential")
-    volume_names = {v.name for v in volumes}
-    for container in containers:
-        for target in container.depends_on:
-            if target not in names or target == container.name:
-                raise ValueError(f"{prefix}: container {container.name!r} depends on unknown {target!r}")
-        for mount in container.mounts:
-            if mount.volume not in volume_names:
-                raise ValueError(
-                    f"{prefix}: container {container.name!r} mounts unknown volume {mount.volume!r}"
-                )
-        for path in container.writable_paths:
-            if not re.match(r"^/", path):
-                raise ValueError(f"{prefix}: writable path {path!r} of {container.name!r} is not absolute")
 
 
 __all__ = ["Capacity", "ContainerProps", "LogRouting", "MountProps", "VersionedTaskDefinition"]

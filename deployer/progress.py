@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from deployer.rollout import Progress as RolloutProgress
+from deployer.aws.rollout import Progress as RolloutProgress
 
 
 @contextmanager

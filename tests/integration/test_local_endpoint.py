@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from deployer import local_endpoint
+from deployer.local import endpoint as local_endpoint
 from tests.cli import run_deployer
 from tests.fakes import local_client
 from tests.harness import free_port

@@ -12,7 +12,7 @@ from moto import mock_aws
 
 from config import naming, parse_spec
 from config.loader import ENVIRONMENTS_DIR
-from deployer.verify import _stack_checks, run_checks
+from deployer.aws.verify import _stack_checks, run_checks
 
 pytestmark = pytest.mark.moto
 ECR = "123456789012.dkr.ecr.us-east-1.amazonaws.com"

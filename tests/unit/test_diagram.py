@@ -18,10 +18,10 @@ from typer.testing import CliRunner
 from config import routing
 from config.schema import AppSpec
 from deployer.cli import app
-from deployer.diagram_dot import to_dot
-from deployer.diagram_model import INTERNET, Flow, Picture, Placement, Queue, balancer_node, service_node
-from deployer.diagram_read import read_picture
-from deployer.diagram_render import PNG_FONT, png, render, svg
+from deployer.diagram.dot import to_dot
+from deployer.diagram.model import INTERNET, Flow, Picture, Placement, Queue, balancer_node, service_node
+from deployer.diagram.read import read_picture
+from deployer.diagram.render import PNG_FONT, png, render, svg
 from deployer.exit_codes import ExitCode
 from tests.harness import SynthesisCache
 
@@ -205,7 +205,7 @@ def test_the_png_draws_text_with_the_pinned_font() -> None:
 
 
 def test_bad_dot_is_reported_by_graphviz() -> None:
-    from deployer.diagram_render import RenderError
+    from deployer.diagram.render import RenderError
 
     with pytest.raises(RenderError, match="syntax error"):
         svg("digraph { a -> }")
@@ -216,12 +216,12 @@ def test_bad_dot_is_reported_by_graphviz() -> None:
 
 @pytest.fixture
 def cached_synthesis(synth_cache: SynthesisCache, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The command synthesises through `deployer.synth`; give it the session's templates."""
+    """The command synthesises through `deployer.cdk.synth`; give it the session's templates."""
 
     def synthesise(spec: AppSpec, *_: Any, **__: Any) -> dict[str, dict[str, Any]]:
         return synth_cache.get(spec.environment.name).templates
 
-    monkeypatch.setattr("deployer.synth.synthesise_templates", synthesise)
+    monkeypatch.setattr("deployer.commands.diagram.synthesise_templates", synthesise)
 
 
 @pytest.mark.usefixtures("cached_synthesis")

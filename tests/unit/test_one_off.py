@@ -14,7 +14,7 @@ from botocore.exceptions import ReadTimeoutError
 from botocore.stub import ANY, Stubber
 
 from config import load_spec
-from deployer.one_off import run_one_off
+from deployer.aws.one_off import run_one_off
 from tests.fakes import RawBody
 
 TD = "arn:aws:ecs:us-east-1:123456789012:task-definition/shop-local-web:3"
@@ -145,7 +145,7 @@ def test_bad_run_arguments(args: list[str], fragment: str) -> None:
 
 def test_network_fallback_reads_every_page_of_exports_and_stack_resources() -> None:
     """Accounts with many stacks page ListExports; a subnet on page two must not be lost."""
-    from deployer.one_off import _network_from_stacks
+    from deployer.aws.one_off import _network_from_stacks
 
     spec = load_spec("local")
     cloudformation = boto3.client("cloudformation", region_name="us-east-1")
@@ -188,7 +188,7 @@ def test_network_fallback_reads_every_page_of_exports_and_stack_resources() -> N
 def test_a_job_starts_from_the_revision_its_stack_deployed() -> None:
     """A job has no service. moto 5.2.5 answers RunTask with a 500 for an EC2 capacity provider
     without instances, so the lookup is replayed with Stubber."""
-    from deployer.one_off import _current
+    from deployer.aws.one_off import _current
 
     spec = load_spec("local")
     cloudformation = boto3.client("cloudformation", region_name="us-east-1")

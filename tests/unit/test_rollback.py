@@ -7,9 +7,9 @@ import pytest
 from botocore.stub import Stubber
 
 from config import load_spec
-from deployer.history import Revision
 from deployer.inputs import BadInputError
-from deployer.rollback import choose_target, in_flight_deployment, stop_in_flight
+from deployer.revisions.history import Revision
+from deployer.revisions.rollback import choose_target, in_flight_deployment, stop_in_flight
 
 ARN = "arn:aws:ecs:us-east-1:123456789012:task-definition/shop-local-web:{}"
 
@@ -72,4 +72,21 @@ def test_no_in_flight_deployment() -> None:
     ecs = boto3.client("ecs", region_name="us-east-1")
     with Stubber(ecs) as stubber:
         stubber.add_response("list_service_deployments", {"serviceDeployments": []})
+        assert in_flight_deployment(load_spec("local"), ecs, "web") is None
+
+
+def test_no_live_revision_and_no_active_revision() -> None:
+    with pytest.raises(BadInputError, match=r"^the service has no live revision to roll back from$"):
+        choose_target([revision(2), revision(1)], None)
+    inactive = [revision(2, status="INACTIVE", live=True), revision(1, status="INACTIVE")]
+    with pytest.raises(
+        BadInputError, match=r"^--to 1: revision 1 is INACTIVE; ECS cannot run it\. ACTIVE revisions: none$"
+    ):
+        choose_target(inactive, 1)
+
+
+def test_a_response_without_the_deployments_key_means_none_in_flight() -> None:
+    ecs = boto3.client("ecs", region_name="us-east-1")
+    with Stubber(ecs) as stubber:
+        stubber.add_response("list_service_deployments", {})
         assert in_flight_deployment(load_spec("local"), ecs, "web") is None

@@ -8,14 +8,9 @@ import pytest
 
 from config import SpecError, available_environments, load_spec, parse_spec
 from config.loader import ENVIRONMENTS_DIR
+from tests.spec_problems import problems_of
 
 LOCAL_TEXT = (ENVIRONMENTS_DIR / "local.yaml").read_text()
-
-
-def problems_of(text: str) -> list[str]:
-    with pytest.raises(SpecError) as caught:
-        parse_spec(text, source="local.yaml")
-    return [str(p) for p in caught.value.problems]
 
 
 @pytest.mark.parametrize("env", ["local", "dev", "prod"])
@@ -138,7 +133,7 @@ def test_top_level_must_be_a_mapping() -> None:
             "image: public.ecr.aws/nginx/nginx:1.27",
             "image: 'Not An Image'",
             "services.web.image",
-            "registry/repository:tag",
+            "repository[:tag]",
         ),
         ("LOG_LEVEL: info", "1LOG: info", "services.web.environment.1LOG", "letters, digits and '_'"),
     ],
