@@ -18,6 +18,7 @@ QUEUE_ENCRYPTED = "sqs_queue_encrypted_check"  # CT.SQS.PR.2
 QUEUE_DLQ = "sqs_dlq_check"  # CT.SQS.PR.1
 CONTAINER_INSIGHTS = "ecs_container_insights_enabled_check"  # CT.ECS.PR.2
 LAMBDA_IN_VPC = "lambda_inside_vpc_check"  # CT.LAMBDA.PR.3
+NON_ROOT_USER = "ecs_task_definition_nonroot_user_check"  # CT.ECS.PR.3
 
 IMPORTED_KEY = (
     "The resource is encrypted with the environment's customer-managed KMS key, which the "
@@ -54,6 +55,10 @@ ACCESS_LOG_BUCKET = {
         "spec sets, and can only be turned on when a bucket is created."
     ),
 }
+FIRELENS_ROOT = (
+    "ECS requires the FireLens log router to run as root: it creates the log socket in a "
+    "directory of the ECS agent (aws/containers-roadmap#2122); the router reads no request data."
+)
 DEFAULT_SG_PROVIDER = (
     "aws-cdk-lib's provider that strips the VPC's default security group runs only during "
     "deployment and calls the EC2 API alone; it reaches no resource inside the VPC."

@@ -58,6 +58,7 @@ def add_log_router(
         logging=log_driver(scope, log_group, LOG_ROUTER, firelens=False),
         memory_limit_mib=memory.limit_mib,
         memory_reservation_mib=memory.reservation_mib,
+        user="0",  # ECS runs FireLens only as root (aws/containers-roadmap#2122); said out loud
         readonly_root_filesystem=False,  # Fluent Bit buffers to its filesystem
     )
     log_group.grant_write(task_definition.task_role)

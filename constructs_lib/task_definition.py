@@ -15,7 +15,14 @@ from constructs import Construct
 
 from constructs_lib import task_containers, task_grants
 from constructs_lib.containers import ContainerProps, MountProps
-from constructs_lib.control_tower import IMPORTED_KEY, LOG_GROUP_KMS, acknowledge_control, key_is_imported
+from constructs_lib.control_tower import (
+    FIRELENS_ROOT,
+    IMPORTED_KEY,
+    LOG_GROUP_KMS,
+    NON_ROOT_USER,
+    acknowledge_control,
+    key_is_imported,
+)
 from constructs_lib.memory_limits import RequestedMemory, container_memory
 from constructs_lib.nag import ECR_TOKEN, PLAIN_ENVIRONMENT, acknowledge
 
@@ -143,7 +150,7 @@ class VersionedTaskDefinition(Construct):
             self.containers[props.name] = task_containers.add_container(
                 self, self.task_definition, props, labels, driver, memory=container_memory_mib
             )
-        self._acknowledge_inherent_findings(containers)
+        self._acknowledge_inherent_findings(containers, firelens)
         for props in containers:
             for target, condition in props.depends_on.items():
                 self.containers[props.name].add_container_dependencies(
@@ -176,7 +183,18 @@ class VersionedTaskDefinition(Construct):
         environment key) creates no dependency cycle."""
         return task_grants.secrets_decrypt(grantee, cdk.Stack.of(self), self._containers)
 
-    def _acknowledge_inherent_findings(self, containers: Sequence[ContainerProps]) -> None:
+    def _acknowledge_inherent_findings(self, containers: Sequence[ContainerProps], firelens: bool) -> None:
+        resource = self.task_definition.node.default_child
+        assert resource is not None
+        root = [f"{c.name}: {c.run_as_root_reason}" for c in containers if c.run_as_root_reason]
+        if firelens:
+            root.append(f"{task_containers.LOG_ROUTER}: {FIRELENS_ROOT}")
+        if root:
+            acknowledge_control(
+                resource,
+                NON_ROOT_USER,
+                "Containers that run as root, each with its reason. " + "; ".join(root),
+            )
         if any(c.environment for c in containers):
             acknowledge(self.task_definition.node.default_child, "ECS2", PLAIN_ENVIRONMENT)  # type: ignore[arg-type]
         role = self.task_definition.execution_role
