@@ -17,7 +17,7 @@ from config.loader import ENVIRONMENTS_DIR
 from tests.harness import SynthesisCache, resources_of_type, synthesise
 
 LOCAL_TEXT = (ENVIRONMENTS_DIR / "local.yaml").read_text()
-NGINX = "    image: public.ecr.aws/nginx/nginx:1.27\n"
+NGINX = "    image: public.ecr.aws/nginx/nginx-unprivileged:1.27\n"
 BUSYBOX = "    image: public.ecr.aws/docker/library/busybox:1.37\n"
 WEB_EXTRAS = """\
     mounts:
