@@ -52,6 +52,7 @@ ADMIN = """\
   admin:
     kind: web
     image: public.ecr.aws/nginx/nginx-unprivileged:1.27
+    user: "101"
     port: 8080
     http:
       paths: ["/admin/*"]
@@ -252,7 +253,10 @@ def test_the_accepted_value_next_to_each_mistake(edits: list[tuple[str, str]]) -
 
 def test_a_sidecar_named_like_its_service() -> None:
     text = edited(
-        after(WEB_ENV, "    sidecars:\n      web:\n        image: public.ecr.aws/nginx/nginx-unprivileged:1.27\n")
+        after(
+            WEB_ENV,
+            "    sidecars:\n      web:\n        image: public.ecr.aws/nginx/nginx-unprivileged:1.27\n",
+        )
     )
     assert ("services.web.sidecars.web", "a sidecar cannot have the service's own name") in problems(text)
 
