@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_iam as iam
@@ -10,7 +12,7 @@ from aws_cdk.assertions import Match, Template
 from cdk_nag import AwsSolutionsChecks
 
 from constructs_lib.service_connect_tls import ServiceConnectTls
-from tests.harness import make_app, new_stack
+from tests.harness import SynthesisCache, make_app, new_stack, resources_of_type
 
 EXISTING_CA = (
     "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/11111111-2222-3333-4444-555555555555"
@@ -120,3 +122,50 @@ def test_cdk_nag_has_no_unacknowledged_finding(authority: str | None) -> None:
     app, _, _ = build(authority)
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     app.synth()
+
+
+def test_prod_serves_every_service_connect_endpoint_over_tls(synth_cache: SynthesisCache) -> None:
+    """network.service_connect_tls.enabled in prod: one CA in the cluster stack, TLS on every
+    service that serves on the namespace, and each task role may read its certificate key."""
+    templates = synth_cache.get("prod").templates
+    cluster = templates["shop-prod-cluster"]
+    [authority] = resources_of_type(cluster, "AWS::ACMPCA::CertificateAuthority").values()
+    assert authority["Properties"]["UsageMode"] == "SHORT_LIVED_CERTIFICATE"
+    served = [
+        service
+        for template in templates.values()
+        for ecs_service in resources_of_type(template, "AWS::ECS::Service").values()
+        for service in ecs_service["Properties"].get("ServiceConnectConfiguration", {}).get("Services", [])
+    ]
+    assert served  # prod has services on the namespace: the check ran over something
+    for service in served:
+        tls = service["Tls"]
+        assert "Fn::ImportValue" in str(tls["IssuerCertificateAuthority"]["AwsPcaAuthorityArn"])
+        assert "Fn::ImportValue" in str(tls["RoleArn"]) and "Fn::ImportValue" in str(tls["KmsKey"])
+
+
+def test_dev_and_local_keep_plain_service_connect(synth_cache: SynthesisCache) -> None:
+    for env in ("dev", "local"):
+        for template in synth_cache.get(env).templates.values():
+            assert not resources_of_type(template, "AWS::ACMPCA::CertificateAuthority")
+            assert '"Tls"' not in json.dumps(template)
+
+
+def test_the_ca_is_priced_by_its_mode() -> None:
+    from deployer.cost.prices import PRICES
+
+    assert PRICES.private_ca["SHORT_LIVED_CERTIFICATE"].usd == 50.0
+    assert PRICES.private_ca["GENERAL_PURPOSE"].usd == 400.0
+
+
+def test_a_ca_arn_must_be_an_acm_pca_certificate_authority() -> None:
+    from tests.spec_problems import edited, refused
+
+    bad = (
+        "    enabled: true           # TLS 1.3 between services, certificates from a short-lived Private CA\n"
+    )
+    text = edited(
+        "prod", bad, bad + "    certificate_authority_arn: arn:aws:acm:eu-west-1:222222222222:cert/x\n"
+    )
+    [problem] = refused(text)
+    assert problem.path == "network.service_connect_tls.certificate_authority_arn"
