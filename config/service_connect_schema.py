@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from config import patterns
 from config.spec_model import SpecModel
-
-CA_ARN = r"^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority/[0-9a-f-]{36}$"
 
 
 class ServiceConnectTlsSpec(SpecModel):
@@ -16,6 +15,6 @@ class ServiceConnectTlsSpec(SpecModel):
     enabled: bool = Field(default=False, description="TLS 1.3 between Service Connect services")
     certificate_authority_arn: str | None = Field(
         default=None,
-        pattern=CA_ARN,
+        pattern=patterns.PRIVATE_CA_ARN,
         description="an existing AWS Private CA; default: a short-lived-mode root CA per environment",
     )

@@ -27,6 +27,8 @@ NO_CHARGE_OF_THEIR_OWN = frozenset(
         "AWS::EC2::LaunchTemplate",
         "AWS::EC2::Route",
         "AWS::EC2::RouteTable",
+        "AWS::ACMPCA::Certificate",  # the CA's own root certificate: in the CA's monthly price
+        "AWS::ACMPCA::CertificateAuthorityActivation",
         "AWS::EC2::SecurityGroup",
         "AWS::EC2::SecurityGroupEgress",
         "AWS::EC2::SecurityGroupIngress",
