@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from config.fargate import LOG_RETENTION_DAYS
 from config.task_checks import task_problems
+from config.user_checks import user_problems
 
 if TYPE_CHECKING:
     from config.container_schema import ContainerSpec, SecretRef
@@ -100,6 +101,7 @@ def _container_problems(
             container.image,
         )
     yield from _reference_problems(loc, name, container, service.containers(_service_name(loc)), service)
+    yield from user_problems(loc, container)
     for path in container.writable_paths:
         if not path.startswith("/"):
             yield (*loc, "writable_paths"), f"{path!r} is not an absolute path", path

@@ -78,6 +78,12 @@ DependencyCondition = Literal["START", "COMPLETE", "SUCCESS", "HEALTHY"]
 AppProtocol = Literal["http", "http2", "grpc"]
 
 
+class RootReason(SpecModel):
+    """Why a container must run as root (the image's own user): shown by ``deployer validate``."""
+
+    reason: str = Field(min_length=20, description="why this container cannot run as a non-root user")
+
+
 class ContainerSpec(SpecModel):
     """One container. Secure defaults: read-only root filesystem, essential, no privileges."""
 
@@ -89,7 +95,12 @@ class ContainerSpec(SpecModel):
     entry_point: tuple[str, ...] | None = None
     working_directory: str | None = Field(default=None, pattern=patterns.ABSOLUTE_PATH)
     user: str | None = Field(
-        default=None, pattern=patterns.CONTAINER_USER, description="user[:group] to run as"
+        default=None,
+        pattern=patterns.CONTAINER_USER,
+        description="user[:group] to run as, not root; required unless run_as_root gives a reason",
+    )
+    run_as_root: RootReason | None = Field(
+        default=None, description="run as root (no user) for the reason given; default: never"
     )
     environment: dict[EnvVarName, str] = Field(default_factory=dict, description="plain variables")
     secrets: dict[EnvVarName, SecretRef] = Field(default_factory=dict, description="secret variables")

@@ -18,6 +18,7 @@ SECRETS_MANAGER_ARN = r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:
 ABSOLUTE_PATH = r"^/.*"
 REQUEST_PATH = r"^/[^\s]*$"
 CONTAINER_USER = r"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"
+PRIVATE_CA_ARN = r"^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority/[0-9a-f-]{36}$"
 EFS_FILE_SYSTEM = r"^fs-[0-9a-f]{8,40}$"
 EFS_ACCESS_POINT = r"^fsap-[0-9a-f]{8,40}$"
 MANAGED_POLICY_ARN = r"^arn:aws[a-z-]*:iam::(\d{12}|aws):policy/[\w+=,.@/-]+$"
@@ -40,6 +41,7 @@ PATTERN_HINTS: dict[str, str] = {
     SECRETS_MANAGER_ARN: "use a Secrets Manager ARN: arn:aws:secretsmanager:<region>:<account>:secret:<name>",
     ABSOLUTE_PATH: "use an absolute path, starting with '/'",
     REQUEST_PATH: "use a request path starting with '/', without spaces, e.g. /health",
+    PRIVATE_CA_ARN: "use a Private CA ARN: arn:aws:acm-pca:<region>:<account>:certificate-authority/<id>",
     CONTAINER_USER: "use user or user:group, by name or number (1000:1000); letters, digits, '_', '.', '-'",
     EFS_FILE_SYSTEM: "use an EFS file system id: fs- and 8 to 40 hex digits (fs-0123abcd)",
     EFS_ACCESS_POINT: "use an EFS access point id: fsap- and 8 to 40 hex digits",

@@ -31,6 +31,7 @@ from config.checks import find_problems, raise_problems
 from config.container_schema import ContainerSpec, VolumeSpec
 from config.cost_profiles import apply_profile_defaults
 from config.permissions_schema import PermissionSpec
+from config.service_connect_schema import ServiceConnectTlsSpec
 from config.service_kinds import (
     AutoscalingSpec,
     DeploymentSpec,
@@ -120,6 +121,9 @@ class NetworkSpec(SpecModel):
         default=False,
         description="dual-stack VPC: an IPv6 block per subnet, egress-only IPv6 from private subnets "
         "[default with cost_profile dev: true]",
+    )
+    service_connect_tls: ServiceConnectTlsSpec = Field(
+        default_factory=ServiceConnectTlsSpec, description="TLS between services (default: off)"
     )
 
 

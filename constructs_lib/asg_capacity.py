@@ -33,8 +33,9 @@ SSM_SESSION_ACTIONS = (
 class AsgCapacity(Construct):
     """Launch template → Auto Scaling group → capacity provider, added to ``cluster``.
 
-    The launch template requires IMDSv2 with a hop limit of 1, gives no public IP, encrypts
-    the gp3 root volume and blocks awsvpc tasks from instance metadata. The group protects
+    The launch template requires IMDSv2 with a hop limit of 1, gives no public IP, turns on
+    detailed (1-minute) monitoring, encrypts the gp3 root volume and blocks awsvpc tasks
+    from instance metadata. The group lists its subnets' Availability Zones, protects
     new instances from scale-in (ECS decides which to remove) and replaces instances one at a
     time when the launch template changes (new instance type or AMI), so neither the cluster
     nor the capacity provider is replaced. Every scaling event goes to ``notifications``
@@ -77,6 +78,7 @@ class AsgCapacity(Construct):
             security_group=self.security_group,
             require_imdsv2=True,
             http_put_response_hop_limit=1,
+            detailed_monitoring=True,  # 1-minute metrics (Control Tower CT.EC2.PR.10)
             associate_public_ip_address=False,
             block_devices=[
                 ec2.BlockDevice(
@@ -109,6 +111,13 @@ class AsgCapacity(Construct):
             launch_template=None if self._mixed(group) else self.launch_template,
             mixed_instances_policy=self._mixed_policy(group) if self._mixed(group) else None,
         )
+        # The subnets decide the zones; listing them too lets Control Tower's CT.AUTOSCALING.PR.1
+        # (which reads only this property) see a group spread over several zones.
+        zones = _zones(vpc, vpc_subnets or ec2.SubnetSelection())
+        if not any(cdk.Token.is_unresolved(zone) for zone in zones):
+            group_resource = self.auto_scaling_group.node.default_child
+            assert isinstance(group_resource, cdk.CfnResource)
+            group_resource.add_property_override("AvailabilityZones", sorted(zones))
         self.capacity_provider = ecs.AsgCapacityProvider(
             self,
             "CapacityProvider",
@@ -178,6 +187,18 @@ class AsgCapacity(Construct):
                 on_demand_allocation_strategy=autoscaling.OnDemandAllocationStrategy.PRIORITIZED,
             ),
         )
+
+
+def _zones(vpc: ec2.IVpc, selection: ec2.SubnetSelection) -> list[str]:
+    """The Availability Zones of the subnets ``selection`` picks in ``vpc``."""
+    return vpc.select_subnets(
+        availability_zones=selection.availability_zones,
+        one_per_az=selection.one_per_az,
+        subnet_filters=selection.subnet_filters,
+        subnet_group_name=selection.subnet_group_name,
+        subnets=selection.subnets,
+        subnet_type=selection.subnet_type,
+    ).availability_zones
 
 
 def _agent_setting(name: str, value: str, bottlerocket: bool) -> str:

@@ -56,6 +56,7 @@ class ContainerProps:
     entry_point: Sequence[str] | None = None
     working_directory: str | None = None
     user: str | None = None
+    run_as_root_reason: str | None = None  # why ``user`` is absent or root; acknowledged on the task
     environment: Mapping[str, str] = field(default_factory=dict)
     secrets: Mapping[str, ecs.Secret] = field(default_factory=dict)
     secret_keys: Sequence[SecretKey] = ()

@@ -14,6 +14,14 @@ from aws_cdk import aws_scheduler_targets as targets
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from constructs_lib.control_tower import (
+    IMPORTED_KEY,
+    QUEUE_DLQ,
+    QUEUE_ENCRYPTED,
+    SCHEDULER_DEAD_LETTERS,
+    acknowledge_control,
+    key_is_imported,
+)
 from constructs_lib.nag import acknowledge
 
 
@@ -69,6 +77,9 @@ class ScheduledJob(Construct):
             "This queue is the dead-letter queue of the job's schedule: it receives the runs "
             "EventBridge Scheduler could not start, so it has no dead-letter queue of its own.",
         )
+        acknowledge_control(self.dead_letter_queue, QUEUE_DLQ, SCHEDULER_DEAD_LETTERS)
+        if key_is_imported(self, encryption_key):
+            acknowledge_control(self.dead_letter_queue, QUEUE_ENCRYPTED, IMPORTED_KEY)
         self.role = iam.Role(
             self,
             "ScheduleRole",

@@ -12,8 +12,10 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from constructs_lib.containers import ContainerProps
+from constructs_lib.memory_limits import ContainerMemory
 
 LOG_ROUTER = "log-router"
+ROUTER_RESERVATION_MIB = 50
 
 
 def log_driver(
@@ -39,7 +41,12 @@ def log_driver(
 
 
 def add_log_router(
-    scope: Construct, task_definition: ecs.TaskDefinition, log_group: logs.ILogGroup, image: str
+    scope: Construct,
+    task_definition: ecs.TaskDefinition,
+    log_group: logs.ILogGroup,
+    image: str,
+    *,
+    memory: ContainerMemory,
 ) -> None:
     """The Fluent Bit container every other container's FireLens driver ships through."""
     task_definition.add_firelens_log_router(
@@ -49,7 +56,9 @@ def add_log_router(
         essential=True,
         firelens_config=ecs.FirelensConfig(type=ecs.FirelensLogRouterType.FLUENTBIT),
         logging=log_driver(scope, log_group, LOG_ROUTER, firelens=False),
-        memory_reservation_mib=50,
+        memory_limit_mib=memory.limit_mib,
+        memory_reservation_mib=memory.reservation_mib,
+        user="0",  # ECS runs FireLens only as root (aws/containers-roadmap#2122); said out loud
         readonly_root_filesystem=False,  # Fluent Bit buffers to its filesystem
     )
     log_group.grant_write(task_definition.task_role)
@@ -61,6 +70,8 @@ def add_container(
     props: ContainerProps,
     labels: Mapping[str, str],
     logging: ecs.LogDriver,
+    *,
+    memory: ContainerMemory,
 ) -> ecs.ContainerDefinition:
     """Container ``props`` with ``labels`` as docker labels; each writable path gets a scratch volume."""
     container = task_definition.add_container(
@@ -80,8 +91,8 @@ def add_container(
         stop_timeout=props.stop_timeout,
         docker_labels={**props.docker_labels, **labels} or None,
         cpu=props.cpu,
-        memory_limit_mib=props.memory_limit_mib,
-        memory_reservation_mib=props.memory_reservation_mib,
+        memory_limit_mib=memory.limit_mib,
+        memory_reservation_mib=memory.reservation_mib,
         linux_parameters=(
             ecs.LinuxParameters(scope, f"{props.name}-linux", init_process_enabled=True)
             if props.init_process

@@ -15,6 +15,15 @@ from constructs import Construct
 
 from constructs_lib import task_containers, task_grants
 from constructs_lib.containers import ContainerProps, MountProps
+from constructs_lib.control_tower import (
+    FIRELENS_ROOT,
+    IMPORTED_KEY,
+    LOG_GROUP_KMS,
+    NON_ROOT_USER,
+    acknowledge_control,
+    key_is_imported,
+)
+from constructs_lib.memory_limits import RequestedMemory, container_memory
 from constructs_lib.nag import ECR_TOKEN, PLAIN_ENVIRONMENT, acknowledge
 
 if TYPE_CHECKING:
@@ -58,6 +67,8 @@ class VersionedTaskDefinition(Construct):
     as tags. ``logging=LogRouting.FIRELENS`` adds a Fluent Bit router container
     (``firelens_image``) that ships to the same log group. ``volumes`` are task volumes
     (EFS, bind/scratch, or ``configured_at_launch`` for a service-managed EBS volume).
+    Every container gets a hard memory limit, by default the task's memory, and reservations
+    that add up to at most the task's (see ``constructs_lib.memory_limits``).
 
     The task's own roles get what the task needs to start, and nothing wider: the task role
     mounts the EFS volumes that use IAM authorisation (``grant_efs_access``), the execution
@@ -121,16 +132,25 @@ class VersionedTaskDefinition(Construct):
             encryption_key=log_encryption_key,
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
+        if key_is_imported(self, log_encryption_key):
+            acknowledge_control(self.log_group, LOG_GROUP_KMS, IMPORTED_KEY)
         firelens = logging is LogRouting.FIRELENS
+        memory = container_memory(
+            memory_mib,
+            [RequestedMemory(c.memory_limit_mib, c.memory_reservation_mib) for c in containers]
+            + ([RequestedMemory(None, task_containers.ROUTER_RESERVATION_MIB)] if firelens else []),
+        )
         if firelens:
-            task_containers.add_log_router(self, self.task_definition, self.log_group, firelens_image)
+            task_containers.add_log_router(
+                self, self.task_definition, self.log_group, firelens_image, memory=memory[-1]
+            )
         self.containers: dict[str, ecs.ContainerDefinition] = {}
-        for props in containers:
+        for props, container_memory_mib in zip(containers, memory[: len(containers)], strict=True):
             driver = task_containers.log_driver(self, self.log_group, props.name, firelens)
             self.containers[props.name] = task_containers.add_container(
-                self, self.task_definition, props, labels, driver
+                self, self.task_definition, props, labels, driver, memory=container_memory_mib
             )
-        self._acknowledge_inherent_findings(containers)
+        self._acknowledge_inherent_findings(containers, firelens)
         for props in containers:
             for target, condition in props.depends_on.items():
                 self.containers[props.name].add_container_dependencies(
@@ -163,7 +183,18 @@ class VersionedTaskDefinition(Construct):
         environment key) creates no dependency cycle."""
         return task_grants.secrets_decrypt(grantee, cdk.Stack.of(self), self._containers)
 
-    def _acknowledge_inherent_findings(self, containers: Sequence[ContainerProps]) -> None:
+    def _acknowledge_inherent_findings(self, containers: Sequence[ContainerProps], firelens: bool) -> None:
+        resource = self.task_definition.node.default_child
+        assert resource is not None
+        root = [f"{c.name}: {c.run_as_root_reason}" for c in containers if c.run_as_root_reason]
+        if firelens:
+            root.append(f"{task_containers.LOG_ROUTER}: {FIRELENS_ROOT}")
+        if root:
+            acknowledge_control(
+                resource,
+                NON_ROOT_USER,
+                "Containers that run as root, each with its reason. " + "; ".join(root),
+            )
         if any(c.environment for c in containers):
             acknowledge(self.task_definition.node.default_child, "ECS2", PLAIN_ENVIRONMENT)  # type: ignore[arg-type]
         role = self.task_definition.execution_role

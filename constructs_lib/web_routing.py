@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from constructs_lib.nag import acknowledge
@@ -54,7 +56,8 @@ class WebRouting(Construct):
     (default 5%) and any unhealthy target, each for two consecutive minutes; pass the names
     to ``EcsService.roll_back_on_alarms``. Give ``alarm_name_prefix`` (default none:
     generated names) so the service can name them without a reference back into this
-    construct.
+    construct. ``alarm_topic`` (default none) is notified when an alarm fires and when it
+    clears.
     """
 
     def __init__(
@@ -73,6 +76,7 @@ class WebRouting(Construct):
         test_listener: elbv2.IApplicationListener | None = None,
         max_5xx_percent: float = 5,
         alarm_name_prefix: str | None = None,
+        alarm_topic: sns.ITopic | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         if not 1 <= len(route.paths) <= 5:
@@ -137,6 +141,10 @@ class WebRouting(Construct):
             else (None, None)
         )
         self.alarms = self._alarms(max_5xx_percent, names)
+        if alarm_topic is not None:
+            for alarm in self.alarms:
+                alarm.add_alarm_action(cloudwatch_actions.SnsAction(alarm_topic))
+                alarm.add_ok_action(cloudwatch_actions.SnsAction(alarm_topic))
         # Literal names when known: a Ref from the service to its alarms is a cycle risk.
         self.alarm_names = [name or alarm.alarm_name for name, alarm in zip(names, self.alarms, strict=True)]
 

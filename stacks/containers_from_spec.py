@@ -62,6 +62,7 @@ def container_props(
         entry_point=container.entry_point,
         working_directory=container.working_directory,
         user=container.user,
+        run_as_root_reason=container.run_as_root.reason if container.run_as_root else None,
         environment=container.environment,
         secrets={k: _secret(holder, k, ref) for k, ref in container.secrets.items()},
         secret_keys=[

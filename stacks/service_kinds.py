@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import aws_cdk as cdk
 from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from config.load_balancers import shifts_traffic
@@ -18,10 +19,16 @@ from stacks.service_props import capacity_strategy
 
 
 def attach_web(
-    scope: Construct, spec: AppSpec, service: str, ecs_service: EcsService, ingress: PublicLoadBalancer
+    scope: Construct,
+    spec: AppSpec,
+    service: str,
+    ecs_service: EcsService,
+    ingress: PublicLoadBalancer,
+    *,
+    alarm_topic: sns.ITopic,
 ) -> WebRouting:
     """The service's rule on its load balancer's listener (``ingress``), its target group(s)
-    and rollback alarms."""
+    and rollback alarms, which notify ``alarm_topic``."""
     svc = spec.services[service]
     http = svc.http_settings
     route = route_of(spec, service)
@@ -47,6 +54,7 @@ def attach_web(
         alternate=alternate,
         test_listener=ingress.test_listener if alternate else None,
         alarm_name_prefix=task_family(spec, service),
+        alarm_topic=alarm_topic,
     )
 
 

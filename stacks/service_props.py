@@ -47,11 +47,15 @@ def service_connect(
     task_definition: IRetainedTaskDefinition,
 ) -> ecs.ServiceConnectProps | None:
     """Every service joins the namespace as a client; one with a port also serves on it as
-    ``http://<service>:<port>`` (its proxy logs go to the service's own log group)."""
+    ``http://<service>:<port>`` (its proxy logs go to the service's own log group), over TLS
+    when the cluster has Service Connect TLS (the task role may read its certificate)."""
     if not cluster.namespace_name:
         return None
     svc = spec.services[service]
     served = []
+    tls = cluster.service_connect_tls_config
+    if tls is not None:
+        tls.grant_certificate_read(task_definition.task_definition.task_role)
     if svc.port is not None and svc.task_definition_file is None:
         served = [
             ecs.ServiceConnectService(
@@ -59,6 +63,7 @@ def service_connect(
                 discovery_name=service,
                 dns_name=service,
                 port=svc.port,
+                tls=tls.tls_configuration() if tls else None,
             )
         ]
     log_group = task_definition.log_group

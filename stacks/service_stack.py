@@ -134,7 +134,7 @@ class ServiceStack(cdk.Stack):
         if svc.kind == "web":
             if ingress is None:
                 raise ValueError(f"web service {name} needs the environment's load balancer")
-            routing = attach_web(self, spec, name, ecs_service, ingress)
+            routing = attach_web(self, spec, name, ecs_service, ingress, alarm_topic=cluster.alarm_topic)
             alarms += routing.alarm_names
         if svc.kind == "worker":
             queue = attach_queue(self, spec, name, ecs_service, cluster)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from rich.text import Text
+
 from config.json_schema import spec_json_schema
 from deployer.commands.common import AlwaysJsonOption, CommandContext, EnvOption, JsonOption
 
@@ -12,14 +14,23 @@ def validate(env: EnvOption = "local", as_json: JsonOption = False) -> None:
     """Check an environment's spec file; exit 2 with every problem if it is invalid."""
     ctx = CommandContext.load(env, as_json=as_json)
     spec = ctx.spec
+    root = [
+        {"service": name, "container": container, "reason": spec_container.run_as_root.reason}
+        for name, service in spec.services.items()
+        for container, spec_container in service.containers(name).items()
+        if spec_container.run_as_root is not None
+    ]
+    summary = f"{env}: valid ({len(spec.services)} services, target {spec.environment.target})"
     ctx.emit(
         {
             "environment": env,
             "valid": True,
             "target": spec.environment.target,
             "services": list(spec.services),
+            "run_as_root": root,
         },
-        f"{env}: valid ({len(spec.services)} services, target {spec.environment.target})",
+        summary,
+        *(Text(f"  runs as root: {r['service']}/{r['container']}: {r['reason']}") for r in root),
     )
 
 

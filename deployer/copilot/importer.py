@@ -16,6 +16,7 @@ from config.patterns import NAME, PATTERN_HINTS
 from deployer.copilot.emit import spec_text, validate
 from deployer.copilot.map_environment import map_environment
 from deployer.copilot.map_jobs import JobScheduleError
+from deployer.copilot.map_user import keep_copilot_user
 from deployer.copilot.map_workload import Imported, map_workload
 from deployer.copilot.models_environment import EnvironmentManifest
 from deployer.copilot.names import Target
@@ -107,6 +108,7 @@ def _workloads(
             field_log.manual(leaf, "this importer has no mapping for this field", "port it by hand")
         kinds[name][env] = result.kind if result else None
         if result is not None:
+            keep_copilot_user(field_log, name)
             imported[name] = (result, field_log)
     return imported
 

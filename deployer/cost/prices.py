@@ -62,6 +62,7 @@ class PriceTable:
     cloud_map_instance: Price
     secret: Price
     hosted_zone: Price
+    private_ca: Mapping[str, Price]  # by usage mode: SHORT_LIVED_CERTIFICATE, GENERAL_PURPOSE
     fargate_vcpu: Mapping[str, Price]  # by "x86_64" / "arm64"
     fargate_gb: Mapping[str, Price]
     # x86_64 and arm64 (ARM64 on platform 1.4.0+, per the ECS API's CapacityProviderStrategyItem)
@@ -70,6 +71,13 @@ class PriceTable:
     fargate_storage_gb: Price  # ephemeral storage above the 20 GiB every task gets
     instances: Mapping[str, Price]  # on-demand, by instance type
     usage: Mapping[str, UsagePrice]
+
+
+PRIVATE_CA = (
+    "https://aws.amazon.com/private-ca/pricing/ (per CA per month; short-lived certificates "
+    "add $0.058 each, one per Service Connect service every 5 days, and ECS keeps each service's "
+    "certificate in a Secrets Manager secret)"
+)
 
 
 def _hourly(usd: float, source: str) -> Price:
@@ -106,6 +114,12 @@ PRICES = PriceTable(
     ),
     secret=Price(0.40, "month", "https://aws.amazon.com/secrets-manager/pricing/"),
     hosted_zone=Price(0.50, "month", "https://aws.amazon.com/route53/pricing/"),
+    private_ca=MappingProxyType(
+        {
+            "SHORT_LIVED_CERTIFICATE": Price(50.0, "month", PRIVATE_CA),
+            "GENERAL_PURPOSE": Price(400.0, "month", PRIVATE_CA),
+        }
+    ),
     fargate_vcpu=MappingProxyType({"x86_64": _hourly(0.04048, FARGATE), "arm64": _hourly(0.03238, FARGATE)}),
     fargate_gb=MappingProxyType({"x86_64": _hourly(0.004445, FARGATE), "arm64": _hourly(0.00356, FARGATE)}),
     fargate_spot_vcpu=MappingProxyType(

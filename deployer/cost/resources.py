@@ -27,6 +27,8 @@ NO_CHARGE_OF_THEIR_OWN = frozenset(
         "AWS::EC2::LaunchTemplate",
         "AWS::EC2::Route",
         "AWS::EC2::RouteTable",
+        "AWS::ACMPCA::Certificate",  # the CA's own root certificate: in the CA's monthly price
+        "AWS::ACMPCA::CertificateAuthorityActivation",
         "AWS::EC2::SecurityGroup",
         "AWS::EC2::SecurityGroupEgress",
         "AWS::EC2::SecurityGroupIngress",
@@ -261,6 +263,11 @@ def _cluster(scope: _Scope, _id: str, props: Mapping[str, Any]) -> None:
         scope.usage("container_insights")
 
 
+def _private_ca(scope: _Scope, _id: str, props: Mapping[str, Any]) -> None:
+    mode = str(props.get("UsageMode", "GENERAL_PURPOSE"))
+    scope.line(f"Private CA ({mode.lower().replace('_', ' ')})", 1, "CA", scope.prices.private_ca[mode])
+
+
 def _secret(scope: _Scope, _id: str, _props: Mapping[str, Any]) -> None:
     scope.line("Secrets Manager secret", 1, "secret", scope.prices.secret)
 
@@ -277,4 +284,5 @@ _HANDLERS: dict[str, Callable[[_Scope, str, Mapping[str, Any]], None]] = {
     "AWS::ApplicationAutoScaling::ScalingPolicy": _scaling_policy,
     "AWS::ECS::Cluster": _cluster,
     "AWS::SecretsManager::Secret": _secret,
+    "AWS::ACMPCA::CertificateAuthority": _private_ca,
 }

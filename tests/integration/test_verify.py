@@ -21,7 +21,9 @@ SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:shop/local/db"
 
 def spec_text() -> str:
     text = (ENVIRONMENTS_DIR / "local.yaml").read_text()
-    text = text.replace("image: public.ecr.aws/nginx/nginx:1.27", f"image: {ECR}/shop-web:1.4.2", 1)
+    text = text.replace(
+        "image: public.ecr.aws/nginx/nginx-unprivileged:1.27", f"image: {ECR}/shop-web:1.4.2", 1
+    )
     return text.replace(
         "    environment:\n      LOG_LEVEL: info\n",
         f'    environment:\n      LOG_LEVEL: info\n    secrets:\n      DB_PASSWORD: {{secret: "{SECRET}", key: password}}\n'

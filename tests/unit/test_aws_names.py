@@ -12,7 +12,7 @@ from config.instance_types import instance_families
 from config.regions import regions_by_partition
 from tests.spec_problems import assert_problem, edited, refused
 
-WEB_IMAGE = "image: public.ecr.aws/nginx/nginx:1.27"
+WEB_IMAGE = "image: public.ecr.aws/nginx/nginx-unprivileged:1.27"
 DIGEST = "sha256:" + "4f" * 32
 
 
@@ -54,7 +54,7 @@ def test_bad_image_references_name_the_wrong_part_and_the_shape(image: str, frag
         "[::1]:5000/app:1",
         "registry.example.com/a__b/c-d---e:v1",
         f"123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop-web@{DIGEST}",
-        f"public.ecr.aws/nginx/nginx:1.27@{DIGEST}",
+        f"public.ecr.aws/nginx/nginx-unprivileged:1.27@{DIGEST}",
     ],
 )
 def test_valid_image_references_pass(image: str) -> None:

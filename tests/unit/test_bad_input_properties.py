@@ -127,9 +127,9 @@ EDITS: list[tuple[str, str, tuple[str, ...]]] = [
         "        path: /\n        interval_seconds: 5\n        timeout_seconds: 5\n")),
     ("local", "    desired_count: 2", (
         "    desired_count: 2\n    architecture: arm64", "    desired_count: yes", "    desired_count: 0")),
-    ("local", "image: public.ecr.aws/nginx/nginx:1.27", (
+    ("local", "image: public.ecr.aws/nginx/nginx-unprivileged:1.27", (
         "image: public.ecr.aws//nginx:1.27", "image: localhost:5000/shop/web:2",
-        f"image: public.ecr.aws/nginx/nginx:1.27@{DIGEST}", "image: 'public.ecr.aws/nginx/nginx:'")),
+        f"image: public.ecr.aws/nginx/nginx-unprivileged:1.27@{DIGEST}", "image: 'public.ecr.aws/nginx/nginx:'")),
     ("local", "instance_types: [m7g.medium, m6g.medium]", (
         "instance_types: [c7g.large, r7g.medium]", "instance_types: [m7g.mediun]")),
     ("local", "  max_azs: 2\n", ("  cidr: 10.1.0.0/18\n  max_azs: 2\n", "  cidr: 10.1.0.0/20\n  max_azs: 2\n")),

@@ -51,7 +51,8 @@ GRAVITON_SIZE = "      min_capacity: 1\n      max_capacity: 2\n"
 ADMIN = """\
   admin:
     kind: web
-    image: public.ecr.aws/nginx/nginx:1.27
+    image: public.ecr.aws/nginx/nginx-unprivileged:1.27
+    user: "101"
     port: 8080
     http:
       paths: ["/admin/*"]
@@ -341,14 +342,17 @@ def test_the_accepted_value_next_to_each_mistake(edits: list[tuple[str, str]]) -
 
 def test_a_sidecar_named_like_its_service() -> None:
     text = edited(
-        after(WEB_ENV, "    sidecars:\n      web:\n        image: public.ecr.aws/nginx/nginx:1.27\n")
+        after(
+            WEB_ENV,
+            "    sidecars:\n      web:\n        image: public.ecr.aws/nginx/nginx-unprivileged:1.27\n",
+        )
     )
     assert ("services.web.sidecars.web", "a sidecar cannot have the service's own name") in problems(text)
 
 
 def test_an_environment_that_requires_digests() -> None:
     found = problems(edited(after("  target: local\n", "  require_image_digests: true\n")))
-    nginx = "'public.ecr.aws/nginx/nginx:1.27' has no @sha256 digest; this environment requires digests"
+    nginx = "'public.ecr.aws/nginx/nginx-unprivileged:1.27' has no @sha256 digest; this environment requires digests"
     busybox = "'public.ecr.aws/docker/library/busybox:1.37' has no @sha256 digest; this environment requires digests"
     assert found == [
         ("services.web.image", nginx),

@@ -57,12 +57,14 @@ RICH_WEB = f"""
     sidecars:
       envoy:
         image: public.ecr.aws/appmesh/aws-appmesh-envoy:v1.29.6.0-prod
+        user: "1337"
         essential: true
         memory_reservation_mib: 128
         health_check:
           command: ["CMD-SHELL", "curl -s localhost:9901/ready"]
       migrate:
         image: public.ecr.aws/docker/library/busybox:1.37
+        user: "65534"
         essential: false
         command: ["true"]
         mounts:

@@ -19,7 +19,9 @@ from tests.spec_problems import problems_raised_by
 BASE: dict[str, Any] = {
     "app": "shop",
     "environment": {"name": "dev", "account": "111111111111", "region": "eu-west-1", "target": "aws"},
-    "services": {"api": {"image": "public.ecr.aws/nginx/nginx:1.27", "port": 8080}},
+    "services": {
+        "api": {"image": "public.ecr.aws/nginx/nginx-unprivileged:1.27", "port": 8080, "user": "101"}
+    },
 }
 
 

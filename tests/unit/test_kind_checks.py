@@ -28,7 +28,8 @@ def with_api_lines(lines: str) -> str:
 
 def second_web(paths: str, extra: str = "") -> str:
     service = (
-        "  shop:\n    kind: web\n    image: public.ecr.aws/nginx/nginx:1.27\n    port: 8080\n"
+        "  shop:\n    kind: web\n    image: public.ecr.aws/nginx/nginx-unprivileged:1.27\n"
+        "    user: '101'\n    port: 8080\n"
         f"    http:\n      paths: {paths}\n{extra}"
     )
     return LOCAL_TEXT.replace("  api:\n", service + "  api:\n", 1)
@@ -92,7 +93,8 @@ def test_literal_prefix_stops_at_the_first_wildcard() -> None:
 
 def test_more_specific_rules_get_lower_priorities() -> None:
     text = second_web("[/api/v2/*]", "      hosts: [shop.example.com]\n")
-    text = text.replace("  api:\n", "  docs:\n    kind: web\n    image: public.ecr.aws/nginx/nginx:1.27\n"
+    text = text.replace("  api:\n", "  docs:\n    kind: web\n    user: '101'\n"
+                        "    image: public.ecr.aws/nginx/nginx-unprivileged:1.27\n"
                         "    port: 8080\n    http:\n      paths: [/docs/*]\n  api:\n", 1)  # fmt: skip
     priority = {r.service: r.priority for r in routes(parse_spec(text))}
     # host and path < path only < the catch-all

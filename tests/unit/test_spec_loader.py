@@ -94,7 +94,7 @@ def test_all_field_problems_are_reported_together() -> None:
 
 
 def test_missing_required_key() -> None:
-    text = LOCAL_TEXT.replace("    image: public.ecr.aws/nginx/nginx:1.27\n", "", 1)
+    text = LOCAL_TEXT.replace("    image: public.ecr.aws/nginx/nginx-unprivileged:1.27\n", "", 1)
     [problem] = problems_of(text)
     assert problem.startswith("services.web.image") and "required key is missing" in problem
 
@@ -130,7 +130,7 @@ def test_top_level_must_be_a_mapping() -> None:
             "instance type",
         ),
         (
-            "image: public.ecr.aws/nginx/nginx:1.27",
+            "image: public.ecr.aws/nginx/nginx-unprivileged:1.27",
             "image: 'Not An Image'",
             "services.web.image",
             "registry/repository:tag",

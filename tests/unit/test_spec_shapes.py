@@ -91,7 +91,7 @@ def test_every_pattern_of_the_schema_has_a_plain_words_shape() -> None:
          "services.api.working_directory", "use an absolute path, starting with '/'"),
         ("        path: /\n", "        path: health\n", "services.web.http.health_check.path",
          "use a request path starting with '/', without spaces"),
-        ("    app_protocol: http\n", "    app_protocol: http\n    user: 'app user'\n", "services.api.user",
+        ('    user: "101"\n', "    user: 'app user'\n", "services.api.user",
          "use user or user:group, by name or number (1000:1000)"),
         ("    app_protocol: http\n", "    app_protocol: http\n    volumes:\n      data:\n        efs:\n"
          "          file_system_id: fs-xyz\n", "services.api.volumes.data.efs.file_system_id",

@@ -112,13 +112,13 @@ def test_a_native_task_definition_over_the_limit_is_refused(tmp_path: Path) -> N
         "networkMode": "awsvpc",
         "requiresCompatibilities": ["FARGATE"],
         "containerDefinitions": [
-            {"name": "app", "image": "public.ecr.aws/nginx/nginx:1.27", "essential": True,
+            {"name": "app", "image": "public.ecr.aws/nginx/nginx-unprivileged:1.27", "essential": True,
              "environment": [{"name": "BIG", "value": "x" * 70_000}]}
         ],
     }  # fmt: skip
     (tmp_path / "big.json").write_text(json.dumps(native))
     text = TEXTS["local"].replace(
-        "    image: public.ecr.aws/nginx/nginx:1.27\n    port: 8080\n    app_protocol: http\n",
+        "    image: public.ecr.aws/nginx/nginx-unprivileged:1.27\n    port: 8080\n    app_protocol: http\n",
         "    task_definition_file: big.json\n    port: 8080\n",
         1,
     )
