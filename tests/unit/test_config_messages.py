@@ -280,7 +280,7 @@ ONLY_PROBLEM = [
         [
             after(
                 WEB_ENV,
-                "    sidecars:\n      envoy:\n        image: public.ecr.aws/nginx/nginx:1.27\n        writable_paths: [tmp]\n",
+                '    sidecars:\n      envoy:\n        image: public.ecr.aws/nginx/nginx:1.27\n        user: "101"\n        writable_paths: [tmp]\n',
             )
         ],
         ("services.web.sidecars.envoy.writable_paths", "'tmp' is not an absolute path"),
