@@ -151,19 +151,19 @@ class WebRouting(Construct):
         check: TargetHealthCheck,
         delay: cdk.Duration,
     ) -> elbv2.ApplicationTargetGroup:
+        on_instance = service.service.task_definition.network_mode is not ecs.NetworkMode.AWS_VPC
         return elbv2.ApplicationTargetGroup(
             self,
             name,
             vpc=service.service.cluster.vpc,
             port=port,
             protocol=elbv2.ApplicationProtocol.HTTP,
-            target_type=(
-                elbv2.TargetType.IP
-                if service.service.task_definition.network_mode is ecs.NetworkMode.AWS_VPC
-                else elbv2.TargetType.INSTANCE
-            ),
+            target_type=elbv2.TargetType.INSTANCE if on_instance else elbv2.TargetType.IP,
             deregistration_delay=delay,
             health_check=elbv2.HealthCheck(
+                # An instance target's port is the task's host port, dynamic in bridge mode: the
+                # check must follow it (the ALB default, written out as cfn-lint E3049 asks).
+                port="traffic-port" if on_instance else None,
                 path=check.path,
                 interval=cdk.Duration.seconds(check.interval_seconds),
                 timeout=cdk.Duration.seconds(check.timeout_seconds),
