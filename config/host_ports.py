@@ -8,6 +8,8 @@ if TYPE_CHECKING:
     from config.schema import AppSpec
 
 DEFAULT_WEB_PORT = 80  # the container port a web service without ``port`` is reached on
+# ECS's dynamic host ports for bridge tasks (constructs_lib.DYNAMIC_HOST_PORTS opens the same).
+DYNAMIC_HOST_PORTS = range(32768, 65536)
 
 
 def web_port(spec: AppSpec, service: str) -> int:
