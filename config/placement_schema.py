@@ -45,6 +45,14 @@ class PlacementStrategySpec(SpecModel):
     )
     random: bool = Field(default=False, description="place on any instance that fits")
 
+    def api_form(self) -> dict[str, str]:
+        """The strategy as the ECS API takes it (``{"type": "binpack", "field": "memory"}``)."""
+        if self.binpack is not None:
+            return {"type": "binpack", "field": self.binpack}
+        if self.spread is not None:
+            return {"type": "spread", "field": self.spread}
+        return {"type": "random"}
+
     @property
     def kinds(self) -> list[str]:
         """The strategy keys this item sets (a valid item sets exactly one)."""
