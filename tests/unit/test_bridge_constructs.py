@@ -28,15 +28,11 @@ RULE = "--destination 169.254.169.254/32 --jump DROP"  # AWS Knowledge Center's 
 
 
 def task(stack: cdk.Stack, capacity: Capacity, mode: ecs.NetworkMode) -> VersionedTaskDefinition:
+    """A one-container task definition of 256 CPU units and 512 MiB on ``capacity``, in ``mode``."""
+    web = ContainerProps("web", IMAGE, port=8080)
+    size = {"cpu": 256, "memory_mib": 512}
     return VersionedTaskDefinition(
-        stack,
-        "Task",
-        family="f",
-        cpu=256,
-        memory_mib=512,
-        capacity=capacity,
-        network_mode=mode,
-        containers=[ContainerProps("web", IMAGE, port=8080)],
+        stack, "Task", family="f", containers=[web], capacity=capacity, network_mode=mode, **size
     )
 
 
@@ -49,42 +45,46 @@ def test_bridge_and_host_task_definitions_need_ec2_capacity(
         task(new_stack(), capacity, mode)
 
 
-def test_a_bridge_service_takes_no_subnets() -> None:
+@pytest.mark.parametrize(
+    ("capacity", "mode", "subnets", "placement", "message"),
+    [
+        (
+            Capacity.EC2,
+            ecs.NetworkMode.BRIDGE,
+            True,
+            [],
+            "vpc_subnets: a BRIDGE task uses its instance's network",
+        ),
+        (
+            Capacity.FARGATE,
+            ecs.NetworkMode.AWS_VPC,
+            False,
+            [ecs.PlacementStrategy.packed_by_memory()],
+            "placement_strategies choose among EC2 instances",
+        ),
+    ],
+)
+def test_a_service_refuses_networking_its_tasks_cannot_use(
+    capacity: Capacity,
+    mode: ecs.NetworkMode,
+    subnets: bool,
+    placement: list[ecs.PlacementStrategy],
+    message: str,
+) -> None:
     stack = new_stack()
     network = Network(stack, "Network")
-    cluster = EcsCluster(
-        stack,
-        "Cluster",
-        vpc=network.vpc,
-        ec2_capacity=[Ec2CapacityGroup(name="general", instance_types=[ec2.InstanceType("t3.medium")])],
-    )
-    bridge = task(stack, Capacity.EC2, ecs.NetworkMode.BRIDGE)
-    with pytest.raises(ValueError, match="vpc_subnets: a BRIDGE task uses its instance's network"):
+    group = Ec2CapacityGroup(name="general", instance_types=[ec2.InstanceType("t3.medium")])
+    cluster = EcsCluster(stack, "Cluster", vpc=network.vpc, ec2_capacity=[group])
+    provider = "FARGATE" if capacity is Capacity.FARGATE else cluster.capacity_provider_names["general"]
+    with pytest.raises(ValueError, match=message):
         EcsService(
             stack,
             "Service",
             cluster=cluster.cluster,
-            task_definition=bridge.task_definition,
-            vpc_subnets=network.private_subnets,
-            capacity_provider_strategies=[
-                ecs.CapacityProviderStrategy(capacity_provider=cluster.capacity_provider_names["general"])
-            ],
-        )
-
-
-def test_placement_strategies_need_an_ec2_task_definition() -> None:
-    stack = new_stack()
-    network = Network(stack, "Network")
-    cluster = EcsCluster(stack, "Cluster", vpc=network.vpc)
-    fargate = task(stack, Capacity.FARGATE, ecs.NetworkMode.AWS_VPC)
-    with pytest.raises(ValueError, match="placement_strategies choose among EC2 instances"):
-        EcsService(
-            stack,
-            "Service",
-            cluster=cluster.cluster,
-            task_definition=fargate.task_definition,
-            capacity_provider_strategies=[ecs.CapacityProviderStrategy(capacity_provider="FARGATE")],
-            placement_strategies=[ecs.PlacementStrategy.packed_by_memory()],
+            task_definition=task(stack, capacity, mode).task_definition,
+            vpc_subnets=network.private_subnets if subnets else None,
+            capacity_provider_strategies=[ecs.CapacityProviderStrategy(capacity_provider=provider)],
+            placement_strategies=placement,
         )
 
 
