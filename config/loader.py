@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from config.document_checks import raise_document_problems
 from config.errors import SpecError, SpecProblem, dotted, from_validation_error
 from config.patterns import NAME
 from config.schema import FILE_ENVIRONMENT, AppSpec
@@ -42,7 +43,11 @@ def load_spec(env: str, environments_dir: Path = ENVIRONMENTS_DIR) -> AppSpec:
     text = read_text(path, _display(path))
     spec = parse_model(text, AppSpec, _display(path), context={FILE_ENVIRONMENT: env})
     documents = load_task_definition_documents(spec, environments_dir.parent, _display(path))
-    return spec.with_task_definitions(documents) if documents else spec
+    if not documents:
+        return spec
+    spec = spec.with_task_definitions(documents)
+    raise_document_problems(spec, text, _display(path))
+    return spec
 
 
 def parse_spec(text: str, source: str = "<spec>") -> AppSpec:

@@ -31,6 +31,7 @@ from config.checks import find_problems, raise_problems
 from config.container_schema import ContainerSpec, VolumeSpec
 from config.cost_profiles import apply_profile_defaults
 from config.permissions_schema import PermissionSpec
+from config.placement_schema import AWSVPC, NetworkMode, PlacementStrategySpec
 from config.service_connect_schema import ServiceConnectTlsSpec
 from config.service_kinds import (
     AutoscalingSpec,
@@ -176,6 +177,22 @@ class ServiceSpec(ContainerSpec):
     architecture: Literal["x86_64", "arm64"] = Field(
         default="x86_64", description="CPU architecture of the images (Fargate runtime platform)"
     )
+    network_mode: NetworkMode = Field(
+        default=AWSVPC,
+        description="awsvpc: a network interface and security group per task; on EC2 groups only: "
+        "bridge (dynamic host ports, many tasks per instance) or host (the instance's network; "
+        "needs host_network_reason)",
+    )
+    host_network_reason: str | None = Field(
+        default=None,
+        min_length=10,
+        description="why this service needs the host's network (Security Hub ECS.17); shown by validate",
+    )
+    placement: tuple[PlacementStrategySpec, ...] = Field(
+        default=(),
+        description="EC2 groups only: placement strategies in order, e.g. [{binpack: memory}] "
+        "[default: none; ECS then spreads tasks across availability zones]",
+    )
     ephemeral_storage_gib: int | None = Field(
         default=None, ge=21, le=200, description="Fargate task storage above the default 20 GiB"
     )
@@ -280,6 +297,15 @@ class AppSpec(SpecModel):
     def long_running(self) -> list[str]:
         """Services that ECS keeps running (every kind but ``job``)."""
         return self.services_of_kind("web", "backend", "worker")
+
+    def network_mode_of(self, service: str) -> NetworkMode:
+        """The service's network mode: its task-definition file's ``networkMode`` when it names
+        one of awsvpc, bridge or host, else the spec's ``network_mode``."""
+        document = self.task_definition_document(service) or {}
+        mode = document.get("networkMode")
+        if mode in ("awsvpc", "bridge", "host"):
+            return mode  # type: ignore[no-any-return]
+        return self.services[service].network_mode
 
     def runs_on_fargate(self, service: str) -> bool:
         """True when the service's strategy uses Fargate providers."""

@@ -52,11 +52,14 @@ _EXPORTS = {
     "TargetTracking": "service_scaling",
     "EncryptedEbsVolume": "ebs_volume",
     "CallerIngress": "caller_ingress",
+    "InstancePortsIngress": "instance_ingress",
+    "DYNAMIC_HOST_PORTS": "instance_ingress",
     "IRetainedTaskDefinition": "retained_task_definition",
     "SecretKey": "containers",
     "SecretStore": "containers",
 }
 __all__ = [
+    "DYNAMIC_HOST_PORTS",
     "FARGATE",
     "FARGATE_SPOT",
     "AmiFamily",
@@ -72,6 +75,7 @@ __all__ = [
     "EcsService",
     "EncryptedEbsVolume",
     "IRetainedTaskDefinition",
+    "InstancePortsIngress",
     "KeyAccess",
     "KeyPermission",
     "LogRouting",
@@ -130,6 +134,8 @@ if TYPE_CHECKING:
     from constructs_lib.ec2_capacity import Ec2CapacityGroup as Ec2CapacityGroup
     from constructs_lib.environment_key import EnvironmentKey as EnvironmentKey
     from constructs_lib.images import container_image as container_image
+    from constructs_lib.instance_ingress import DYNAMIC_HOST_PORTS as DYNAMIC_HOST_PORTS
+    from constructs_lib.instance_ingress import InstancePortsIngress as InstancePortsIngress
     from constructs_lib.load_balancer import PublicLoadBalancer as PublicLoadBalancer
     from constructs_lib.managed_instances import ManagedInstancesGroup as ManagedInstancesGroup
     from constructs_lib.native_json import NativeTaskDefinitionError as NativeTaskDefinitionError

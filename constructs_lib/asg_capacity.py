@@ -11,6 +11,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from constructs_lib.bridge_metadata import block_bridge_metadata_commands
 from constructs_lib.ec2_capacity import AmiFamily, Ec2CapacityGroup
 from constructs_lib.nag import (
     AGENT_RESOURCES,
@@ -34,8 +35,12 @@ class AsgCapacity(Construct):
     """Launch template → Auto Scaling group → capacity provider, added to ``cluster``.
 
     The launch template requires IMDSv2 with a hop limit of 1, gives no public IP, turns on
-    detailed (1-minute) monitoring, encrypts the gp3 root volume and blocks awsvpc tasks
-    from instance metadata. The group lists its subnets' Availability Zones, protects
+    detailed (1-minute) monitoring, encrypts the gp3 root volume and blocks awsvpc tasks from
+    instance metadata; on Amazon Linux an iptables rule blocks bridge-mode containers too
+    (``bridge_metadata``), and on Bottlerocket, which takes no shell user data, the hop limit of
+    1 keeps the IMDSv2 token from crossing Docker's bridge. ``connections`` is the instances'
+    security group (no ingress until given): bridge and host tasks receive traffic through it.
+    The group lists its subnets' Availability Zones, protects
     new instances from scale-in (ECS decides which to remove) and replaces instances one at a
     time when the launch template changes (new instance type or AMI), so neither the cluster
     nor the capacity provider is replaced. Every scaling event goes to ``notifications``
@@ -147,6 +152,8 @@ class AsgCapacity(Construct):
         user_data = self.launch_template.user_data
         assert user_data is not None
         user_data.add_commands(*(_agent_setting(k, v, bottlerocket) for k, v in settings.items()))
+        if not bottlerocket:
+            user_data.add_commands(*block_bridge_metadata_commands())
         # For Bottlerocket aws-cdk-lib also attaches two AWS managed policies; the inline agent
         # policy it adds and our Session Manager statement already grant what they would.
         role_resource = self.instance_role.node.default_child
@@ -167,6 +174,11 @@ class AsgCapacity(Construct):
         acknowledge(policy, "IAM5[Resource::*]", AGENT_RESOURCES)
         acknowledge(policy, "IAM5[Action::ecs:Submit*]", AGENT_SUBMIT)
         acknowledge(self.auto_scaling_group.node.default_child, "EC26", ASG_ENCRYPTION)  # type: ignore[arg-type]
+
+    @property
+    def connections(self) -> ec2.Connections:
+        """Network rules of the instances, and of the bridge and host tasks on them."""
+        return ec2.Connections(security_groups=[self.security_group])
 
     @staticmethod
     def _mixed(group: Ec2CapacityGroup) -> bool:

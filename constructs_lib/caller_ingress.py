@@ -30,7 +30,7 @@ class CallerIngress(Construct):
         description: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
-        source, target = _only_group(caller, "caller"), _only_group(callee, "callee")
+        source, target = only_security_group(caller, "caller"), only_security_group(callee, "callee")
         rule = port.to_rule_json()
         self.rule = ec2.CfnSecurityGroupIngress(
             self,
@@ -44,7 +44,8 @@ class CallerIngress(Construct):
         )
 
 
-def _only_group(side: ec2.IConnectable, role: str) -> ec2.ISecurityGroup:
+def only_security_group(side: ec2.IConnectable, role: str) -> ec2.ISecurityGroup:
+    """The one security group of ``side``; ``ValueError`` naming ``role`` if it has none or several."""
     groups = side.connections.security_groups
     if len(groups) != 1:
         raise ValueError(f"{role} has {len(groups)} security groups; CallerIngress needs exactly 1")

@@ -28,11 +28,14 @@ from constructs_lib.nag import acknowledge
 class ScheduledJob(Construct):
     """A schedule that starts one task of ``task_definition`` per run; the task ends itself.
 
-    Placement is the capacity provider strategy, like a service's. Defaults: time zone UTC; 2
+    Placement is the capacity provider strategy, like a service's, and on EC2 capacity
+    ``placement_strategies`` (default none). Defaults: time zone UTC; 2
     retries when RunTask fails to start the task; a request older than one hour is given up;
     undeliverable runs go to a dead-letter queue (encrypted with ``encryption_key``, default
     SQS-managed encryption; TLS-only; kept 14 days); private subnets, no public IP, a security
-    group of its own with no ingress; tags propagated from the task definition; ECS managed tags
+    group of its own with no ingress (an ``awsvpc`` task definition; a ``bridge`` or ``host``
+    one uses its instance's network and gets neither: ``security_group`` is None); tags
+    propagated from the task definition; ECS managed tags
     on. The schedule's role may run this task definition family, tag the tasks it starts and pass
     the task's two roles, nothing else. Give ``cluster`` with a literal name
     (``Cluster.from_cluster_attributes``) so the tagging wildcard can be acknowledged for cdk-nag
@@ -54,15 +57,21 @@ class ScheduledJob(Construct):
         max_event_age: cdk.Duration | None = None,
         description: str | None = None,
         encryption_key: kms.IKey | None = None,
+        placement_strategies: Sequence[ecs.PlacementStrategy] = (),
     ) -> None:
         super().__init__(scope, construct_id)
         if not capacity_provider_strategies:
             raise ValueError("capacity_provider_strategies must name at least one provider")
         if not (expression.startswith("cron(") or expression.startswith("rate(")):
             raise ValueError(f"expression={expression!r}: use cron(...) or rate(...)")
-        self.security_group = ec2.SecurityGroup(
-            self, "SecurityGroup", vpc=cluster.vpc, description=f"job {description or construct_id}"
-        )
+        own_network = task_definition.network_mode is ecs.NetworkMode.AWS_VPC
+        if placement_strategies and task_definition.is_fargate_compatible:
+            raise ValueError("placement_strategies choose among EC2 instances: give an EC2 task definition")
+        self.security_group: ec2.SecurityGroup | None = None
+        if own_network:
+            self.security_group = ec2.SecurityGroup(
+                self, "SecurityGroup", vpc=cluster.vpc, description=f"job {description or construct_id}"
+            )
         self.dead_letter_queue = sqs.Queue(
             self,
             "DeadLetterQueue",
@@ -93,8 +102,7 @@ class ScheduledJob(Construct):
             "role": self.role,
             "task_definition": task_definition,
             "capacity_provider_strategies": list(capacity_provider_strategies),
-            "security_groups": [self.security_group],
-            "vpc_subnets": vpc_subnets,
+            **({"security_groups": [self.security_group], "vpc_subnets": vpc_subnets} if own_network else {}),
             "propagate_tags": True,
             "enable_ecs_managed_tags": True,
             "retry_attempts": retry_attempts,
@@ -105,7 +113,11 @@ class ScheduledJob(Construct):
         if task_definition.is_fargate_compatible:
             target = targets.EcsRunFargateTask(cluster, assign_public_ip=False, **common)  # type: ignore[arg-type]
         else:
-            target = targets.EcsRunEc2Task(cluster, **common)  # type: ignore[arg-type]
+            target = targets.EcsRunEc2Task(
+                cluster,
+                placement_strategies=list(placement_strategies) or None,
+                **common,  # type: ignore[arg-type]
+            )
         self.schedule = scheduler.Schedule(
             self,
             "Schedule",

@@ -38,11 +38,19 @@ class EcsService(Construct):
     Defaults: deployment circuit breaker with rollback on; ``min_healthy_percent`` 100 and
     ``max_healthy_percent`` 200 (a rolling deploy never drops below the desired count);
     no public IP; a security group of its own with no ingress (``connections`` opens it);
+    no placement strategies (ECS spreads EC2 tasks across availability zones);
     Fargate platform ``LATEST``; tags propagated from the service to its tasks;
     ``volume_configurations`` attach service-managed (per-task) EBS volumes.
     ``desired_count`` None leaves the count out of the template, so a redeploy never resets
     what autoscaling chose (ECS starts with 1). ``service_connect`` joins the cluster's
     Service Connect namespace; ``deployment`` picks the strategy (default rolling).
+
+    The task definition's network mode decides the networking: ``awsvpc`` tasks get
+    ``vpc_subnets`` and the security group; ``bridge`` and ``host`` tasks (EC2 capacity only)
+    use their instance's network, so the service has neither (``security_group`` is None,
+    ``connections`` holds no group, and giving ``vpc_subnets`` raises ``ValueError``): rules
+    belong on the capacity group's instances (``AsgCapacity.connections``).
+    ``placement_strategies`` (EC2 capacity only) order the instances ECS picks.
 
     ``pinned_task_definition`` (default none) runs that retained revision of the family instead
     of ``task_definition`` (a rollback): everything else about the service still comes from
@@ -67,6 +75,7 @@ class EcsService(Construct):
         health_check_grace_period: cdk.Duration | None = None,
         service_connect: ecs.ServiceConnectProps | None = None,
         pinned_task_definition: ecs.ITaskDefinition | None = None,
+        placement_strategies: Sequence[ecs.PlacementStrategy] = (),
     ) -> None:
         super().__init__(scope, construct_id)
         if pinned_task_definition is not None:
@@ -80,13 +89,26 @@ class EcsService(Construct):
                 f"min_healthy_percent={min_healthy_percent}, max_healthy_percent="
                 f"{max_healthy_percent}: need 0 <= min <= 100 and max > min"
             )
-        self.security_group = ec2.SecurityGroup(
-            self,
-            "SecurityGroup",
-            vpc=cluster.vpc,
-            description=f"ECS service {service_name or construct_id}",
-            allow_all_outbound=True,
+        own_network = task_definition.network_mode is ecs.NetworkMode.AWS_VPC
+        if not own_network and vpc_subnets is not None:
+            raise ValueError(
+                f"vpc_subnets: a {task_definition.network_mode.name} task uses its instance's "
+                "network; only awsvpc tasks are placed in subnets"
+            )
+        on_instances = not (
+            task_definition.is_fargate_compatible or task_definition.is_managed_instances_compatible
         )
+        if placement_strategies and not on_instances:
+            raise ValueError("placement_strategies choose among EC2 instances: give an EC2 task definition")
+        self.security_group: ec2.SecurityGroup | None = None
+        if own_network:
+            self.security_group = ec2.SecurityGroup(
+                self,
+                "SecurityGroup",
+                vpc=cluster.vpc,
+                description=f"ECS service {service_name or construct_id}",
+                allow_all_outbound=True,
+            )
         common = {
             "cluster": cluster,
             "task_definition": task_definition,
@@ -97,8 +119,7 @@ class EcsService(Construct):
             "min_healthy_percent": min_healthy_percent,
             "max_healthy_percent": max_healthy_percent,
             "propagate_tags": ecs.PropagatedTagSource.SERVICE,
-            "security_groups": [self.security_group],
-            "vpc_subnets": vpc_subnets,
+            **({"security_groups": [self.security_group], "vpc_subnets": vpc_subnets} if own_network else {}),
             "volume_configurations": list(volume_configurations) or None,
             "health_check_grace_period": health_check_grace_period,
             "service_connect_configuration": service_connect,
@@ -106,7 +127,7 @@ class EcsService(Construct):
         }
         self.service: ecs.BaseService
         # aws-cdk-lib places Managed Instances tasks with FargateService too.
-        if task_definition.is_fargate_compatible or task_definition.is_managed_instances_compatible:
+        if not on_instances:
             self.service = ecs.FargateService(
                 self,
                 "Service",
@@ -117,7 +138,12 @@ class EcsService(Construct):
                 **common,  # type: ignore[arg-type]
             )
         else:
-            self.service = ecs.Ec2Service(self, "Service", **common)  # type: ignore[arg-type]
+            self.service = ecs.Ec2Service(
+                self,
+                "Service",
+                placement_strategies=list(placement_strategies) or None,
+                **common,  # type: ignore[arg-type]
+            )
         self._running = task_definition.task_definition_arn
         if pinned_task_definition is not None:
             self._running = pinned_task_definition.task_definition_arn
@@ -147,7 +173,8 @@ class EcsService(Construct):
 
     @property
     def connections(self) -> ec2.Connections:
-        """Network rules of the service's tasks (``service.connections.allow_from(...)``)."""
+        """Network rules of the service's tasks (``service.connections.allow_from(...)``);
+        empty in bridge and host mode, where the tasks use their instance's security group."""
         return self.service.connections
 
 

@@ -98,17 +98,7 @@ def add_container(
             if props.init_process
             else None
         ),
-        port_mappings=(
-            [
-                ecs.PortMapping(
-                    container_port=props.port,
-                    name=f"{props.name}-{props.port}",
-                    app_protocol=props.app_protocol,
-                )
-            ]
-            if props.port
-            else None
-        ),
+        port_mappings=[_port_mapping(props, task_definition.network_mode)] if props.port else None,
         logging=logging,
     )
     if props.ulimits:
@@ -122,6 +112,18 @@ def add_container(
             ecs.MountPoint(container_path=mount.path, source_volume=mount.volume, read_only=mount.read_only)
         )
     return container
+
+
+def _port_mapping(props: ContainerProps, network_mode: ecs.NetworkMode) -> ecs.PortMapping:
+    """The container's port: named for Service Connect, on a dynamic host port in bridge mode
+    (aws-cdk-lib writes ``HostPort: 0``); in host mode it is the host's own port, and ECS
+    allows no Service Connect name there."""
+    assert props.port is not None
+    if network_mode is ecs.NetworkMode.HOST:
+        return ecs.PortMapping(container_port=props.port, host_port=props.port)
+    return ecs.PortMapping(
+        container_port=props.port, name=f"{props.name}-{props.port}", app_protocol=props.app_protocol
+    )
 
 
 def validate(family: str, containers: Sequence[ContainerProps], volumes: Sequence[ecs.Volume]) -> None:

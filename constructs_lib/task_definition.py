@@ -54,18 +54,20 @@ FLUENT_BIT_IMAGE = "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable"
 
 
 class VersionedTaskDefinition(Construct):
-    """An ``awsvpc`` task definition with one log group, whose revisions are retained.
+    """A task definition with one log group, whose revisions are retained.
 
     CloudFormation deregisters the replaced revision on every update, which makes rollback
     to it impossible; this construct retains it (``UpdateReplacePolicy: Retain``, and
     ``DeletionPolicy: Retain`` so history survives a stack deletion) until the deployer
     prunes it.
 
-    Defaults: x86_64; awslogs in non-blocking mode with a 25 MiB buffer to a log group kept
-    one month, retained on deletion, encrypted with ``log_encryption_key`` when given;
-    ``release_labels`` added to every container as docker labels and to the task definition
-    as tags. ``logging=LogRouting.FIRELENS`` adds a Fluent Bit router container
-    (``firelens_image``) that ships to the same log group. ``volumes`` are task volumes
+    Defaults: ``network_mode`` awsvpc (a network interface and security group per task);
+    ``bridge`` (a container port maps to a dynamic host port) and ``host`` (the container port
+    is the host port) need ``Capacity.EC2``. x86_64; awslogs in non-blocking mode with a 25
+    MiB buffer to a log group kept one month, retained on deletion, encrypted with
+    ``log_encryption_key`` when given; ``release_labels`` added to every container as docker
+    labels and to the task definition as tags. ``logging=LogRouting.FIRELENS`` adds a Fluent
+    Bit router container (``firelens_image``) that ships to the same log group. ``volumes`` are task volumes
     (EFS, bind/scratch, or ``configured_at_launch`` for a service-managed EBS volume).
     Every container gets a hard memory limit, by default the task's memory, and reservations
     that add up to at most the task's (see ``constructs_lib.memory_limits``).
@@ -86,6 +88,7 @@ class VersionedTaskDefinition(Construct):
         memory_mib: int,
         containers: Sequence[ContainerProps],
         capacity: Capacity = Capacity.FARGATE,
+        network_mode: ecs.NetworkMode = ecs.NetworkMode.AWS_VPC,
         cpu_architecture: ecs.CpuArchitecture = ecs.CpuArchitecture.X86_64,
         ephemeral_storage_gib: int | None = None,
         volumes: Sequence[ecs.Volume] = (),
@@ -97,6 +100,11 @@ class VersionedTaskDefinition(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         task_containers.validate(family, containers, volumes)
+        if network_mode is not ecs.NetworkMode.AWS_VPC and capacity is not Capacity.EC2:
+            raise ValueError(
+                f"task definition {family!r}: network_mode {network_mode.name} needs Capacity.EC2 "
+                f"(capacity is {capacity.name}, which runs awsvpc tasks only here)"
+            )
         self._volumes = list(volumes)
         self._containers = list(containers)
         self.task_definition = ecs.TaskDefinition(
@@ -104,7 +112,7 @@ class VersionedTaskDefinition(Construct):
             "TaskDefinition",
             family=family,
             compatibility=_COMPATIBILITY[capacity],
-            network_mode=ecs.NetworkMode.AWS_VPC,
+            network_mode=network_mode,
             cpu=str(cpu),
             memory_mib=str(memory_mib),
             ephemeral_storage_gib=ephemeral_storage_gib,

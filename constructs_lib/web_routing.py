@@ -44,11 +44,14 @@ class Route:
 class WebRouting(Construct):
     """A target group, a listener rule and rollback alarms for one web service.
 
-    The rule forwards ``route`` to the service's ``container_name``/``container_port`` (IP
-    targets). Defaults: ``deregistration_delay`` 15 s; ``health_check`` as in
-    ``TargetHealthCheck``. Registering the target lets the load balancer's security group
-    reach the container port and nothing else; aws-cdk-lib puts both rules in the service's
-    stack, so the load balancer's stack never depends on a service. With ``alternate``
+    The rule forwards ``route`` to the service's ``container_name``/``container_port``: IP
+    targets for ``awsvpc`` tasks, instance targets (the instance and its host port) for
+    ``bridge`` and ``host`` tasks. Defaults: ``deregistration_delay`` 15 s; ``health_check`` as
+    in ``TargetHealthCheck``. For an awsvpc service, registering the target lets the load
+    balancer's security group reach the container port and nothing else; aws-cdk-lib puts both
+    rules in the service's stack, so the load balancer's stack never depends on a service. A
+    bridge or host service has no security group: give its instances' group the rule instead
+    (``InstancePortsIngress``), once per capacity group and load balancer. With ``alternate``
     (blue/green, canary, linear) a second target group takes the new revision, and
     ``test_listener`` (when given) routes test traffic to it.
 
@@ -156,15 +159,19 @@ class WebRouting(Construct):
         check: TargetHealthCheck,
         delay: cdk.Duration,
     ) -> elbv2.ApplicationTargetGroup:
+        on_instance = service.service.task_definition.network_mode is not ecs.NetworkMode.AWS_VPC
         return elbv2.ApplicationTargetGroup(
             self,
             name,
             vpc=service.service.cluster.vpc,
             port=port,
             protocol=elbv2.ApplicationProtocol.HTTP,
-            target_type=elbv2.TargetType.IP,
+            target_type=elbv2.TargetType.INSTANCE if on_instance else elbv2.TargetType.IP,
             deregistration_delay=delay,
             health_check=elbv2.HealthCheck(
+                # An instance target's port is the task's host port, dynamic in bridge mode: the
+                # check must follow it (the ALB default, written out as cfn-lint E3049 asks).
+                port="traffic-port" if on_instance else None,
                 path=check.path,
                 interval=cdk.Duration.seconds(check.interval_seconds),
                 timeout=cdk.Duration.seconds(check.timeout_seconds),

@@ -90,7 +90,10 @@ class _EnvironmentBuilder:
             )
             return self.cluster
         if planned.kind == "ingress":
-            self.ingress = IngressStack(self.scope, planned.name, network=network, **common)
+            assert self.cluster is not None  # the plan puts the cluster before the load balancers
+            self.ingress = IngressStack(
+                self.scope, planned.name, network=network, cluster=self.cluster.ecs_cluster, **common
+            )
             return self.ingress
         assert self.cluster is not None and planned.service is not None
         return self._service(planned.service, network, self.cluster.ecs_cluster, common)
@@ -114,7 +117,7 @@ class _EnvironmentBuilder:
             callees={callee: self.reachable[callee] for callee in callees(self.spec)[name]},
         )
         port = self.spec.services[name].port
-        if port is not None:
+        if port is not None and stack.security_group is not None:
             self.reachable[name] = (stack.security_group, port)
         return stack
 

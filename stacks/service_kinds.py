@@ -7,6 +7,7 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from config.host_ports import web_port
 from config.load_balancers import shifts_traffic
 from config.naming import cluster_name, task_family
 from config.routing import route_of
@@ -15,7 +16,7 @@ from constructs_lib import EcsCluster, EcsService, IRetainedTaskDefinition, Netw
 from constructs_lib.load_balancer import PublicLoadBalancer
 from constructs_lib.web_routing import Route, TargetHealthCheck, WebRouting
 from constructs_lib.work_queue import BacklogScaling, WorkQueue
-from stacks.service_props import capacity_strategy
+from stacks.service_props import capacity_strategy, placement_strategies
 
 
 def attach_web(
@@ -40,7 +41,7 @@ def attach_web(
         service=ecs_service,
         listener=ingress.listener,
         container_name=service,
-        container_port=svc.port or 80,
+        container_port=web_port(spec, service),
         route=Route(paths=route.paths, hosts=route.hosts, priority=route.priority),
         health_check=TargetHealthCheck(
             path=check.path,
@@ -104,7 +105,12 @@ def schedule_job(
         retry_attempts=schedule.retries,
         max_event_age=cdk.Duration.seconds(schedule.max_event_age_seconds),
         capacity_provider_strategies=capacity_strategy(spec, service, cluster.capacity_provider_names),
-        vpc_subnets=network.private_subnets,
+        vpc_subnets=(
+            network.private_subnets
+            if task_definition.task_definition.network_mode is ecs.NetworkMode.AWS_VPC
+            else None
+        ),
+        placement_strategies=placement_strategies(spec, service),
         description=service,
         encryption_key=cluster.encryption_key,
     )

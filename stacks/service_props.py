@@ -1,5 +1,5 @@
 """Spec → the props a service's constructs share: deployment, Service Connect, capacity
-strategy and target tracking."""
+strategy, placement strategies and target tracking."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Mapping
 import aws_cdk as cdk
 from aws_cdk import aws_ecs as ecs
 
+from config.placement_schema import PlacementStrategySpec
 from config.schema import AppSpec
 from config.service_kinds import AutoscalingSpec, DeploymentSpec
 from constructs_lib import Deployment, EcsCluster, IRetainedTaskDefinition, TargetTracking
@@ -48,8 +49,9 @@ def service_connect(
 ) -> ecs.ServiceConnectProps | None:
     """Every service joins the namespace as a client; one with a port also serves on it as
     ``http://<service>:<port>`` (its proxy logs go to the service's own log group), over TLS
-    when the cluster has Service Connect TLS (the task role may read its certificate)."""
-    if not cluster.namespace_name:
+    when the cluster has Service Connect TLS (the task role may read its certificate). A
+    host-mode service does not join: Service Connect runs in awsvpc and bridge tasks only."""
+    if not cluster.namespace_name or task_definition.task_definition.network_mode is ecs.NetworkMode.HOST:
         return None
     svc = spec.services[service]
     served = []
@@ -93,3 +95,18 @@ def capacity_strategy(
         )
         for item in spec.strategy_for(service)
     ]
+
+
+def placement_strategies(spec: AppSpec, service: str) -> list[ecs.PlacementStrategy]:
+    """The service's ``placement`` as ECS placement strategies, in the spec's order."""
+    return [_placement(item) for item in spec.services[service].placement]
+
+
+def _placement(item: PlacementStrategySpec) -> ecs.PlacementStrategy:
+    if item.binpack == "cpu":
+        return ecs.PlacementStrategy.packed_by_cpu()
+    if item.binpack == "memory":
+        return ecs.PlacementStrategy.packed_by_memory()
+    if item.spread is not None:
+        return ecs.PlacementStrategy.spread_across(item.spread)
+    return ecs.PlacementStrategy.randomly()

@@ -18,7 +18,13 @@ from constructs_lib.load_balancer import PublicLoadBalancer
 from stacks.containers_from_spec import ebs_volumes
 from stacks.permissions_from_spec import grant_permissions
 from stacks.service_kinds import attach_queue, attach_web, schedule_job
-from stacks.service_props import capacity_strategy, deployment, service_connect, target_tracking
+from stacks.service_props import (
+    capacity_strategy,
+    deployment,
+    placement_strategies,
+    service_connect,
+    target_tracking,
+)
 from stacks.task_definition_from_spec import task_definition_for
 
 
@@ -34,6 +40,8 @@ class ServiceStack(cdk.Stack):
     ``worker`` gets its queue, ``job`` becomes a ``ScheduledJob`` instead of a service.
     ``callees`` maps each service this one may call (their ``allow_from`` names it) to its
     security group and port; the rules into them live here, in the caller's stack.
+    ``security_group`` is None for a bridge or host service: its tasks use their instances'
+    group, whose load balancer rules ``IngressStack`` holds.
     """
 
     def __init__(
@@ -64,7 +72,7 @@ class ServiceStack(cdk.Stack):
             environment_key=log_encryption_key,
         )
         grant_permissions(self, service, self.task_definition.task_definition.task_role, svc.permissions)
-        self.security_group: ec2.ISecurityGroup
+        self.security_group: ec2.ISecurityGroup | None
         if svc.kind == "job":
             if pinned_task_definition:
                 raise ValueError(f"{service} is a job: a pin applies to services only")
@@ -89,6 +97,8 @@ class ServiceStack(cdk.Stack):
             if pinned_task_definition:
                 cdk.CfnOutput(self, "PinnedTaskDefinition", value=pinned_task_definition)
         for callee, (group, port) in (callees or {}).items():
+            if self.security_group is None:  # the spec check refuses allow_from naming such a caller
+                raise ValueError(f"{service} uses its instances' network: no rule can admit it to {callee}")
             CallerIngress(
                 self,
                 f"To-{callee}",
@@ -117,8 +127,9 @@ class ServiceStack(cdk.Stack):
             task_definition=self.task_definition.task_definition,
             service_name=name,
             desired_count=None if svc.scaled else svc.desired_count,
-            vpc_subnets=network.private_subnets,
+            vpc_subnets=network.private_subnets if _own_network(self.task_definition) else None,
             capacity_provider_strategies=capacity_strategy(spec, name, cluster.capacity_provider_names),
+            placement_strategies=placement_strategies(spec, name),
             volume_configurations=ebs_volumes(self, svc.volumes),
             deployment=deployment(svc.deployment),
             health_check_grace_period=(
@@ -146,3 +157,8 @@ class ServiceStack(cdk.Stack):
         ecs_service.roll_back_on_alarms(alarms)
         cdk.CfnOutput(self, "ServiceName", value=ecs_service.service.service_name)
         return ecs_service
+
+
+def _own_network(task_definition: IRetainedTaskDefinition) -> bool:
+    """True for awsvpc tasks (a network interface in the VPC's subnets each)."""
+    return task_definition.task_definition.network_mode is ecs.NetworkMode.AWS_VPC

@@ -13,6 +13,11 @@ from stacks.containers_from_spec import container_props, task_volumes
 from stacks.retention import retention
 
 WEB_STOP_TIMEOUT = 10  # seconds; ECS's default is 30
+NETWORK_MODES = {
+    "awsvpc": ecs.NetworkMode.AWS_VPC,
+    "bridge": ecs.NetworkMode.BRIDGE,
+    "host": ecs.NetworkMode.HOST,
+}
 
 
 def task_definition_for(
@@ -52,6 +57,7 @@ def task_definition_for(
         cpu=svc.cpu,
         memory_mib=svc.memory,
         capacity=Capacity(spec.capacity_kind(service)),
+        network_mode=NETWORK_MODES[svc.network_mode],
         cpu_architecture=(
             ecs.CpuArchitecture.ARM64 if svc.architecture == "arm64" else ecs.CpuArchitecture.X86_64
         ),

@@ -61,11 +61,17 @@ def run_one_off(
         "count": 1,
         "startedBy": f"deployer-run-{service}"[:36],
         "overrides": {"containerOverrides": [override]},
-        "networkConfiguration": current.get("networkConfiguration")
-        or _network_from_stacks(spec, service, cloudformation),
         "clientToken": client_token or uuid.uuid4().hex,
         "propagateTags": "TASK_DEFINITION",
     }
+    # Bridge and host tasks use their instance's network: RunTask refuses a configuration.
+    if spec.network_mode_of(service) == "awsvpc":
+        request["networkConfiguration"] = current.get("networkConfiguration") or _network_from_stacks(
+            spec, service, cloudformation
+        )
+    placement = current.get("placementStrategy") or [p.api_form() for p in spec.services[service].placement]
+    if placement:
+        request["placementStrategy"] = placement
     # The live strategy wins; the spec's is the fallback (the local endpoint does not keep it).
     request["capacityProviderStrategy"] = current.get("capacityProviderStrategy") or [
         {

@@ -3,7 +3,8 @@
 The templates say what a deploy creates (subnets, listeners and rules, security group rules,
 containers, Service Connect names, queues, schedules); the spec says what each thing is for
 (service kinds, load balancer names, capacity group settings). Network paths come from the
-security group rules alone: the picture shows what the templates allow.
+security group rules alone: the picture shows what the templates allow (for bridge and host
+tasks, the rules into their EC2 group's instances: ``deployer.diagram.instances``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from config import naming
 from config.schema import FARGATE_PROVIDERS, AppSpec
+from deployer.diagram.instances import expand, host_ports, instance_groups
 from deployer.diagram.model import (
     CapacityProvider,
     Cluster,
@@ -44,6 +46,12 @@ def read_picture(spec: AppSpec, templates: Templates) -> Picture:
     for balancer, groups in balancers:
         owners.update(dict.fromkeys(groups, balancer.node))
     providers = _provider_names(spec)
+    owners.update(instance_groups(cfn, providers))
+    on_instances: dict[str, list[tuple[str, tuple[range, ...]]]] = {}
+    for stack, name in stacks.items():
+        ports = host_ports(cfn, stack)
+        for item in spec.strategy_for(name) if ports else ():
+            on_instances.setdefault(item.provider, []).append((name, ports))
     network = read_network(cfn, spec.environment.region)
     return Picture(
         title=f"{naming.stack_prefix(spec)} ({spec.environment.target}, {spec.environment.region})",
@@ -51,7 +59,7 @@ def read_picture(spec: AppSpec, templates: Templates) -> Picture:
         load_balancers=tuple(balancer for balancer, _ in balancers),
         cluster=_cluster(spec, cfn, providers),
         services=tuple(_service(spec, cfn, name, providers) for name in spec.services),
-        flows=read_flows(cfn, owners, network.cidr),
+        flows=expand(read_flows(cfn, owners, network.cidr), on_instances),
     )
 
 

@@ -26,6 +26,7 @@ from deployer.exit_codes import ExitCode
 from tests.harness import SynthesisCache
 
 ENVIRONMENTS = ["local", "dev"]
+BRIDGE_PORTS = "32768-65535"  # the Linux ephemeral range ECS assigns bridge host ports from
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -109,8 +110,12 @@ def test_network_paths_are_exactly_the_load_balancer_and_allow_from(
         for callee, service in spec.services.items()
         for caller in service.allow_from
     } | {
-        Flow(balancer_node("main"), service_node(web), str(spec.services[web].port))
+        # a bridge task's host port is ECS's to pick: the rule opens the whole dynamic range
+        Flow(
+            balancer_node("main"), service_node(web), BRIDGE_PORTS if bridge else str(spec.services[web].port)
+        )
         for web in spec.services_of_kind("web")
+        for bridge in [spec.services[web].network_mode == "bridge"]
     }
     assert between_services == expected
     public_ports = {"443", "80"} if spec.load_balancer.certificate_arn else {"80"}

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from config.naming import task_family
 from tests.harness import SynthesisCache, resources_of_type
 
 ENVIRONMENTS = ["local", "dev", "prod"]
@@ -34,15 +35,33 @@ def containers(synth_cache: SynthesisCache, env: str) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_ecs_2_and_16_no_public_ip(synth_cache: SynthesisCache, env: str) -> None:
+    """awsvpc tasks get no public IP; bridge and host tasks have no interface of their own and
+    use their instance's, which the launch template gives no public IP."""
+    spec = synth_cache.get(env).spec
     for service in all_of(synth_cache, env, "AWS::ECS::Service"):
-        assert service["NetworkConfiguration"]["AwsvpcConfiguration"]["AssignPublicIp"] == "DISABLED"
+        if spec.network_mode_of(service["ServiceName"]) == "awsvpc":
+            assert service["NetworkConfiguration"]["AwsvpcConfiguration"]["AssignPublicIp"] == "DISABLED"
+        else:
+            assert "NetworkConfiguration" not in service
+    for launch_template in all_of(synth_cache, env, "AWS::EC2::LaunchTemplate"):
+        [interface] = launch_template["LaunchTemplateData"]["NetworkInterfaces"]
+        assert interface["AssociatePublicIpAddress"] is False
     assert not all_of(synth_cache, env, "AWS::ECS::TaskSet")
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_ecs_3_and_17_no_host_pid_or_network_mode(synth_cache: SynthesisCache, env: str) -> None:
+    """Host network mode only where the spec opts in with a reason (validate prints it)."""
+    spec = synth_cache.get(env).spec
+    acknowledged = {
+        task_family(spec, name) for name, service in spec.services.items() if service.host_network_reason
+    }
     for task in all_of(synth_cache, env, "AWS::ECS::TaskDefinition"):
-        assert task.get("PidMode") != "host" and task["NetworkMode"] == "awsvpc"
+        assert task.get("PidMode") != "host"
+        if task["Family"] in acknowledged:
+            assert task["NetworkMode"] == "host"
+        else:
+            assert task["NetworkMode"] in ("awsvpc", "bridge")
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
