@@ -19,6 +19,12 @@ QUEUE_DLQ = "sqs_dlq_check"  # CT.SQS.PR.1
 CONTAINER_INSIGHTS = "ecs_container_insights_enabled_check"  # CT.ECS.PR.2
 LAMBDA_IN_VPC = "lambda_inside_vpc_check"  # CT.LAMBDA.PR.3
 NON_ROOT_USER = "ecs_task_definition_nonroot_user_check"  # CT.ECS.PR.3
+AWSVPC_ONLY = "ecs_awsvpc_networking_enabled_check"  # CT.ECS.PR.4
+BRIDGE_OR_HOST = (
+    "The task uses bridge or host networking by the spec's choice (network_mode on a service of "
+    "an EC2 group): tasks share their instances' security group, which opens to the load "
+    "balancer only; host mode also needs host_network_reason, which deployer validate prints."
+)
 
 IMPORTED_KEY = (
     "The resource is encrypted with the environment's customer-managed KMS key, which the "

@@ -16,6 +16,8 @@ from constructs import Construct
 from constructs_lib import task_containers, task_grants
 from constructs_lib.containers import ContainerProps, MountProps
 from constructs_lib.control_tower import (
+    AWSVPC_ONLY,
+    BRIDGE_OR_HOST,
     FIRELENS_ROOT,
     IMPORTED_KEY,
     LOG_GROUP_KMS,
@@ -107,6 +109,7 @@ class VersionedTaskDefinition(Construct):
             )
         self._volumes = list(volumes)
         self._containers = list(containers)
+        self._network_mode = network_mode
         self.task_definition = ecs.TaskDefinition(
             self,
             "TaskDefinition",
@@ -197,6 +200,8 @@ class VersionedTaskDefinition(Construct):
         root = [f"{c.name}: {c.run_as_root_reason}" for c in containers if c.run_as_root_reason]
         if firelens:
             root.append(f"{task_containers.LOG_ROUTER}: {FIRELENS_ROOT}")
+        if self._network_mode is not ecs.NetworkMode.AWS_VPC:
+            acknowledge_control(resource, AWSVPC_ONLY, BRIDGE_OR_HOST)
         if root:
             acknowledge_control(
                 resource,

@@ -34,6 +34,7 @@ EDGE = """\
   edge:
     kind: web
     image: public.ecr.aws/nginx/nginx:1.27
+    user: "101"
     port: 8081
     network_mode: host
     host_network_reason: terminates traffic on the instance's own port for a legacy peer

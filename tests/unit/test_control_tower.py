@@ -29,10 +29,11 @@ ACCEPTED = {
         "dev's Spot group uses the cheapest types, which do not encrypt between instances",
     ("dev", "CT.ELASTICLOADBALANCING.PR.5", "shop-dev-ingress/LoadBalancer/LoadBalancer/Resource"):
         "a development load balancer may be deleted with its environment",
-    ("dev", "CT.CLOUDWATCH.PR.2", "shop-dev-svc-web/TaskDefinition/LogGroup/Resource"):
-        "dev keeps service logs 30 days",
-    ("dev", "CT.CLOUDWATCH.PR.2", "shop-dev-svc-worker/TaskDefinition/LogGroup/Resource"):
-        "dev keeps service logs 30 days",
+    **{
+        ("dev", "CT.CLOUDWATCH.PR.2", f"shop-dev-svc-{service}/TaskDefinition/LogGroup/Resource"):
+            "dev keeps service logs 30 days"
+        for service in ("web", "worker", "catalog", "node-metrics")
+    },
     ("local", "CT.AUTOSCALING.PR.11", "shop-local-cluster/EcsCluster/Ec2-graviton/AutoScalingGroup/ASG"):
         "the local endpoint runs no instances",
     ("local", "CT.AUTOSCALING.PR.11", "shop-local-cluster/EcsCluster/Ec2-spot/AutoScalingGroup/ASG"):
