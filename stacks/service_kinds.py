@@ -8,6 +8,7 @@ from constructs import Construct
 
 from config.load_balancers import shifts_traffic
 from config.naming import cluster_name, task_family
+from config.native.containers import web_target
 from config.routing import route_of
 from config.schema import AppSpec
 from constructs_lib import EcsCluster, EcsService, IRetainedTaskDefinition, Network, ScheduledJob
@@ -27,13 +28,14 @@ def attach_web(
     route = route_of(spec, service)
     check = http.health_check
     alternate = shifts_traffic(spec, service)  # the same rule as the load balancer's quotas
+    container, port = web_target(spec, service)
     return WebRouting(
         scope,
         "Web",
         service=ecs_service,
         listener=ingress.listener,
-        container_name=service,
-        container_port=svc.port or 80,
+        container_name=container,
+        container_port=port,
         route=Route(paths=route.paths, hosts=route.hosts, priority=route.priority),
         health_check=TargetHealthCheck(
             path=check.path,

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 import aws_cdk as cdk
 from aws_cdk import aws_ecs as ecs
 
+from config.native.containers import service_connect_port
 from config.schema import AppSpec
 from config.service_kinds import AutoscalingSpec, DeploymentSpec
 from constructs_lib import Deployment, EcsCluster, IRetainedTaskDefinition, TargetTracking
@@ -50,15 +51,12 @@ def service_connect(
     ``http://<service>:<port>`` (its proxy logs go to the service's own log group)."""
     if not cluster.namespace_name:
         return None
-    svc = spec.services[service]
     served = []
-    if svc.port is not None and svc.task_definition_file is None:
+    mapping = service_connect_port(spec, service)
+    if mapping is not None:
         served = [
             ecs.ServiceConnectService(
-                port_mapping_name=f"{service}-{svc.port}",
-                discovery_name=service,
-                dns_name=service,
-                port=svc.port,
+                port_mapping_name=mapping[0], discovery_name=service, dns_name=service, port=mapping[1]
             )
         ]
     log_group = task_definition.log_group
