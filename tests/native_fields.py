@@ -41,8 +41,9 @@ def absent(value: Any, shape: Any, required: bool = False) -> bool:
 
 
 def differences(native: Any, cfn: Any, shape: Any = REGISTER, schema: Any = CFN, path: str = "") -> list[str]:
-    """Every place where ``cfn`` does not carry ``native`` exactly (``path`` names it)."""
-    schema = _resolve(schema)
+    """Every place where ``cfn`` does not carry ``native`` exactly (``path`` names it). With
+    ``schema`` None, ``cfn`` is native JSON too (``deployer render``'s output), same names."""
+    schema = _resolve(schema) if schema is not None else None
     if shape.type_name == "structure":
         if not isinstance(cfn, dict):
             return [f"{path}: {cfn!r} is not an object"]
@@ -51,18 +52,21 @@ def differences(native: Any, cfn: Any, shape: Any = REGISTER, schema: Any = CFN,
             member = shape.members[key]
             if absent(value, member, key in shape.required_members):
                 continue
-            name = cfn_name(key, schema)
+            name = cfn_name(key, schema) if schema is not None else key
             matched.add(name)
             if name not in cfn:
                 found.append(f"{path}.{key}: missing ({name})")
             else:
-                found += differences(value, cfn[name], member, schema["properties"][name], f"{path}.{key}")
+                below = schema["properties"][name] if schema is not None else None
+                found += differences(value, cfn[name], member, below, f"{path}.{key}")
         found += [f"{path}.{name}: not in the file" for name in sorted(set(cfn) - matched)]
         return found
     if shape.type_name == "list":
         if not isinstance(cfn, list) or len(cfn) != len(native):
             return [f"{path}: {cfn!r} is not a list of {len(native)}"]
-        return [d for i, (a, b) in enumerate(zip(native, cfn, strict=True)) for d in differences(a, b, shape.member, schema.get("items", {}), f"{path}[{i}]")]
+        items = schema.get("items", {}) if schema is not None else None
+        pairs = enumerate(zip(native, cfn, strict=True))
+        return [d for i, (a, b) in pairs for d in differences(a, b, shape.member, items, f"{path}[{i}]")]
     return [] if native == cfn else [f"{path}: {native!r} became {cfn!r}"]
 
 

@@ -14,8 +14,9 @@ from config.image_reference import image_reference_problem
 from config.native.model import FileProblem, json_path
 from config.native.references import CONTAINERS
 
-# ${…} (envsubst, Terraform templatefile), {{ … }} (ecspresso, Jinja, Helm), $$$…$$$ (ecs-cli).
-_PLACEHOLDER = re.compile(r"\$\{[^}]*\}|\{\{.*?\}\}|\$\$\$[^$]*\$\$\$")
+# ${…} (envsubst, Terraform templatefile), {{ … }} (ecspresso, Jinja, Helm), $$$…$$$ (ecs-cli),
+# %NAME% (sed-style CI substitution).
+_PLACEHOLDER = re.compile(r"\$\{[^}]*\}|\{\{.*?\}\}|\$\$\$[^$]*\$\$\$|%[A-Z][A-Z0-9_]*%")
 _WHOLE_PLACEHOLDER = re.compile(rf"^\s*(?:{_PLACEHOLDER.pattern})\s*$")
 # Values a shell or Fluent Bit expands at run time, where ${VAR} is meant literally (and the
 # options of an awsfirelens log configuration, which become Fluent Bit configuration too).
@@ -95,5 +96,6 @@ def _checked(path: tuple[str | int, ...], value: str) -> bool:
     if any(f".{field}" in f".{named}" for field in _EXPANDED_AT_RUN_TIME):
         return False
     if named.endswith("environment.value"):  # an application may expand ${VAR} itself
-        return bool(_WHOLE_PLACEHOLDER.match(value)) or "{{" in value or "$$$" in value
+        others = [found for found in _PLACEHOLDER.findall(value) if not found.startswith("${")]
+        return bool(_WHOLE_PLACEHOLDER.match(value) or others)
     return True

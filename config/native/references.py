@@ -7,6 +7,7 @@ router by every ``awsfirelens`` log configuration.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +15,7 @@ from config import graphs
 from config.native.model import FileProblem, json_path
 
 CONTAINERS = "containerDefinitions"
+NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")  # ECS's rule for container names
 # Conditions that wait for a container to exit: ECS refuses them on an essential container.
 _EXIT_CONDITIONS = ("COMPLETE", "SUCCESS")
 
@@ -23,6 +25,11 @@ def reference_problems(body: dict[str, Any]) -> Iterator[FileProblem]:
     containers: list[dict[str, Any]] = body[CONTAINERS]
     by_name: dict[str, dict[str, Any]] = {}
     for index, container in enumerate(containers):
+        if not NAME.match(container["name"]):
+            yield FileProblem(
+                json_path((CONTAINERS, index, "name")),
+                f"{container['name']!r}: a container name is 1-255 letters, digits, '-' and '_'",
+            )
         if container["name"] in by_name:
             yield FileProblem(json_path((CONTAINERS, index, "name")), f"{container['name']!r} is used twice")
         by_name.setdefault(container["name"], container)

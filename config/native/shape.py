@@ -21,10 +21,21 @@ _TYPES = {
 }
 
 
+# Item fields CloudFormation requires where the ECS API model does not (cfn-lint's resource
+# schema: ContainerDefinition, TaskDefinitionPlacementConstraint; CDK tags need both halves).
+CLOUDFORMATION_REQUIRES = {"containerDefinitions": ("name", "image"), "placementConstraints": ("type",), "tags": ("key", "value")}
+
+
 def shape_problems(body: dict[str, Any]) -> list[FileProblem]:
-    """Every place ``body`` does not fit the ECS API model, and every top-level field that
-    ECS takes but CloudFormation's ``AWS::ECS::TaskDefinition`` cannot carry."""
+    """Every place ``body`` does not fit the ECS API model, and every field that ECS takes
+    but CloudFormation's ``AWS::ECS::TaskDefinition`` cannot carry or requires."""
     problems = list(_walk(body, register_input(), ()))
+    for field, required in CLOUDFORMATION_REQUIRES.items():
+        items = body.get(field)
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            for key in required:
+                if isinstance(item, dict) and key not in item:
+                    problems.append(FileProblem(json_path((field, index, key)), "required field is missing"))
     for field in sorted(set(body) & set(register_input().members) - SUPPORTED_FIELDS):
         problems.append(
             FileProblem(field, "ECS takes this field but CloudFormation (AWS::ECS::TaskDefinition) cannot deploy it; remove it")
