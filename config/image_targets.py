@@ -25,7 +25,9 @@ def image_target(spec: AppSpec, key: str) -> tuple[str, str]:
     names = container_names(document) if document else list(spec.services[service].containers(service))
     if container:
         if container not in names:
-            raise ImageTargetError(f"{service} has no container {container!r}; containers: {', '.join(names)}")
+            raise ImageTargetError(
+                f"{service} has no container {container!r}; containers: {', '.join(names)}"
+            )
         return service, container
     main = main_container(document, service) if document else service
     if main is None:

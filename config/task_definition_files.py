@@ -55,7 +55,9 @@ def read_task_definition(path: Path, spec: AppSpec, service: str) -> tuple[dict[
     except FileNotFoundError:
         return {}, [FileProblem("", f"no such file: {path}")]
     except UnicodeDecodeError as error:
-        return {}, [FileProblem("", f"not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8")]
+        return {}, [
+            FileProblem("", f"not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8")
+        ]
     except json.JSONDecodeError as error:
         return {}, [FileProblem("", _json_error(path, error))]
     if isinstance(document, list):
@@ -71,14 +73,18 @@ def read_task_definition(path: Path, spec: AppSpec, service: str) -> tuple[dict[
     return checked_body(document, spec, service)
 
 
-def checked_body(document: dict[str, Any], spec: AppSpec, service: str) -> tuple[dict[str, Any], list[FileProblem]]:
+def checked_body(
+    document: dict[str, Any], spec: AppSpec, service: str
+) -> tuple[dict[str, Any], list[FileProblem]]:
     """``document`` normalised and checked for ``services.<service>``; its family renamed."""
     normalised = normalise(document)
     body = normalised.body
     problems = shape_problems(body)
     if problems:
         return body, problems  # the checks below read the fields as ECS types them
-    placement, problems = placement_of(body, spec.capacity_kind(service), service, normalised.exported_compatibilities)
+    placement, problems = placement_of(
+        body, spec.capacity_kind(service), service, normalised.exported_compatibilities
+    )
     problems += reference_problems(body)
     problems += task_rule_problems(body, placement)
     problems += guard_problems(body, spec.environment.require_image_digests)

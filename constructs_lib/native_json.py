@@ -59,7 +59,11 @@ def execution_role_needs(body: Mapping[str, Any], fargate: bool) -> list[str]:
     needs = []
     for index, container in enumerate(body.get("containerDefinitions", [])):
         logging = container.get("logConfiguration") or {}
-        uses = [field for field in ("secrets", "repositoryCredentials", "environmentFiles") if container.get(field)]
+        uses = [
+            field
+            for field in ("secrets", "repositoryCredentials", "environmentFiles")
+            if container.get(field)
+        ]
         uses += ["logConfiguration.secretOptions"] if logging.get("secretOptions") else []
         if fargate and logging.get("logDriver") in _ROLE_LOG_DRIVERS_ON_FARGATE:
             uses.append(f"logConfiguration.logDriver ({logging['logDriver']} on Fargate)")

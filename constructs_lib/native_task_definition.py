@@ -28,7 +28,11 @@ _COMPATIBILITY = {
     frozenset({"EC2", "FARGATE"}): ecs.Compatibility.EC2_AND_FARGATE,
 }
 _OF_CAPACITY = {"fargate": "FARGATE", "ec2": "EC2", "managed_instances": "MANAGED_INSTANCES"}
-_NETWORK_MODES = {"awsvpc": ecs.NetworkMode.AWS_VPC, "bridge": ecs.NetworkMode.BRIDGE, "host": ecs.NetworkMode.HOST}
+_NETWORK_MODES = {
+    "awsvpc": ecs.NetworkMode.AWS_VPC,
+    "bridge": ecs.NetworkMode.BRIDGE,
+    "host": ecs.NetworkMode.HOST,
+}
 
 
 class NativeTaskDefinition(Construct):
@@ -79,7 +83,9 @@ class NativeTaskDefinition(Construct):
             raise NativeTaskDefinitionError(f"executionRoleArn is required by {', '.join(needs)}")
         mode = body.get("networkMode", "bridge")
         if mode not in _NETWORK_MODES:
-            raise NativeTaskDefinitionError(f"networkMode {mode!r} is not supported; use awsvpc, bridge or host")
+            raise NativeTaskDefinitionError(
+                f"networkMode {mode!r} is not supported; use awsvpc, bridge or host"
+            )
         self.task_definition = ecs.TaskDefinition(
             self,
             "TaskDefinition",
@@ -102,7 +108,10 @@ class NativeTaskDefinition(Construct):
             if name not in ("Family", "Tags"):
                 resource.add_property_override(name, value)
         # CloudFormation takes role ARNs only, where ECS also takes a role name.
-        for field, role in (("TaskRoleArn", self.task_definition.task_role), ("ExecutionRoleArn", self.task_definition.execution_role)):
+        for field, role in (
+            ("TaskRoleArn", self.task_definition.task_role),
+            ("ExecutionRoleArn", self.task_definition.execution_role),
+        ):
             if role is not None and not str(properties.get(field, "arn:")).startswith("arn:"):
                 resource.add_property_override(field, role.role_arn)
         for tag in body.get("tags", []):
@@ -132,7 +141,8 @@ class NativeTaskDefinition(Construct):
         )
         # The document's execution role pulls its images; the app grants nothing here.
         cdk.Annotations.of(stub).acknowledge_warning(
-            "@aws-cdk/aws-ecs:ecrImageRequiresPolicy", "the task definition file's execution role pulls its images"
+            "@aws-cdk/aws-ecs:ecrImageRequiresPolicy",
+            "the task definition file's execution role pulls its images",
         )
         return stub
 

@@ -24,7 +24,8 @@ def parse_image_overrides(spec: AppSpec, values: Sequence[str]) -> dict[str, str
         key, sep, ref = value.partition("=")
         if not sep or not key or not ref:
             raise BadInputError(
-                f"--image {value!r}: expected SERVICE=IMAGE_REF or SERVICE/CONTAINER=IMAGE_REF, e.g. web=repo/app:1.2.3"
+                f"--image {value!r}: expected SERVICE=IMAGE_REF or SERVICE/CONTAINER=IMAGE_REF, "
+                "e.g. web=repo/app:1.2.3"
             )
         try:
             target = image_target(spec, key)
@@ -35,7 +36,9 @@ def parse_image_overrides(spec: AppSpec, values: Sequence[str]) -> dict[str, str
                 f"--image {value!r}: {ref!r} is not an image reference; {PATTERN_HINTS[IMAGE]}"
             )
         if target in targets:
-            raise BadInputError(f"--image: container {'/'.join(target)!r} is given twice ({targets[target]}, {key})")
+            raise BadInputError(
+                f"--image: container {'/'.join(target)!r} is given twice ({targets[target]}, {key})"
+            )
         targets[target] = key
         images[key] = ref
     return images

@@ -27,7 +27,10 @@ CFN = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", "AWS::ECS::TaskDe
 def registration_of(document: dict[str, Any]) -> dict[str, Any]:
     """The file's task definition: describe output (``taskDefinition`` + ``tags``) unwrapped."""
     if set(document) <= set(_ECS.operation_model("DescribeTaskDefinition").output_shape.members):
-        document = {**document["taskDefinition"], **({"tags": document["tags"]} if "tags" in document else {})}
+        document = {
+            **document["taskDefinition"],
+            **({"tags": document["tags"]} if "tags" in document else {}),
+        }
     return {k: v for k, v in document.items() if k not in DESCRIBE_ONLY}
 
 

@@ -27,7 +27,8 @@ SERVICES: dict[str, tuple[str, str]] = {
     "billing": ("ec2-init-container.json", "capacity: [{provider: spot}]\n"),
     "export": (
         "job-fargate-spot.json",
-        'kind: job\n    schedule: {expression: "cron(0 2 * * ? *)"}\n    capacity: [{provider: FARGATE_SPOT}]\n',
+        'kind: job\n    schedule: {expression: "cron(0 2 * * ? *)"}\n'
+        "    capacity: [{provider: FARGATE_SPOT}]\n",
     ),
     "sidecars": ("web-with-sidecars.json", ""),
     "queue": ("describe-output.json", "kind: worker\n"),

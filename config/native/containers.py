@@ -26,21 +26,22 @@ def main_container(body: dict[str, Any], service: str) -> str | None:
     return str(with_ports[0]) if len(with_ports) == 1 else None
 
 
+def _first_tcp_mapping(container: dict[str, Any]) -> dict[str, Any] | None:
+    mappings = container.get("portMappings", [])
+    return next((m for m in mappings if "containerPort" in m and m.get("protocol", "tcp") == "tcp"), None)
+
+
 def container_port(container: dict[str, Any]) -> int | None:
     """The container's first TCP ``containerPort``, None when it maps none."""
-    for mapping in container.get("portMappings", []):
-        if "containerPort" in mapping and mapping.get("protocol", "tcp") == "tcp":
-            return int(mapping["containerPort"])
-    return None
+    mapping = _first_tcp_mapping(container)
+    return None if mapping is None else int(mapping["containerPort"])
 
 
 def port_mapping_name(body: dict[str, Any], container: str) -> str | None:
     """The ``name`` of the container's first TCP port mapping (what Service Connect serves)."""
     [definition] = [c for c in body["containerDefinitions"] if c["name"] == container]
-    for mapping in definition.get("portMappings", []):
-        if "containerPort" in mapping and mapping.get("protocol", "tcp") == "tcp":
-            return mapping.get("name")
-    return None
+    mapping = _first_tcp_mapping(definition)
+    return None if mapping is None or "name" not in mapping else str(mapping["name"])
 
 
 def container_names(body: dict[str, Any]) -> list[str]:

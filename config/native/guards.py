@@ -41,18 +41,28 @@ def guard_problems(body: dict[str, Any], require_digests: bool) -> Iterator[File
     for index, volume in enumerate(body.get("volumes", [])):
         if "fsxWindowsFileServerVolumeConfiguration" in volume:
             path = json_path(("volumes", index, "fsxWindowsFileServerVolumeConfiguration"))
-            yield FileProblem(path, "FSx for Windows File Server volumes are for Windows containers, which this project does not run")
+            yield FileProblem(
+                path,
+                "FSx for Windows File Server volumes are for Windows containers, "
+                "which this project does not run",
+            )
     if "inferenceAccelerators" in body:
-        yield FileProblem("inferenceAccelerators", "Elastic Inference accelerators are retired by AWS; remove them")
+        yield FileProblem(
+            "inferenceAccelerators", "Elastic Inference accelerators are retired by AWS; remove them"
+        )
     for field in ("taskRoleArn", "executionRoleArn"):
         value = body.get(field)
         if isinstance(value, str) and not _PLACEHOLDER.search(value) and not _ROLE.match(value):
-            yield FileProblem(field, f"{value!r} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>) or role name")
+            yield FileProblem(
+                field, f"{value!r} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>) or role name"
+            )
     for index, container in enumerate(body[CONTAINERS]):
         yield from _container_problems(index, container, require_digests)
 
 
-def _container_problems(index: int, container: dict[str, Any], require_digests: bool) -> Iterator[FileProblem]:
+def _container_problems(
+    index: int, container: dict[str, Any], require_digests: bool
+) -> Iterator[FileProblem]:
     image = container["image"]
     if not _PLACEHOLDER.search(image):
         problem = image_reference_problem(image)
@@ -60,7 +70,8 @@ def _container_problems(index: int, container: dict[str, Any], require_digests: 
             yield FileProblem(json_path((CONTAINERS, index, "image")), problem)
         elif require_digests and "@sha256:" not in image:
             yield FileProblem(
-                json_path((CONTAINERS, index, "image")), f"{image!r} has no @sha256 digest; this environment requires digests"
+                json_path((CONTAINERS, index, "image")),
+                f"{image!r} has no @sha256 digest; this environment requires digests",
             )
     for number, requirement in enumerate(container.get("resourceRequirements", [])):
         yield FileProblem(

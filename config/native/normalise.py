@@ -75,10 +75,10 @@ def _clean(value: Any, shape: Any) -> Any:
             member = shape.members.get(key)
             if item is None or (item == "" and _is_enum(member)):
                 continue
-            item = _clean(item, member) if member is not None else item
-            if item in ([], {}) and key not in shape.required_members:
+            kept = _clean(item, member) if member is not None else item
+            if kept in ([], {}) and key not in shape.required_members:
                 continue
-            cleaned[key] = item
+            cleaned[key] = kept
         return cleaned
     if shape.type_name == "list" and isinstance(value, list):
         return [_clean(item, shape.member) for item in value]

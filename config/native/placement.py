@@ -27,7 +27,9 @@ class Placement:
     network_mode: str
 
 
-def placement_of(body: dict[str, Any], capacity: str, service: str, exported: tuple[str, ...] | None) -> tuple[Placement, list[FileProblem]]:
+def placement_of(
+    body: dict[str, Any], capacity: str, service: str, exported: tuple[str, ...] | None
+) -> tuple[Placement, list[FileProblem]]:
     """The placement of ``body`` on the service's ``capacity``, and why it cannot run there."""
     needed = COMPATIBILITY_OF_CAPACITY[capacity]
     where = f"services.{service} runs on {_CAPACITY_WORDS[capacity]}"
@@ -37,7 +39,8 @@ def placement_of(body: dict[str, Any], capacity: str, service: str, exported: tu
         problems.append(
             FileProblem(
                 "requiresCompatibilities",
-                f"{required} does not include {needed}, and {where}: add {needed} or change the service's capacity",
+                f"{required} does not include {needed}, and {where}: "
+                f"add {needed} or change the service's capacity",
             )
         )
     elif not required and needed != "EC2" and exported is not None and needed not in exported:
@@ -45,12 +48,14 @@ def placement_of(body: dict[str, Any], capacity: str, service: str, exported: tu
             FileProblem(
                 "compatibilities",
                 f"ECS registered this definition for {list(exported)} only, and {where}: "
-                f"add \"requiresCompatibilities\": [\"{needed}\"] and what it requires",
+                f'add "requiresCompatibilities": ["{needed}"] and what it requires',
             )
         )
     mode = body.get("networkMode")
     if mode is None and needed != "EC2":
-        problems.append(FileProblem("networkMode", f"missing: {where}, which needs \"awsvpc\" (ECS's default is bridge)"))
+        problems.append(
+            FileProblem("networkMode", f'missing: {where}, which needs "awsvpc" (ECS\'s default is bridge)')
+        )
         return Placement(needed, "bridge"), problems
     problems += _network_mode_problems(mode, service)
     return Placement(needed, mode or "bridge"), problems
@@ -60,11 +65,11 @@ def _network_mode_problems(mode: str | None, service: str) -> Iterator[FileProbl
     if mode == "awsvpc":
         return
     if mode == "none":
-        yield FileProblem("networkMode", "\"none\" gives the tasks no network; services and jobs need \"awsvpc\"")
+        yield FileProblem("networkMode", '"none" gives the tasks no network; services and jobs need "awsvpc"')
         return
-    said = f"\"{mode}\"" if mode else "missing, which ECS reads as \"bridge\" on EC2"
+    said = f'"{mode}"' if mode else 'missing, which ECS reads as "bridge" on EC2'
     yield FileProblem(
         "networkMode",
-        f"{said}; this deployer runs native files in \"awsvpc\" mode (bridge and host network modes come "
-        f"with services.{service}.network_mode on EC2 groups); set \"networkMode\": \"awsvpc\"",
+        f'{said}; this deployer runs native files in "awsvpc" mode (bridge and host network modes come '
+        f'with services.{service}.network_mode on EC2 groups); set "networkMode": "awsvpc"',
     )

@@ -67,7 +67,7 @@ def _container_references(
             yield FileProblem(
                 f"{path}.condition",
                 f"{condition} waits for {target!r} to exit, but it is essential (its exit stops the task); "
-                f"set \"essential\": false on {target!r}",
+                f'set "essential": false on {target!r}',
             )
     for number, source in enumerate(container.get("volumesFrom", [])):
         name = source.get("sourceContainer")
@@ -77,7 +77,9 @@ def _container_references(
     for number, link in enumerate(container.get("links", [])):
         name = link.split(":", 1)[0]
         if name not in others:
-            yield FileProblem(json_path((CONTAINERS, index, "links", number)), _unknown("other container", name, others))
+            yield FileProblem(
+                json_path((CONTAINERS, index, "links", number)), _unknown("other container", name, others)
+            )
     for number, mount in enumerate(container.get("mountPoints", [])):
         volume = mount.get("sourceVolume")
         if volume not in volumes:

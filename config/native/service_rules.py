@@ -33,6 +33,6 @@ def service_rule_problems(body: dict[str, Any], spec: AppSpec, service: str) -> 
     if svc.permissions and "taskRoleArn" in body:
         yield FileProblem(
             "taskRoleArn",
-            f"services.{service}.permissions grants rights to the task role the app creates; remove taskRoleArn, "
-            "or remove permissions and grant these rights to that role yourself",
+            f"services.{service}.permissions grants rights to the task role the app creates; "
+            "remove taskRoleArn, or remove permissions and grant these rights to that role yourself",
         )

@@ -23,7 +23,11 @@ _TYPES = {
 
 # Item fields CloudFormation requires where the ECS API model does not (cfn-lint's resource
 # schema: ContainerDefinition, TaskDefinitionPlacementConstraint; CDK tags need both halves).
-CLOUDFORMATION_REQUIRES = {"containerDefinitions": ("name", "image"), "placementConstraints": ("type",), "tags": ("key", "value")}
+CLOUDFORMATION_REQUIRES = {
+    "containerDefinitions": ("name", "image"),
+    "placementConstraints": ("type",),
+    "tags": ("key", "value"),
+}
 
 
 def shape_problems(body: dict[str, Any]) -> list[FileProblem]:
@@ -38,7 +42,11 @@ def shape_problems(body: dict[str, Any]) -> list[FileProblem]:
                     problems.append(FileProblem(json_path((field, index, key)), "required field is missing"))
     for field in sorted(set(body) & set(register_input().members) - SUPPORTED_FIELDS):
         problems.append(
-            FileProblem(field, "ECS takes this field but CloudFormation (AWS::ECS::TaskDefinition) cannot deploy it; remove it")
+            FileProblem(
+                field,
+                "ECS takes this field but CloudFormation (AWS::ECS::TaskDefinition) "
+                "cannot deploy it; remove it",
+            )
         )
     return problems
 
@@ -56,7 +64,9 @@ def _walk(value: Any, shape: Any, path: tuple[str | int, ...]) -> Iterator[FileP
     elif shape.type_name == "map":
         for key, item in value.items():
             if not isinstance(item, str):
-                yield FileProblem(json_path((*path, key)), f"expected a string, got {_json_type(item)} {_short(item)}")
+                yield FileProblem(
+                    json_path((*path, key)), f"expected a string, got {_json_type(item)} {_short(item)}"
+                )
     elif shape.type_name == "structure":
         yield from _structure(value, shape, path)
 
@@ -75,7 +85,14 @@ def _structure(value: dict[str, Any], shape: Any, path: tuple[str | int, ...]) -
 
 
 def _json_type(value: Any) -> str:
-    names = {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "a list", dict: "an object"}
+    names = {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "an object",
+    }
     return "null" if value is None else names.get(type(value), type(value).__name__)
 
 

@@ -13,7 +13,15 @@ from config.native.references import CONTAINERS
 from constructs_lib.native_json import execution_role_needs
 
 # AWS's list of container parameters Fargate does not take (Fargate task definition differences).
-_NOT_ON_FARGATE = ("disableNetworking", "dnsSearchDomains", "dnsServers", "dockerSecurityOptions", "extraHosts", "links", "privileged")
+_NOT_ON_FARGATE = (
+    "disableNetworking",
+    "dnsSearchDomains",
+    "dnsServers",
+    "dockerSecurityOptions",
+    "extraHosts",
+    "links",
+    "privileged",
+)
 _LINUX_NOT_ON_FARGATE = ("devices", "sharedMemorySize", "tmpfs", "maxSwap", "swappiness")
 _FARGATE_CAPABILITIES = ("SYS_PTRACE", "CAP_SYS_PTRACE")  # the only one Fargate lets a container add
 
@@ -37,21 +45,16 @@ def _fargate_problems(body: dict[str, Any]) -> Iterator[FileProblem]:
             yield FileProblem(field, "not valid on Fargate")
     for index, volume in enumerate(body.get("volumes", [])):
         if "dockerVolumeConfiguration" in volume:
-            yield FileProblem(json_path(("volumes", index, "dockerVolumeConfiguration")), "Docker volumes are not valid on Fargate")
+            yield FileProblem(
+                json_path(("volumes", index, "dockerVolumeConfiguration")),
+                "Docker volumes are not valid on Fargate",
+            )
         if volume.get("host", {}).get("sourcePath"):
-            yield FileProblem(json_path(("volumes", index, "host", "sourcePath")), "host paths are not valid on Fargate")
+            yield FileProblem(
+                json_path(("volumes", index, "host", "sourcePath")), "host paths are not valid on Fargate"
+            )
     for index, container in enumerate(body[CONTAINERS]):
-        for field in _NOT_ON_FARGATE:
-            if container.get(field) not in (None, False):
-                yield FileProblem(json_path((CONTAINERS, index, field)), "not valid on Fargate")
-        linux = container.get("linuxParameters", {})
-        for field in _LINUX_NOT_ON_FARGATE:
-            if field in linux:
-                yield FileProblem(json_path((CONTAINERS, index, "linuxParameters", field)), "not valid on Fargate")
-        for number, capability in enumerate(linux.get("capabilities", {}).get("add", [])):
-            if capability not in _FARGATE_CAPABILITIES:
-                path = json_path((CONTAINERS, index, "linuxParameters", "capabilities", "add", number))
-                yield FileProblem(path, f"{capability!r}: on Fargate a container may add SYS_PTRACE only")
+        yield from _fargate_container_problems(index, container)
     cpu, memory = body.get("cpu"), body.get("memory")
     if cpu is None or memory is None:
         yield FileProblem("cpu" if cpu is None else "memory", "Fargate needs the task's cpu and memory")
@@ -59,6 +62,22 @@ def _fargate_problems(body: dict[str, Any]) -> Iterator[FileProblem]:
         error = fargate_size_error(int(cpu), int(memory))
         if error:
             yield FileProblem(error[0], error[1])
+
+
+def _fargate_container_problems(index: int, container: dict[str, Any]) -> Iterator[FileProblem]:
+    for field in _NOT_ON_FARGATE:
+        if container.get(field) not in (None, False):
+            yield FileProblem(json_path((CONTAINERS, index, field)), "not valid on Fargate")
+    linux = container.get("linuxParameters", {})
+    for field in _LINUX_NOT_ON_FARGATE:
+        if field in linux:
+            yield FileProblem(
+                json_path((CONTAINERS, index, "linuxParameters", field)), "not valid on Fargate"
+            )
+    for number, capability in enumerate(linux.get("capabilities", {}).get("add", [])):
+        if capability not in _FARGATE_CAPABILITIES:
+            path = json_path((CONTAINERS, index, "linuxParameters", "capabilities", "add", number))
+            yield FileProblem(path, f"{capability!r}: on Fargate a container may add SYS_PTRACE only")
 
 
 def _size_problems(body: dict[str, Any], fargate: bool) -> Iterator[FileProblem]:
@@ -76,10 +95,14 @@ def _size_problems(body: dict[str, Any], fargate: bool) -> Iterator[FileProblem]
             yield FileProblem(path, f"{reservation} MiB is above the container's memory limit of {limit} MiB")
     reserved = sum(c.get("memoryReservation") or c.get("memory") or 0 for c in containers)
     if task_memory is not None and reserved > task_memory:
-        yield FileProblem("memory", f"the containers reserve {reserved} MiB, more than the task's {task_memory} MiB")
+        yield FileProblem(
+            "memory", f"the containers reserve {reserved} MiB, more than the task's {task_memory} MiB"
+        )
     shares = sum(c.get("cpu") or 0 for c in containers)
     if task_cpu is not None and shares > task_cpu:
-        yield FileProblem("cpu", f"the containers reserve {shares} CPU units, more than the task's {task_cpu}")
+        yield FileProblem(
+            "cpu", f"the containers reserve {shares} CPU units, more than the task's {task_cpu}"
+        )
 
 
 def _awsvpc_problems(body: dict[str, Any]) -> Iterator[FileProblem]:
@@ -91,7 +114,9 @@ def _awsvpc_problems(body: dict[str, Any]) -> Iterator[FileProblem]:
             host, port = mapping.get("hostPort"), mapping.get("containerPort")
             if host is not None and port is not None and host != port:
                 path = json_path((CONTAINERS, index, "portMappings", number, "hostPort"))
-                yield FileProblem(path, f"{host}: in awsvpc mode the host port is the container port ({port}) or left out")
+                yield FileProblem(
+                    path, f"{host}: in awsvpc mode the host port is the container port ({port}) or left out"
+                )
 
 
 def _execution_role_problems(body: dict[str, Any], fargate: bool) -> Iterator[FileProblem]:
@@ -99,7 +124,8 @@ def _execution_role_problems(body: dict[str, Any], fargate: bool) -> Iterator[Fi
     if needs and not body.get("executionRoleArn"):
         yield FileProblem(
             "executionRoleArn",
-            f"required by {', '.join(needs)}: ECS pulls, logs and reads secrets for them with the execution role",
+            f"required by {', '.join(needs)}: "
+            "ECS pulls, logs and reads secrets for them with the execution role",
         )
 
 

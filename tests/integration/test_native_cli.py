@@ -31,9 +31,17 @@ def test_every_refused_fixture_exits_2_naming_its_file_and_nothing_else_happens(
 
 def test_render_of_a_native_service_runs_jsii_on_the_pinned_node(tmp_path: Path) -> None:
     environments = write_environment(tmp_path, {"gateway": ("ecspresso-rendered.json", "")})
-    without_pinned = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if Path(p) != PINNED_NODE)
+    without_pinned = os.pathsep.join(
+        p for p in os.environ["PATH"].split(os.pathsep) if Path(p) != PINNED_NODE
+    )
     result = run_deployer(
-        "render", "--env", "fx", "--service", "gateway", "--image", "public.ecr.aws/nginx/nginx:1.28",
+        "render",
+        "--env",
+        "fx",
+        "--service",
+        "gateway",
+        "--image",
+        "public.ecr.aws/nginx/nginx:1.28",
         env={"DEPLOYER_ENVIRONMENTS_DIR": str(environments), "PATH": without_pinned},
     )
     assert result.code == 0, result.output

@@ -48,7 +48,9 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[AppSpec, dict[st
 
 def task_definition(imported: tuple[AppSpec, dict[str, dict[str, Any]]], service: str) -> dict[str, Any]:
     spec, templates = imported
-    [resource] = resources_of_type(templates[naming.service_stack_name(spec, service)], "AWS::ECS::TaskDefinition").values()
+    [resource] = resources_of_type(
+        templates[naming.service_stack_name(spec, service)], "AWS::ECS::TaskDefinition"
+    ).values()
     return dict(resource)
 
 
@@ -74,16 +76,26 @@ def test_the_family_is_the_services_and_the_files_tags_stay(imported: Any, servi
 
 
 @pytest.mark.parametrize("service", [s for s, changes in NORMALISED.items() if ADDED_TASK_ROLE[0] in changes])
-def test_a_file_without_a_task_role_gets_one_with_only_what_the_spec_grants(imported: Any, service: str) -> None:
+def test_a_file_without_a_task_role_gets_one_with_only_what_the_spec_grants(
+    imported: Any, service: str
+) -> None:
     """Nothing, or a worker's rights on its own queue (encrypted with the environment key)."""
     spec, templates = imported
     template = templates[naming.service_stack_name(spec, service)]
     role = task_definition(imported, service)["Properties"]["TaskRoleArn"]["Fn::GetAtt"][0]
     assert template["Resources"][role]["Type"] == "AWS::IAM::Role"
-    policies = [p for p in resources_of_type(template, "AWS::IAM::Policy").values() if {"Ref": role} in p["Properties"]["Roles"]]
+    policies = [
+        p
+        for p in resources_of_type(template, "AWS::IAM::Policy").values()
+        if {"Ref": role} in p["Properties"]["Roles"]
+    ]
     statements = [s for p in policies for s in p["Properties"]["PolicyDocument"]["Statement"]]
-    actions = {a for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
-    assert {a.split(":")[0] for a in actions} == ({"sqs", "kms"} if spec.services[service].kind == "worker" else set())
+    actions = {
+        a for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+    }
+    assert {a.split(":")[0] for a in actions} == (
+        {"sqs", "kms"} if spec.services[service].kind == "worker" else set()
+    )
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -95,7 +107,9 @@ def test_render_gives_the_file_back(imported: Any, service: str) -> None:
     changes = differences(native, rendered, schema=None)
     role_changes = [c for c in changes if c.startswith(".taskRoleArn")]
     assert [c for c in changes if c not in role_changes] == [
-        c.replace(".TaskRoleArn", ".taskRoleArn").replace(".RequiresCompatibilities", ".requiresCompatibilities")
+        c.replace(".TaskRoleArn", ".taskRoleArn").replace(
+            ".RequiresCompatibilities", ".requiresCompatibilities"
+        )
         for c in NORMALISED.get(service, [])
         if "TaskRoleArn" not in c and "taskRoleArn" not in c
     ]
@@ -106,9 +120,14 @@ def test_render_gives_the_file_back(imported: Any, service: str) -> None:
 def test_cfn_lint_finds_nothing_in_the_task_definitions(imported: Any) -> None:
     """Every fixture's task definition in one template (cfn-lint costs seconds per template);
     references to the roles the stacks create become literal ARNs."""
-    resources = {f"Task{service.capitalize()}": _literal(task_definition(imported, service)) for service in SERVICES}
+    resources = {
+        f"Task{service.capitalize()}": _literal(task_definition(imported, service)) for service in SERVICES
+    }
     template = {"AWSTemplateFormatVersion": "2010-09-09", "Resources": resources}
-    assert [f"{m.rule.id} {m.message} ({'/'.join(map(str, m.path))})" for m in lint(json.dumps(template), config=ManualArgs(regions=["us-east-1"]))] == []
+    assert [
+        f"{m.rule.id} {m.message} ({'/'.join(map(str, m.path))})"
+        for m in lint(json.dumps(template), config=ManualArgs(regions=["us-east-1"]))
+    ] == []
 
 
 @pytest.mark.parametrize("service", ["storefront", "ledger"])
@@ -133,9 +152,13 @@ def test_service_connect_serves_the_main_containers_named_port_mapping(imported:
     spec, templates = imported
     served = {}
     for service in SERVICES:
-        for resource in resources_of_type(templates[naming.service_stack_name(spec, service)], "AWS::ECS::Service").values():
+        for resource in resources_of_type(
+            templates[naming.service_stack_name(spec, service)], "AWS::ECS::Service"
+        ).values():
             configuration = resource["Properties"].get("ServiceConnectConfiguration", {})
-            served[service] = [(s["PortName"], s["ClientAliases"][0]["Port"]) for s in configuration.get("Services", [])]
+            served[service] = [
+                (s["PortName"], s["ClientAliases"][0]["Port"]) for s in configuration.get("Services", [])
+            ]
     assert served["ids"] == [("ids-memcache", 11211)]
     assert served["catalog"] == [("catalog-http", 8080)]
     assert served["media"] == []  # its port mapping has no name: Service Connect finds mappings by name
@@ -143,15 +166,21 @@ def test_service_connect_serves_the_main_containers_named_port_mapping(imported:
 
 def test_allow_from_opens_the_main_containers_port(imported: Any) -> None:
     spec, templates = imported
-    rules = resources_of_type(templates[naming.service_stack_name(spec, "catalog")], "AWS::EC2::SecurityGroupIngress")
-    assert [(r["Properties"]["FromPort"], r["Properties"]["ToPort"]) for r in rules.values()] == [(11211, 11211)]
+    rules = resources_of_type(
+        templates[naming.service_stack_name(spec, "catalog")], "AWS::EC2::SecurityGroupIngress"
+    )
+    assert [(r["Properties"]["FromPort"], r["Properties"]["ToPort"]) for r in rules.values()] == [
+        (11211, 11211)
+    ]
 
 
 def test_ec2_capacity_gets_an_ec2_service_and_fargate_a_fargate_one(imported: Any) -> None:
     spec, templates = imported
     platforms = {}
     for service in ("ledger", "billing", "catalog"):
-        [resource] = resources_of_type(templates[naming.service_stack_name(spec, service)], "AWS::ECS::Service").values()
+        [resource] = resources_of_type(
+            templates[naming.service_stack_name(spec, service)], "AWS::ECS::Service"
+        ).values()
         platforms[service] = resource["Properties"].get("PlatformVersion")
     assert platforms == {"ledger": None, "billing": None, "catalog": "LATEST"}
 

@@ -3,18 +3,23 @@ model check, driven by botocore's own shapes."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import botocore.session
 import pytest
+from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
 
 from config.native.guards import guard_problems
 from config.native.normalise import normalise
-from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
-
 from config.native.shape import CLOUDFORMATION_REQUIRES, shape_problems
 
-REGISTER = botocore.session.get_session().get_service_model("ecs").operation_model("RegisterTaskDefinition").input_shape
+REGISTER = (
+    botocore.session.get_session()
+    .get_service_model("ecs")
+    .operation_model("RegisterTaskDefinition")
+    .input_shape
+)
 CONTAINER = {"name": "app", "image": "public.ecr.aws/nginx/nginx:1.27"}
 
 
@@ -30,21 +35,41 @@ def test_what_ecs_reads_as_absent_is_dropped_and_other_values_stay() -> None:
             placementConstraints=[],
             volumes=[],
             containerDefinitions=[
-                {**CONTAINER, "user": "", "environment": [], "portMappings": [{"containerPort": 80, "appProtocol": ""}], "dockerLabels": {}}
+                {
+                    **CONTAINER,
+                    "user": "",
+                    "environment": [],
+                    "portMappings": [{"containerPort": 80, "appProtocol": ""}],
+                    "dockerLabels": {},
+                }
             ],
-            proxyConfiguration={"type": "APPMESH", "containerName": "app", "properties": [{"name": "IgnoredGID", "value": ""}]},
+            proxyConfiguration={
+                "type": "APPMESH",
+                "containerName": "app",
+                "properties": [{"name": "IgnoredGID", "value": ""}],
+            },
         )
     ).body
     assert body == {
         "family": "app",
         "containerDefinitions": [{**CONTAINER, "user": "", "portMappings": [{"containerPort": 80}]}],
-        "proxyConfiguration": {"type": "APPMESH", "containerName": "app", "properties": [{"name": "IgnoredGID", "value": ""}]},
+        "proxyConfiguration": {
+            "type": "APPMESH",
+            "containerName": "app",
+            "properties": [{"name": "IgnoredGID", "value": ""}],
+        },
     }
 
 
 def test_a_describe_export_is_unwrapped_and_its_read_only_fields_dropped() -> None:
     described = {
-        "taskDefinition": {**document(), "revision": 3, "status": "ACTIVE", "compatibilities": ["EC2", "FARGATE"], "registeredAt": "2026-01-01"},
+        "taskDefinition": {
+            **document(),
+            "revision": 3,
+            "status": "ACTIVE",
+            "compatibilities": ["EC2", "FARGATE"],
+            "registeredAt": "2026-01-01",
+        },
         "tags": [{"key": "team", "value": "shop"}],
     }
     normalised = normalise(described)
@@ -55,7 +80,14 @@ def test_a_describe_export_is_unwrapped_and_its_read_only_fields_dropped() -> No
 def test_every_read_only_field_botocore_knows_is_dropped() -> None:
     model = botocore.session.get_session().get_service_model("ecs")
     read_only = set(model.shape_for("TaskDefinition").members) - set(REGISTER.members)
-    assert {"taskDefinitionArn", "revision", "status", "compatibilities", "requiresAttributes", "registeredAt"} <= read_only
+    assert {
+        "taskDefinitionArn",
+        "revision",
+        "status",
+        "compatibilities",
+        "requiresAttributes",
+        "registeredAt",
+    } <= read_only
     assert normalise({**document(), **dict.fromkeys(read_only, "x")}).body == document()
 
 
@@ -93,7 +125,7 @@ def _enum_paths(shape: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any,
 
 def _set(document_: dict[str, Any], path: tuple[Any, ...], value: Any) -> None:
     target: Any = document_
-    for part, following in zip(path, path[1:], strict=False):
+    for part, following in itertools.pairwise(path):
         if isinstance(part, int):
             while len(target) <= part:
                 target.append({} if isinstance(following, str) else [])
@@ -106,7 +138,11 @@ def _set(document_: dict[str, Any], path: tuple[Any, ...], value: Any) -> None:
         target[path[-1]] = value
 
 
-@pytest.mark.parametrize(("path", "shape"), _enum_paths(REGISTER), ids=lambda v: ".".join(map(str, v)) if isinstance(v, tuple) else "")
+@pytest.mark.parametrize(
+    ("path", "shape"),
+    _enum_paths(REGISTER),
+    ids=lambda v: ".".join(map(str, v)) if isinstance(v, tuple) else "",
+)
 def test_every_enumerated_field_of_the_api_refuses_other_values(path: tuple[Any, ...], shape: Any) -> None:
     body = document()
     _set(body, path, "not-a-value")
@@ -116,7 +152,10 @@ def test_every_enumerated_field_of_the_api_refuses_other_values(path: tuple[Any,
 
 
 def test_required_members_and_types_come_from_the_model_and_the_cloudformation_schema() -> None:
-    found = [(p.path, p.message) for p in shape_problems({"containerDefinitions": [{"image": "x", "memory": "512"}]})]
+    found = [
+        (p.path, p.message)
+        for p in shape_problems({"containerDefinitions": [{"image": "x", "memory": "512"}]})
+    ]
     assert found == [
         ("family", "required field is missing"),
         ("containerDefinitions[0].memory", "expected a whole number, got a string ('512')"),
@@ -126,16 +165,31 @@ def test_required_members_and_types_come_from_the_model_and_the_cloudformation_s
 
 def test_the_extra_cloudformation_requirements_are_the_schemas() -> None:
     """Item fields cfn-lint's schema requires and botocore's model does not (tags: CDK needs both)."""
-    definitions = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", "AWS::ECS::TaskDefinition").schema["definitions"]
-    for field, definition in [("containerDefinitions", "ContainerDefinition"), ("placementConstraints", "TaskDefinitionPlacementConstraint")]:
+    definitions = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", "AWS::ECS::TaskDefinition").schema[
+        "definitions"
+    ]
+    for field, definition in [
+        ("containerDefinitions", "ContainerDefinition"),
+        ("placementConstraints", "TaskDefinitionPlacementConstraint"),
+    ]:
         botocore_required = REGISTER.members[field].member.required_members
-        extra = {name[:1].lower() + name[1:] for name in definitions[definition]["required"]} - set(botocore_required)
+        extra = {name[:1].lower() + name[1:] for name in definitions[definition]["required"]} - set(
+            botocore_required
+        )
         assert extra == set(CLOUDFORMATION_REQUIRES[field])
 
 
 def test_a_field_ecs_takes_but_cloudformation_cannot_deploy_is_refused() -> None:
-    found = [(p.path, p.message) for p in shape_problems(document(trustedExecutionConfiguration={"isolationMode": "SHARED"}))]
-    assert found == [("trustedExecutionConfiguration", "ECS takes this field but CloudFormation (AWS::ECS::TaskDefinition) cannot deploy it; remove it")]
+    found = [
+        (p.path, p.message)
+        for p in shape_problems(document(trustedExecutionConfiguration={"isolationMode": "SHARED"}))
+    ]
+    assert found == [
+        (
+            "trustedExecutionConfiguration",
+            "ECS takes this field but CloudFormation (AWS::ECS::TaskDefinition) cannot deploy it; remove it",
+        )
+    ]
 
 
 @pytest.mark.parametrize(
@@ -143,16 +197,33 @@ def test_a_field_ecs_takes_but_cloudformation_cannot_deploy_is_refused() -> None
     [
         ({"command": ["sh", "-c", "echo ${HOME}"]}, []),  # the shell expands it
         ({"healthCheck": {"command": ["CMD-SHELL", "curl ${URL}"]}}, []),
-        ({"environment": [{"name": "JDBC", "value": "jdbc:${DB_HOST}/x"}]}, []),  # the application may expand it
-        ({"environment": [{"name": "DB_HOST", "value": "${DB_HOST}"}]}, ["containerDefinitions[0].environment[0].value"]),
-        ({"environment": [{"name": "TAG", "value": "v-{{ must_env `TAG` }}"}]}, ["containerDefinitions[0].environment[0].value"]),
-        ({"logConfiguration": {"logDriver": "awsfirelens", "options": {"log_key": "${KEY}"}}}, []),  # Fluent Bit expands it
-        ({"logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "${GROUP}"}}}, ["containerDefinitions[0].logConfiguration.options.awslogs-group"]),
+        (
+            {"environment": [{"name": "JDBC", "value": "jdbc:${DB_HOST}/x"}]},
+            [],
+        ),  # the application may expand it
+        (
+            {"environment": [{"name": "DB_HOST", "value": "${DB_HOST}"}]},
+            ["containerDefinitions[0].environment[0].value"],
+        ),
+        (
+            {"environment": [{"name": "TAG", "value": "v-{{ must_env `TAG` }}"}]},
+            ["containerDefinitions[0].environment[0].value"],
+        ),
+        (
+            {"logConfiguration": {"logDriver": "awsfirelens", "options": {"log_key": "${KEY}"}}},
+            [],
+        ),  # Fluent Bit expands it
+        (
+            {"logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "${GROUP}"}}},
+            ["containerDefinitions[0].logConfiguration.options.awslogs-group"],
+        ),
         ({"image": "%REGISTRY%/app:1"}, ["containerDefinitions[0].image"]),
         ({"image": "app:$$$TAG$$$"}, ["containerDefinitions[0].image"]),
     ],
 )
-def test_unfilled_placeholders_except_where_something_expands_them_at_run_time(container: dict[str, Any], flagged: list[str]) -> None:
+def test_unfilled_placeholders_except_where_something_expands_them_at_run_time(
+    container: dict[str, Any], flagged: list[str]
+) -> None:
     body = document(containerDefinitions=[{**CONTAINER, **container}])
     found = [p.path for p in guard_problems(body, require_digests=False) if "placeholder" in p.message]
     assert found == flagged

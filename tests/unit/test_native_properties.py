@@ -37,7 +37,23 @@ VALUES = st.one_of(
     st.integers(min_value=-(10**6), max_value=10**6),
     st.floats(allow_nan=False),
     st.text(max_size=12),
-    st.sampled_from(["", "FARGATE", "EC2", "awsvpc", "bridge", "${X}", "{{ must_env `X` }}", "ALL", "HEALTHY", "SUCCESS", "log_router", "envoy", "web"]),
+    st.sampled_from(
+        [
+            "",
+            "FARGATE",
+            "EC2",
+            "awsvpc",
+            "bridge",
+            "${X}",
+            "{{ must_env `X` }}",
+            "ALL",
+            "HEALTHY",
+            "SUCCESS",
+            "log_router",
+            "envoy",
+            "web",
+        ]
+    ),
     st.lists(st.text(max_size=4), max_size=2),
     st.just({}),
     st.just([]),
@@ -86,5 +102,7 @@ def test_an_edited_file_that_validates_synthesises(document: dict[str, Any], ser
     if problems:
         return
     stack = cdk.Stack(make_app(), "Native", env=cdk.Environment(account="123456789012", region="us-east-1"))
-    VersionedTaskDefinition.from_native_json(stack, "Task", body, capacity=Capacity(SPEC.capacity_kind(service)))
+    VersionedTaskDefinition.from_native_json(
+        stack, "Task", body, capacity=Capacity(SPEC.capacity_kind(service))
+    )
     cdk.App.of(stack).synth()  # type: ignore[union-attr]

@@ -57,12 +57,20 @@ def test_image_without_a_container_replaces_the_main_container_never_a_sidecar(s
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        (f"site={IMAGE}", "site's task definition file has no container named 'site' and several candidates (nginx, app): name one, site/<container>=<image>"),
-        (f"storefront/nope={IMAGE}", "storefront has no container 'nope'; containers: log_router, storefront"),
+        (
+            f"site={IMAGE}",
+            "site's task definition file has no container named 'site' and several candidates (nginx, app): name one, site/<container>=<image>",
+        ),
+        (
+            f"storefront/nope={IMAGE}",
+            "storefront has no container 'nope'; containers: log_router, storefront",
+        ),
         (f"nope={IMAGE}", "unknown service 'nope'"),
     ],
 )
-def test_an_image_that_targets_no_single_container_is_refused(spec: AppSpec, value: str, message: str) -> None:
+def test_an_image_that_targets_no_single_container_is_refused(
+    spec: AppSpec, value: str, message: str
+) -> None:
     with pytest.raises(BadInputError, match="--image") as caught:
         parse_image_overrides(spec, [value])
     assert message in str(caught.value)
@@ -76,7 +84,9 @@ def test_the_same_container_given_twice_is_refused(spec: AppSpec) -> None:
 def test_context_checks_read_the_same_targets(spec: AppSpec) -> None:
     assert context_problems(spec, {"site/app": IMAGE, "gateway": IMAGE}, {}) == []
     [problem] = context_problems(spec, {"site": IMAGE}, {})
-    assert problem.startswith(f"-c image.site={IMAGE}: site's task definition file has no container named 'site'")
+    assert problem.startswith(
+        f"-c image.site={IMAGE}: site's task definition file has no container named 'site'"
+    )
 
 
 def test_a_pin_must_be_a_revision_of_the_renamed_family(spec: AppSpec) -> None:
@@ -84,7 +94,9 @@ def test_a_pin_must_be_a_revision_of_the_renamed_family(spec: AppSpec) -> None:
     assert family == "fx-fx-gateway"
     arn = f"arn:aws:ecs:us-east-1:123456789012:task-definition/{family}:4"
     assert context_problems(spec, {}, {"gateway": arn}) == []
-    assert context_problems(spec, {}, {"gateway": arn.replace(family, "ecspresso-gateway")})  # the file's own family
+    assert context_problems(
+        spec, {}, {"gateway": arn.replace(family, "ecspresso-gateway")}
+    )  # the file's own family
 
 
 def test_every_document_carries_the_services_family(spec: AppSpec) -> None:
@@ -97,20 +109,35 @@ def test_every_document_carries_the_services_family(spec: AppSpec) -> None:
 def test_a_native_job_reports_its_main_containers_exit_code(spec: AppSpec) -> None:
     clients = [boto3.client(s, region_name="us-east-1") for s in ("cloudformation", "ecs", "sqs")]
     cloudformation, ecs, sqs = clients
-    stack, cluster, family = naming.service_stack_name(spec, "nightly"), naming.cluster_name(spec), "fx-fx-nightly"
+    stack, cluster, family = (
+        naming.service_stack_name(spec, "nightly"),
+        naming.cluster_name(spec),
+        "fx-fx-nightly",
+    )
     task = {
         "taskArn": f"arn:aws:ecs:us-east-1:123456789012:task/{cluster}/t1",
         "stoppedAt": datetime(2026, 11, 23, 2, 0, 9, tzinfo=UTC),
         "containers": [{"name": "log_router", "exitCode": 0}, {"name": "storefront", "exitCode": 3}],
     }
     with Stubber(cloudformation) as cfn_stub, Stubber(ecs) as ecs_stub:
-        outputs = [{"OutputKey": "TaskDefinitionArn", "OutputValue": f"arn:aws:ecs:::task-definition/{family}:2"}]
-        described = {"StackName": stack, "CreationTime": datetime(2026, 11, 1, tzinfo=UTC), "StackStatus": "CREATE_COMPLETE", "Outputs": outputs}
+        outputs = [
+            {"OutputKey": "TaskDefinitionArn", "OutputValue": f"arn:aws:ecs:::task-definition/{family}:2"}
+        ]
+        described = {
+            "StackName": stack,
+            "CreationTime": datetime(2026, 11, 1, tzinfo=UTC),
+            "StackStatus": "CREATE_COMPLETE",
+            "Outputs": outputs,
+        }
         cfn_stub.add_response("describe_stacks", {"Stacks": [described]}, {"StackName": stack})
         running = {"cluster": cluster, "family": family, "desiredStatus": "RUNNING"}
         ecs_stub.add_response("list_tasks", {"taskArns": []}, running)
-        ecs_stub.add_response("list_tasks", {"taskArns": [task["taskArn"]]}, {**running, "desiredStatus": "STOPPED"})
-        ecs_stub.add_response("describe_tasks", {"tasks": [task]}, {"cluster": cluster, "tasks": [task["taskArn"]]})
+        ecs_stub.add_response(
+            "list_tasks", {"taskArns": [task["taskArn"]]}, {**running, "desiredStatus": "STOPPED"}
+        )
+        ecs_stub.add_response(
+            "describe_tasks", {"tasks": [task]}, {"cluster": cluster, "tasks": [task["taskArn"]]}
+        )
         [job] = collect_jobs(spec, cloudformation, ecs, sqs)
     assert job.last_run == "2026-11-23 02:00:09 exit 3"
 
@@ -127,16 +154,29 @@ def test_the_reported_container_falls_back_to_the_first_essential_one() -> None:
 
 
 def test_spec_keys_the_file_replaces_are_refused_with_their_yaml_path(tmp_path: Path) -> None:
-    text = (write_environment(tmp_path, {"gateway": ("ecspresso-rendered.json", "cpu: 512\n    environment: {A: '1'}\n")}) / f"{ENV}.yaml").read_text()
+    text = (
+        write_environment(
+            tmp_path, {"gateway": ("ecspresso-rendered.json", "cpu: 512\n    environment: {A: '1'}\n")}
+        )
+        / f"{ENV}.yaml"
+    ).read_text()
     with pytest.raises(SpecError) as caught:
         parse_spec(text)
     assert [(p.path, p.message) for p in caught.value.problems] == [
-        ("services.gateway.cpu", "task_definition_file describes the whole task; cpu would be ignored: set it in the file (or remove the key)"),
-        ("services.gateway.environment", "task_definition_file describes the whole task; environment would be ignored: set it in the file (or remove the key)"),
+        (
+            "services.gateway.cpu",
+            "task_definition_file describes the whole task; cpu would be ignored: set it in the file (or remove the key)",
+        ),
+        (
+            "services.gateway.environment",
+            "task_definition_file describes the whole task; environment would be ignored: set it in the file (or remove the key)",
+        ),
     ]
 
 
-def test_in_process_synthesis_puts_the_pinned_node_first(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_in_process_synthesis_puts_the_pinned_node_first(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     import shutil
 
     from deployer.cdk.synth import use_pinned_node
