@@ -49,6 +49,20 @@ services:
 """
 
 
+# A spec with a service on each kind of capacity, for checking a file alone (no fixture loaded).
+CAPACITY_SPEC_TEXT = """
+app: rx
+environment: {name: rx, account: "123456789012", region: us-east-1, target: local}
+cluster:
+  ec2_capacity:
+    spot: {instance_types: [t3.medium], max_capacity: 2}
+services:
+  fargate: {task_definition_file: x.json}
+  ec2: {task_definition_file: x.json, capacity: [{provider: spot}]}
+  web: {kind: web, task_definition_file: x.json}
+"""
+
+
 def environment_text(services: dict[str, tuple[str, str]]) -> str:
     """The spec of ``services`` (name -> (fixture path under the fixtures directory, extra lines))."""
     body = "".join(

@@ -15,22 +15,11 @@ from config import parse_spec
 from config.task_definition_files import checked_body
 from constructs_lib import Capacity, VersionedTaskDefinition
 from tests.harness import make_app
-from tests.native_fixtures import FIXTURES, SERVICES
+from tests.native_fixtures import CAPACITY_SPEC_TEXT, FIXTURES, SERVICES
+from tests.unit.test_bad_input_properties import paths
 
 DOCUMENTS = [json.loads((FIXTURES / file).read_text()) for file, _ in SERVICES.values()]
-SPEC = parse_spec(
-    """
-app: px
-environment: {name: px, account: "123456789012", region: us-east-1, target: local}
-cluster:
-  ec2_capacity:
-    spot: {instance_types: [t3.medium], max_capacity: 2}
-services:
-  fargate: {task_definition_file: x.json}
-  ec2: {task_definition_file: x.json, capacity: [{provider: spot}]}
-  web: {kind: web, task_definition_file: x.json}
-"""
-)
+SPEC = parse_spec(CAPACITY_SPEC_TEXT)
 VALUES = st.one_of(
     st.none(),
     st.booleans(),
@@ -60,22 +49,11 @@ VALUES = st.one_of(
 )
 
 
-def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [prefix] if prefix else []
-    if isinstance(node, dict):
-        for key, value in node.items():
-            found += _paths(value, (*prefix, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            found += _paths(value, (*prefix, index))
-    return found
-
-
 @st.composite
 def edited(draw: st.DrawFn) -> dict[str, Any]:
     document = copy.deepcopy(draw(st.sampled_from(DOCUMENTS)))
     for _ in range(draw(st.integers(min_value=1, max_value=3))):
-        path = draw(st.sampled_from(_paths(document)))
+        path = draw(st.sampled_from(paths(document)))
         parent = document
         for part in path[:-1]:
             parent = parent[part]
@@ -83,7 +61,7 @@ def edited(draw: st.DrawFn) -> dict[str, Any]:
             del parent[path[-1]]
         else:
             parent[path[-1]] = draw(VALUES)
-        if not _paths(document):
+        if not paths(document):
             break
     return document
 

@@ -11,20 +11,10 @@ import pytest
 
 from config import parse_spec
 from config.task_definition_files import read_task_definition
+from tests.native_fixtures import CAPACITY_SPEC_TEXT as SPEC_TEXT
 from tests.native_fixtures import FIXTURES
 
 REFUSED = FIXTURES / "refused"
-SPEC_TEXT = """
-app: rx
-environment: {name: rx, account: "123456789012", region: us-east-1, target: local}
-cluster:
-  ec2_capacity:
-    spot: {instance_types: [t3.medium], max_capacity: 2}
-services:
-  fargate: {task_definition_file: x.json}
-  ec2: {task_definition_file: x.json, capacity: [{provider: spot}]}
-  web: {kind: web, task_definition_file: x.json}
-"""
 SPEC = parse_spec(SPEC_TEXT)
 
 
