@@ -7,11 +7,11 @@ A message is a string or f-string that ``config/`` (and its packages) reports as
 the message of a yielded ``(loc, message, value)`` problem, of ``SpecProblem(path, message)``
 or ``FileProblem(path, message)``, of a returned ``(field, message)`` pair, a ``"message":``
 or ``message =`` value, the hints in ``PATTERN_HINTS`` and ``SHAPES``, and the texts
-``config.errors._message`` returns. A message counts as tested when a string of a test under tests/ quotes 20 consecutive characters of its
-longest literal part (the text between its placeholders), or all of a shorter one: tests
-assert messages by such fragments, so a message nobody triggers and checks has none. It is a
-static check: it finds the messages to write a test for, and cannot prove that a test quoting
-one also triggers it.
+``config.errors._message`` returns. A message counts as tested when a string of a test under
+tests/ quotes 20 consecutive characters of its longest literal part (the text between its
+placeholders), or all of a shorter one: tests assert messages by such fragments, so a message
+nobody triggers and checks has none. It is a static check: it finds the messages to write a
+test for, and cannot prove that a test quoting one also triggers it.
 """
 
 from __future__ import annotations
