@@ -190,3 +190,11 @@ def test_in_process_synthesis_puts_the_pinned_node_first(
     use_pinned_node(node_bin)  # once is enough: PATH does not grow
     assert os.environ["PATH"].split(os.pathsep) == [str(node_bin), "/usr/bin", "/bin"]
     assert shutil.which("node") == str(node_bin / "node")
+
+
+def test_verify_checks_the_images_a_deploy_would_run(spec: AppSpec) -> None:
+    from deployer.aws.verify import _image_checks
+
+    checks = [c.name for c in _image_checks(spec, ecr=None, overrides={"gateway/bash": IMAGE})]
+    assert "image public.ecr.aws/docker/library/debian:bookworm-slim" not in checks  # replaced
+    assert checks.count(f"image {IMAGE}") == 1 and "image public.ecr.aws/nginx/nginx:1.27" in checks
