@@ -30,6 +30,13 @@ def service_rule_problems(body: dict[str, Any], spec: AppSpec, service: str) -> 
                 "containerDefinitions",
                 f"{needs} needs a port: the main container {main!r} maps no TCP containerPort",
             )
+    for index, volume in enumerate(body.get("volumes", [])):
+        if volume.get("configuredAtLaunch"):
+            yield FileProblem(
+                f"volumes[{index}].configuredAtLaunch",
+                "the service would have to attach an EBS volume at launch, which it does not for a task "
+                "definition file; use a services.<name>.volumes ebs volume with container keys instead",
+            )
     if svc.permissions and "taskRoleArn" in body:
         yield FileProblem(
             "taskRoleArn",

@@ -180,6 +180,19 @@ ROUTER = {
                 "required by containerDefinitions[0].environmentFiles: ECS pulls, logs and reads secrets for them with the execution role",
             ),
         ),
+        (
+            fargate(
+                volumes=[{"name": "data", "configuredAtLaunch": True}],
+                containerDefinitions=[
+                    {**APP, "mountPoints": [{"sourceVolume": "data", "containerPath": "/data"}]}
+                ],
+            ),
+            "fargate",
+            (
+                "volumes[0].configuredAtLaunch",
+                "the service would have to attach an EBS volume at launch, which it does not for a task definition file; use a services.<name>.volumes ebs volume with container keys instead",
+            ),
+        ),
         ("a string", "fargate", ("", "the file must hold one JSON object, a task definition")),
     ],
 )
