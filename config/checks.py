@@ -18,6 +18,7 @@ from config.fargate import fargate_size_error
 from config.instance_types import architecture_of
 from config.kind_checks import kind_problems
 from config.network_mode_checks import network_mode_problems
+from config.task_definition_checks import native_spec_problems
 
 if TYPE_CHECKING:
     from config.schema import AppSpec, StrategyItem
@@ -61,6 +62,7 @@ def find_problems(spec: AppSpec) -> Iterator[Problem]:
                 yield ("services", name, field), message, getattr(service, field)
     yield from kind_problems(spec)
     yield from network_mode_problems(spec)
+    yield from native_spec_problems(spec)
 
 
 def _network_problems(spec: AppSpec) -> Iterator[Problem]:

@@ -1,6 +1,6 @@
 """The release inputs ``app.py`` takes as CDK context (``config.cdk_context``), checked against
 the spec before any synthesis: ``-c image.<service>=<ref>`` and ``-c pin.<service>=<task
-definition ARN>``."""
+definition ARN>``. An image key may name one container: ``image.<service>/<container>``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 from config.cdk_context import IMAGE_PREFIX, ROLLBACK_PIN_PREFIX
 from config.image_reference import image_reference_problem
+from config.image_targets import ImageTargetError, image_target
 from config.naming import task_family
 from config.schema import AppSpec
 
@@ -16,10 +17,12 @@ from config.schema import AppSpec
 def context_problems(spec: AppSpec, images: Mapping[str, str], pins: Mapping[str, str]) -> list[str]:
     """One message per bad ``image.*`` or ``pin.*`` value, each naming the context key."""
     problems = []
-    for service, reference in images.items():
-        key = f"-c {IMAGE_PREFIX}{service}={reference}"
-        if service not in spec.services:
-            problems.append(f"{key}: unknown service {service!r}; services: {', '.join(spec.services)}")
+    for target, reference in images.items():
+        key = f"-c {IMAGE_PREFIX}{target}={reference}"
+        try:
+            image_target(spec, target)
+        except ImageTargetError as error:
+            problems.append(f"{key}: {error}")
             continue
         problem = image_reference_problem(reference)
         if problem:
@@ -32,8 +35,7 @@ def context_problems(spec: AppSpec, images: Mapping[str, str], pins: Mapping[str
             problems.append(f"{key}: unknown service {service!r}; services: {', '.join(spec.services)}")
             continue
         environment = spec.environment
-        native = spec.services[service].task_definition_file is not None  # the file names its family
-        family = r"[A-Za-z0-9_-]{1,255}" if native else re.escape(task_family(spec, service))
+        family = re.escape(task_family(spec, service))  # a task definition file's family is renamed too
         expected = (
             rf"arn:aws[a-z-]*:ecs:{re.escape(environment.region)}:{environment.account}:"
             rf"task-definition/{family}:[1-9][0-9]*"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from config.native.containers import web_target
+
 if TYPE_CHECKING:
     from config.schema import AppSpec
 
@@ -13,8 +15,9 @@ DYNAMIC_HOST_PORTS = range(32768, 65536)
 
 
 def web_port(spec: AppSpec, service: str) -> int:
-    """The container port the load balancer sends a web service's requests to."""
-    return spec.services[service].port or DEFAULT_WEB_PORT
+    """The container port the load balancer sends a web service's requests to (a task-definition
+    file's main container port, else the spec's ``port``, else 80)."""
+    return web_target(spec, service)[1]
 
 
 def instance_ports(spec: AppSpec, services: list[str]) -> list[tuple[str, int | None]]:

@@ -228,6 +228,7 @@ class VersionedTaskDefinition(Construct):
         *,
         image_overrides: Mapping[str, str] | None = None,
         release_labels: Mapping[str, str] | None = None,
+        capacity: Capacity | None = None,
     ) -> NativeTaskDefinition:
         """A retained task definition from native ECS JSON (see ``NativeTaskDefinition``)."""
         from constructs_lib.native_task_definition import NativeTaskDefinition
@@ -238,6 +239,7 @@ class VersionedTaskDefinition(Construct):
             document=document,
             image_overrides=image_overrides,
             release_labels=release_labels,
+            capacity=capacity,
         )
 
 

@@ -13,6 +13,8 @@ from constructs import Construct
 from config import naming
 from config.call_graph import callees
 from config.cdk_context import Release
+from config.image_targets import container_images, image_target
+from config.native.containers import served_port
 from config.schema import AppSpec
 from constructs_lib import EcsCluster, Network
 from stacks.cluster_stack import ClusterStack
@@ -32,13 +34,16 @@ def build_environment(
     """Add every stack of ``naming.stack_plan(spec)`` (network, cluster, load balancers with web
     services, one stack per service); return them in that deploy order.
 
-    ``images`` maps service name to an image reference overriding the spec (release input);
+    ``images`` maps ``<service>`` (its main container) or ``<service>/<container>`` to an image
+    reference overriding the spec or the task definition file (release input);
     ``release`` labels every task-definition revision; ``pins`` maps service name to a
     retained revision ARN the service must run (rollback).
     """
-    unknown = sorted((set(images or {}) | set(pins or {})) - set(spec.services))
+    unknown = sorted(set(pins or {}) - set(spec.services))
     if unknown:
-        raise ValueError(f"image or pin for unknown service(s) {unknown}; services: {sorted(spec.services)}")
+        raise ValueError(f"pin for unknown service(s) {unknown}; services: {sorted(spec.services)}")
+    for key in images or {}:
+        image_target(spec, key)  # ImageTargetError (a ValueError) names a key that targets nothing
     builder = _EnvironmentBuilder(scope, spec, images or {}, release, pins or {})
     stacks = [builder.add(planned) for planned in naming.stack_plan(spec)]
     if spec.environment.permissions_boundary:
@@ -108,7 +113,7 @@ class _EnvironmentBuilder:
             service=name,
             network=network,
             cluster=cluster,
-            image=self.images.get(name),
+            images=container_images(self.spec, name, self.images),
             release=self.release,
             pinned_task_definition=self.pins.get(name),
             log_encryption_key=cluster.encryption_key,
@@ -116,7 +121,7 @@ class _EnvironmentBuilder:
             # the plan puts callees first: a caller's stack holds its rules into them
             callees={callee: self.reachable[callee] for callee in callees(self.spec)[name]},
         )
-        port = self.spec.services[name].port
+        port = served_port(self.spec, name)
         if port is not None and stack.security_group is not None:
             self.reachable[name] = (stack.security_group, port)
         return stack

@@ -7,9 +7,9 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from config.host_ports import web_port
 from config.load_balancers import shifts_traffic
 from config.naming import cluster_name, task_family
+from config.native.containers import web_target
 from config.routing import route_of
 from config.schema import AppSpec
 from constructs_lib import EcsCluster, EcsService, IRetainedTaskDefinition, Network, ScheduledJob
@@ -35,13 +35,14 @@ def attach_web(
     route = route_of(spec, service)
     check = http.health_check
     alternate = shifts_traffic(spec, service)  # the same rule as the load balancer's quotas
+    container, port = web_target(spec, service)
     return WebRouting(
         scope,
         "Web",
         service=ecs_service,
         listener=ingress.listener,
-        container_name=service,
-        container_port=web_port(spec, service),
+        container_name=container,
+        container_port=port,
         route=Route(paths=route.paths, hosts=route.hosts, priority=route.priority),
         health_check=TargetHealthCheck(
             path=check.path,

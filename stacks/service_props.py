@@ -8,6 +8,7 @@ from collections.abc import Mapping
 import aws_cdk as cdk
 from aws_cdk import aws_ecs as ecs
 
+from config.native.containers import service_connect_port
 from config.placement_schema import PlacementStrategySpec
 from config.schema import AppSpec
 from config.service_kinds import AutoscalingSpec, DeploymentSpec
@@ -53,18 +54,18 @@ def service_connect(
     host-mode service does not join: Service Connect runs in awsvpc and bridge tasks only."""
     if not cluster.namespace_name or task_definition.task_definition.network_mode is ecs.NetworkMode.HOST:
         return None
-    svc = spec.services[service]
     served = []
     tls = cluster.service_connect_tls_config
     if tls is not None:
         tls.grant_certificate_read(task_definition.task_definition.task_role)
-    if svc.port is not None and svc.task_definition_file is None:
+    mapping = service_connect_port(spec, service)
+    if mapping is not None:
         served = [
             ecs.ServiceConnectService(
-                port_mapping_name=f"{service}-{svc.port}",
+                port_mapping_name=mapping[0],
                 discovery_name=service,
                 dns_name=service,
-                port=svc.port,
+                port=mapping[1],
                 tls=tls.tls_configuration() if tls else None,
             )
         ]

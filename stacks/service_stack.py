@@ -31,8 +31,8 @@ from stacks.task_definition_from_spec import task_definition_for
 class ServiceStack(cdk.Stack):
     """Composes the task definition and ``EcsService`` (or ``ScheduledJob``) of ``spec.services[name]``.
 
-    ``image`` overrides the main container's image (release input from
-    ``-c image.<service>=<ref>``); ``release`` labels every revision;
+    ``images`` override containers' images (release input from ``-c image.<service>=<ref>``
+    and ``-c image.<service>/<container>=<ref>``, by container name); ``release`` labels every revision;
     ``pinned_task_definition`` (``-c pin.<service>=<ARN>``, set by ``deployer rollback``)
     runs the service on that retained revision instead of the synthesised one.
 
@@ -53,7 +53,7 @@ class ServiceStack(cdk.Stack):
         service: str,
         network: Network,
         cluster: EcsCluster,
-        image: str | None = None,
+        images: Mapping[str, str] | None = None,
         release: Release | None = None,
         log_encryption_key: kms.IKey | None = None,
         pinned_task_definition: str | None = None,
@@ -67,7 +67,7 @@ class ServiceStack(cdk.Stack):
             self,
             spec,
             service,
-            image=image,
+            images=images or {},
             labels=(release or Release()).labels(),
             environment_key=log_encryption_key,
         )

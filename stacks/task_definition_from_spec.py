@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_kms as kms
 from constructs import Construct
@@ -25,22 +27,23 @@ def task_definition_for(
     spec: AppSpec,
     service: str,
     *,
-    image: str | None,
+    images: Mapping[str, str],
     labels: dict[str, str],
     environment_key: kms.IKey | None,
 ) -> IRetainedTaskDefinition:
     """``TaskDefinition``: the service's native JSON file if it names one, else built from the
-    spec. ``image`` (release input) replaces the main container's image; ``labels`` mark the
-    revision; ``environment_key`` encrypts the logs and is ``kms_key: environment``."""
+    spec. ``images`` (release input, container name → reference) replace those containers'
+    images; ``labels`` mark the revision; ``environment_key`` encrypts the logs and is
+    ``kms_key: environment``."""
     document = spec.task_definition_document(service)
     if document is not None:
-        first = document["containerDefinitions"][0]["name"]
         return VersionedTaskDefinition.from_native_json(
             scope,
             "TaskDefinition",
             document,
-            image_overrides={first: image} if image else None,
+            image_overrides=images,
             release_labels=labels,
+            capacity=Capacity(spec.capacity_kind(service)),
         )
     svc = spec.services[service]
     containers = svc.containers(service)
@@ -49,7 +52,7 @@ def task_definition_for(
         containers[service] = containers[service].model_copy(
             update={"stop_timeout_seconds": WEB_STOP_TIMEOUT}
         )
-    images = {name: str(c.image) for name, c in containers.items()} | ({service: image} if image else {})
+    images = {name: str(c.image) for name, c in containers.items()} | dict(images)
     return VersionedTaskDefinition(
         scope,
         "TaskDefinition",

@@ -8,6 +8,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from config import naming
+from config.native.containers import reported_container
 from config.schema import AppSpec
 from deployer.aws.stack_state import find_stack, outputs_of
 
@@ -44,12 +45,14 @@ def _job_state(spec: AppSpec, name: str, cloudformation: Any, ecs: Any, sqs: Any
     outputs = outputs_of(stack)
     cluster = naming.cluster_name(spec)
     family = naming.task_family(spec, name)
+    document = spec.task_definition_document(name)
+    container = reported_container(document, name) if document else name
     return JobState(
         name=name,
         schedule=described,
         task_definition=outputs.get("TaskDefinitionArn", "").rsplit("/", 1)[-1] or NOT_DEPLOYED,
         running=len(_task_arns(ecs, cluster, family, "RUNNING")),
-        last_run=_last_run(ecs, cluster, family, name),
+        last_run=_last_run(ecs, cluster, family, container),
         undelivered=_queued(sqs, outputs.get("DeadLetterQueueUrl")),
     )
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from config import naming
+from config.native.containers import reported_container
 from config.schema import AppSpec
 from deployer.aws.stack_state import stack_outputs
 
@@ -45,11 +46,13 @@ def run_one_off(
     cloudformation: Any = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> TaskResult:
-    """Start the task, wait until it stops, return the essential container's exit code."""
+    """Start the task, wait until it stops, return the main container's exit code (the one named
+    after the service, else by ``config.native.containers.reported_container``'s rule)."""
     cluster = naming.cluster_name(spec)
     current = _current(spec, ecs, cloudformation, service)
     definition = ecs.describe_task_definition(taskDefinition=current["taskDefinition"])["taskDefinition"]
-    main = next(c for c in definition["containerDefinitions"] if c.get("essential", True))
+    chosen = reported_container(definition, service)
+    main = next(c for c in definition["containerDefinitions"] if c["name"] == chosen)
     override: dict[str, Any] = {"name": main["name"]}
     if command:
         override["command"] = list(command)

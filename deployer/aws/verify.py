@@ -9,6 +9,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from config import naming
+from config.image_targets import container_images
 from config.schema import AppSpec
 from constructs_lib.image_refs import parse_ecr
 from deployer.aws.lock import holder
@@ -58,8 +59,14 @@ def _stack_checks(spec: AppSpec, cloudformation: Any) -> Iterator[Check]:
 
 def _image_checks(spec: AppSpec, ecr: Any, overrides: dict[str, str]) -> Iterator[Check]:
     for service, svc in spec.services.items():
-        references = [overrides.get(service, svc.image)] + [c.image for c in svc.sidecars.values()]
-        for reference in filter(None, references):
+        document = spec.task_definition_document(service)
+        images = (
+            {c["name"]: c["image"] for c in document["containerDefinitions"]}
+            if document is not None
+            else {name: str(c.image) for name, c in svc.containers(service).items()}
+        )
+        references = {**images, **container_images(spec, service, overrides)}.values()
+        for reference in references:
             image = parse_ecr(reference)
             if image is None:
                 yield Check(f"image {reference}", True, "not in ECR: pulled at run time, not checked")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,11 +31,26 @@ def bootstrap_assets_bucket(spec: AppSpec) -> str:
     return f"cdk-{qualifier}-assets-{spec.environment.account}-{spec.environment.region}"
 
 
+def use_pinned_node(node_bin: Path = PROJECT_DIR / "node_modules" / ".bin") -> None:
+    """Put the project's pinned Node (``node_modules/.bin``, Node 22) first on this process's
+    PATH, as ``make`` does for ``cdk synth``: jsii starts ``node`` from PATH when aws_cdk is
+    first imported, and an end-of-life system Node prints its banner through jsii (as Python
+    byte strings). Without the pinned install (``make install``) PATH is left as it is."""
+    if not (node_bin / "node").exists():
+        return
+    entries = os.environ.get("PATH", "").split(os.pathsep)
+    if entries and entries[0] == str(node_bin):
+        return
+    os.environ["PATH"] = os.pathsep.join([str(node_bin), *(e for e in entries if e != str(node_bin))])
+
+
 def project_app(validation: bool = False, **context: Any) -> cdk.App:
     """An ``App`` with the context ``cdk synth`` gives this project's app, plus ``context``.
 
     CDK's built-in CloudFormation validation is off unless ``validation`` (it costs seconds).
+    The pinned Node runs jsii (``use_pinned_node``).
     """
+    use_pinned_node()
     import aws_cdk as cdk
 
     return cdk.App(context={**cdk_context(), **context}, builtin_cloud_formation_validation=validation)
@@ -47,6 +63,7 @@ def synthesise_templates(
     validation: bool = False,
 ) -> dict[str, dict[str, Any]]:
     """Stack name → CloudFormation template for ``spec`` (no files written outside a temp dir)."""
+    use_pinned_node()
     from stacks.app_builder import build_environment
 
     app = project_app(validation)

@@ -16,7 +16,12 @@ from deployer.exit_codes import ExitCode
 from deployer.inputs import parse_image_overrides, parse_release
 
 ImageOption = Annotated[
-    list[str] | None, typer.Option("--image", help="SERVICE=IMAGE_REF release input (repeatable)")
+    list[str] | None,
+    typer.Option(
+        "--image",
+        help="SERVICE=IMAGE_REF (its main container) or SERVICE/CONTAINER=IMAGE_REF "
+        "release input (repeatable)",
+    ),
 ]
 VersionOption = Annotated[str | None, typer.Option("--version", help="release version label (e.g. 1.4.2)")]
 GitRevisionOption = Annotated[

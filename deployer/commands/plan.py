@@ -35,7 +35,10 @@ AllowOption = Annotated[
         help="accept the replacement of this resource (repeatable); must name a blocked replacement",
     ),
 ]
-ImageOption = Annotated[list[str] | None, typer.Option("--image", help="SERVICE=IMAGE_REF release input")]
+ImageOption = Annotated[
+    list[str] | None,
+    typer.Option("--image", help="SERVICE=IMAGE_REF or SERVICE/CONTAINER=IMAGE_REF release input"),
+]
 AssemblyOption = Annotated[
     Path | None,
     typer.Option(

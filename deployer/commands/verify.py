@@ -15,7 +15,10 @@ from deployer.inputs import parse_image_overrides
 
 def verify(
     env: EnvOption = "local",
-    image: Annotated[list[str] | None, typer.Option("--image", help="SERVICE=IMAGE_REF to check")] = None,
+    image: Annotated[
+        list[str] | None,
+        typer.Option("--image", help="SERVICE=IMAGE_REF or SERVICE/CONTAINER=IMAGE_REF to check"),
+    ] = None,
     port: PortOption = None,
     as_json: JsonOption = False,
 ) -> None:

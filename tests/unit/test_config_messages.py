@@ -288,8 +288,8 @@ ONLY_PROBLEM = [
     (
         [
             (
-                "    image: public.ecr.aws/docker/library/busybox:1.37\n    cpu: 256\n",
-                "    image: public.ecr.aws/docker/library/busybox:1.37\n    task_definition_file: worker.json\n    cpu: 256\n",
+                "    image: public.ecr.aws/docker/library/busybox:1.37\n    cpu: 256\n    memory: 512\n",
+                "    image: public.ecr.aws/docker/library/busybox:1.37\n    task_definition_file: worker.json\n",
             )
         ],
         ("services.worker", "task_definition_file replaces the container keys; remove: image"),
@@ -476,7 +476,7 @@ def test_a_task_definition_file_that_is_not_json(tmp_path: Path) -> None:
     (environments / "local.yaml").write_text(
         LOCAL_TEXT.replace(
             "    image: public.ecr.aws/docker/library/busybox:1.37\n    cpu: 256\n    memory: 512\n    capacity:",
-            "    task_definition_file: worker.json\n    cpu: 256\n    memory: 512\n    capacity:",
+            "    task_definition_file: worker.json\n    capacity:",
             1,
         )
     )
@@ -485,7 +485,7 @@ def test_a_task_definition_file_that_is_not_json(tmp_path: Path) -> None:
     [problem] = caught.value.problems
     assert problem.path == "services.worker.task_definition_file"
     assert problem.message == (
-        "worker.json is not valid JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"
+        "worker.json: not valid JSON: Expecting property name enclosed in double quotes (line 1, column 2)"
     )
 
 

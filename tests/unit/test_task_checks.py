@@ -113,13 +113,15 @@ def test_a_native_task_definition_over_the_limit_is_refused(tmp_path: Path) -> N
         "requiresCompatibilities": ["FARGATE"],
         "containerDefinitions": [
             {"name": "app", "image": "public.ecr.aws/nginx/nginx-unprivileged:1.27", "essential": True,
+             "portMappings": [{"containerPort": 8080}],
              "environment": [{"name": "BIG", "value": "x" * 70_000}]}
         ],
     }  # fmt: skip
     (tmp_path / "big.json").write_text(json.dumps(native))
     text = TEXTS["local"].replace(
-        "    image: public.ecr.aws/nginx/nginx-unprivileged:1.27\n    port: 8080\n    app_protocol: http\n",
-        "    task_definition_file: big.json\n    port: 8080\n",
+        "    image: public.ecr.aws/nginx/nginx-unprivileged:1.27\n    port: 8080\n    app_protocol: http\n"
+        '    writable_paths: [/tmp, /var/cache/nginx, /var/run]\n    user: "101"\n',
+        "    task_definition_file: big.json\n",  # the file's port mapping is the port allow_from opens
         1,
     )
     (tmp_path / "environments" / "local.yaml").write_text(text)
