@@ -290,7 +290,8 @@ ONLY_PROBLEM = [
             (
                 "    image: public.ecr.aws/docker/library/busybox:1.37\n    cpu: 256\n    memory: 512\n",
                 "    image: public.ecr.aws/docker/library/busybox:1.37\n    task_definition_file: worker.json\n",
-            )
+            ),
+            ('      max_count: 4\n    user: "65534"                 # nobody\n', "      max_count: 4\n"),
         ],
         ("services.worker", "task_definition_file replaces the container keys; remove: image"),
     ),
