@@ -17,6 +17,7 @@ from config.container_checks import service_problems
 from config.fargate import fargate_size_error
 from config.instance_types import architecture_of
 from config.kind_checks import kind_problems
+from config.workflow_checks import workflow_problems
 
 if TYPE_CHECKING:
     from config.schema import AppSpec, StrategyItem
@@ -59,6 +60,7 @@ def find_problems(spec: AppSpec) -> Iterator[Problem]:
                 field, message = size_error
                 yield ("services", name, field), message, getattr(service, field)
     yield from kind_problems(spec)
+    yield from workflow_problems(spec)
 
 
 def _network_problems(spec: AppSpec) -> Iterator[Problem]:

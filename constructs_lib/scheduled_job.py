@@ -78,6 +78,10 @@ class ScheduledJob(Construct):
             ),
             description=f"EventBridge Scheduler runs job {description or construct_id}",
         )
+        # Scheduler writes dead letters as this role: with a customer-managed key, SQS needs
+        # the role to use the key too (the target grants sqs:SendMessage).
+        if encryption_key is not None:
+            encryption_key.grant(self.role, "kms:GenerateDataKey", "kms:Decrypt")
         common = {
             "role": self.role,
             "task_definition": task_definition,
