@@ -93,7 +93,7 @@ class _CapacityProviders:
             for s in strategies
         ]
 
-    def bind(self, _task: tasks.EcsRunTask, *_options: Any, **_kw: Any) -> tasks.EcsLaunchTargetConfig:
+    def bind(self, task: tasks.EcsRunTask, *_options: Any, **_kw: Any) -> tasks.EcsLaunchTargetConfig:
         # jsii calls this with the bind options as one positional struct; typing lists them
         # as keywords: accept both.
         return tasks.EcsLaunchTargetConfig(parameters={"CapacityProviderStrategy": self.strategy})
