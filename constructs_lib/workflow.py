@@ -127,8 +127,6 @@ class Workflow(Construct):
             timeout=timeout or cdk.Duration.hours(24),
             comment=description,
         )
-        # Step Functions checks at creation that the role may deliver the logs.
-        self.state_machine.node.add_dependency(self.role)
         if not tracing:
             acknowledge(
                 self.state_machine,
