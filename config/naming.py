@@ -57,6 +57,22 @@ def state_machine_name(spec: AppSpec, workflow: str) -> str:
     return f"{stack_prefix(spec)}-{workflow}"
 
 
+def state_machine_output(workflow: str) -> str:
+    """The workflows stack's output holding ``workflow``'s state machine ARN
+    (``StateMachineArnNightlyExport`` for ``nightly-export``)."""
+    return "StateMachineArn" + "".join(part.capitalize() for part in workflow.split("-"))
+
+
+def trigger_output(
+    kind: Literal["Rule", "DeadLetterQueueUrl"], index: int = 0, workflow: str | None = None
+) -> str:
+    """The stack output naming a trigger's rule (``kind`` Rule, the trigger's ``index``) or the
+    triggers' dead-letter queue: ``TriggerRule0`` in a job's stack, ``<state machine
+    output>TriggerRule0`` in the workflows stack."""
+    prefix = state_machine_output(workflow) if workflow else ""
+    return f"{prefix}Trigger{kind}{index if kind == 'Rule' else ''}"
+
+
 def cluster_name(spec: AppSpec) -> str:
     return stack_prefix(spec)
 

@@ -112,6 +112,16 @@ class TriggerSpec(SpecModel):
         return {"source": ["aws.s3"], "detail-type": ["Object Created"], "detail": detail}
 
     @property
+    def summary(self) -> str:
+        """A few words: ``S3 bucket/prefix`` or ``events from source (bus name)``."""
+        if self.s3 is not None:
+            return f"S3 {self.s3.bucket}/{self.s3.prefix or ''}"
+        sources = self.event_pattern.get("source", [])
+        named = ", ".join(s for s in sources if isinstance(s, str)) if isinstance(sources, list) else ""
+        bus = "" if self.bus == "default" else f" (bus {self.bus})"
+        return f"events from {named or 'any source'}{bus}"
+
+    @property
     def event_fields(self) -> dict[str, str]:
         """Environment variable → JSON path into the event (S3's two, then ``from_event``)."""
         return {**(S3_EVENT_FIELDS if self.s3 is not None else {}), **self.from_event}

@@ -30,6 +30,7 @@ from deployer.commands import (
 )
 from deployer.commands.common import friendly_errors
 from deployer.commands.import_copilot import import_app
+from deployer.commands.workflow import workflow_app
 
 app = typer.Typer(
     help="Deploy and operate the ECS environments described in config/environments/.",
@@ -40,6 +41,7 @@ app = typer.Typer(
 local_app = typer.Typer(help="The local AWS endpoint (a moto server on loopback).", no_args_is_help=True)
 app.add_typer(local_app, name="local")
 app.add_typer(import_app, name="import")
+app.add_typer(workflow_app, name="workflow")
 
 PASS_THROUGH = {"allow_extra_args": True, "ignore_unknown_options": True}  # `cdk -- <cdk arguments>`
 

@@ -13,4 +13,5 @@ class ExitCode(IntEnum):
     ROLLED_BACK = 4
     TIMED_OUT = 5
     REPLACEMENT_BLOCKED = 6  # plan: a deploy would replace a stateful or traffic-serving resource
+    WORK_FAILED = 7  # workflow start --wait: the execution failed or was aborted
     INTERRUPTED = 130

@@ -11,6 +11,7 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
+from config import naming
 from config.cdk_context import Release
 from config.schema import AppSpec
 from constructs_lib import (
@@ -129,8 +130,9 @@ class ServiceStack(cdk.Stack):
                 security_group=group,
             )
             for index, rule in enumerate(self.triggers.rules):
-                cdk.CfnOutput(self, f"TriggerRule{index}", value=rule.rule_name)
-            cdk.CfnOutput(self, "TriggerDeadLetterQueueUrl", value=self.triggers.dead_letter_queue.queue_url)
+                cdk.CfnOutput(self, naming.trigger_output("Rule", index), value=rule.rule_name)
+            queue_url = self.triggers.dead_letter_queue.queue_url
+            cdk.CfnOutput(self, naming.trigger_output("DeadLetterQueueUrl"), value=queue_url)
         return group
 
     def _service(

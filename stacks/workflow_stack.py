@@ -76,7 +76,7 @@ class WorkflowStack(cdk.Stack):
             self.workflows[name] = workflow
             schedule = workflow_spec.schedule
             if schedule is not None or workflow_spec.triggers:
-                WorkflowStarts(
+                starts = WorkflowStarts(
                     self,
                     f"Starts-{name}",
                     state_machine=workflow.state_machine,
@@ -92,12 +92,13 @@ class WorkflowStack(cdk.Stack):
                     encryption_key=cluster.encryption_key,
                     description=f"workflow {name}",
                 )
+                for index, rule in enumerate(starts.rules):
+                    cdk.CfnOutput(self, naming.trigger_output("Rule", index, name), value=rule.rule_name)
+                queue_url = starts.dead_letter_queue.queue_url
+                cdk.CfnOutput(
+                    self, naming.trigger_output("DeadLetterQueueUrl", workflow=name), value=queue_url
+                )
             cdk.CfnOutput(
-                self, f"StateMachineArn{_output_id(name)}", value=workflow.state_machine.state_machine_arn
+                self, naming.state_machine_output(name), value=workflow.state_machine.state_machine_arn
             )
         cdk.CfnOutput(self, "FailureTopicArn", value=self.failure_topic.topic_arn)
-
-
-def _output_id(name: str) -> str:
-    """An output id part from a workflow name (letters and digits only)."""
-    return "".join(part.capitalize() for part in name.split("-"))

@@ -1,5 +1,5 @@
-"""``deployer status``: stacks, cluster, capacity providers, services and jobs (read-only),
-as rich tables or JSON."""
+"""``deployer status``: stacks, cluster, capacity providers, services, jobs, workflows and
+triggers (read-only), as rich tables or JSON."""
 
 from __future__ import annotations
 
@@ -34,17 +34,28 @@ def status(
 
 def show_status(ctx: CommandContext) -> None:
     """Collect the environment's status and emit it (after a deploy too)."""
-    result = collect_status(ctx.spec, ctx.client("cloudformation"), ctx.client("ecs"), ctx.client("sqs"))
+    result = collect_status(
+        ctx.spec,
+        ctx.client("cloudformation"),
+        ctx.client("ecs"),
+        ctx.client("sqs"),
+        sfn=ctx.client("stepfunctions"),
+        events=ctx.client("events"),
+    )
     ctx.emit(result.to_dict(), *status_tables(result))
 
 
-_GOOD = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "ACTIVE", "COMPLETED"}
+_GOOD = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "ACTIVE", "COMPLETED", "ENABLED", "SUCCEEDED"}
 
 
 def _styled(value: str) -> str:
     if value in _GOOD:
         return f"[green]{value}[/green]"
-    if value.endswith("FAILED") or value in {"MISSING", "NOT_DEPLOYED"} or "ROLLBACK" in value:
+    if (
+        value.endswith("FAILED")
+        or value in {"MISSING", "NOT_DEPLOYED", "TIMED_OUT", "ABORTED"}
+        or "ROLLBACK" in value
+    ):
         return f"[red]{value}[/red]"
     return value
 
@@ -109,6 +120,7 @@ def status_tables(status: EnvironmentStatus) -> list[Table]:
                 "?" if job.undelivered is None else _failed_starts(job.undelivered),
             )
         tables.append(jobs)
+    tables += _work_tables(status)
     events = [(s.name, e) for s in status.services for e in s.events]
     if events:
         table = Table(title="Last service events")
@@ -118,3 +130,40 @@ def status_tables(status: EnvironmentStatus) -> list[Table]:
             table.add_row(name, event)
         tables.append(table)
     return tables
+
+
+def _work_tables(status: EnvironmentStatus) -> list[Table]:
+    """Workflows and triggers, when the environment has any."""
+    tables = []
+    if status.workflows:
+        workflows = Table(title="Workflows")
+        for column in ("workflow", "state machine", "status", "starts", "last execution"):
+            workflows.add_column(column, overflow="fold")
+        for workflow in status.workflows:
+            workflows.add_row(
+                workflow.name,
+                workflow.state_machine,
+                _styled(workflow.status),
+                workflow.starts,
+                _styled_execution(workflow.last_execution) or "-",
+            )
+        tables.append(workflows)
+    if status.triggers:
+        triggers = Table(title="Triggers")
+        for column in ("of", "on", "rule", "state", "failed starts"):
+            triggers.add_column(column, overflow="fold")
+        for trigger in status.triggers:
+            triggers.add_row(
+                trigger.owner,
+                trigger.source,
+                trigger.rule or "-",
+                _styled(trigger.state),
+                "?" if trigger.undelivered is None else _failed_starts(trigger.undelivered),
+            )
+        tables.append(triggers)
+    return tables
+
+
+def _styled_execution(last: str) -> str:
+    status, _, when = last.partition(" ")
+    return f"{_styled(status)} {when}".strip() if status else ""
