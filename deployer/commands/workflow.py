@@ -61,7 +61,11 @@ def start(
     region = ctx.spec.environment.region
     if not wait:
         payload = {"workflow": workflow, "execution": execution_arn, "name": execution_name}
-        ctx.emit(payload, f"started {workflow}: {execution_name}\n{execution_link(execution_arn, region)}")
+        ctx.emit(
+            payload,
+            f"started {workflow}: {execution_name}\n{execution_link(execution_arn, region)}",
+            soft_wrap=True,
+        )
         return
     ctx.notes.print(f"started {workflow}: {execution_name}; waiting up to {timeout} s", highlight=False)
     ended = executions.wait(sfn, execution_arn, timeout_s=float(timeout))
@@ -73,6 +77,7 @@ def start(
         f"{workflow} {execution_name}: {ended.status}",
         *(_failure_lines(failure) if failure else []),
         highlight=False,
+        soft_wrap=True,
     )
     raise typer.Exit(EXIT_CODES.get(ended.status, ExitCode.FAILED))
 
@@ -109,6 +114,7 @@ def status(
         },
         *human,
         highlight=False,
+        soft_wrap=True,
     )
 
 
