@@ -21,9 +21,13 @@ from config.types import EnvVarName, Name
 # Step Functions state names: 1-80 characters; these are also safe in construct IDs and logs.
 STEP_NAME = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$"
 STEP_KINDS = ("run", "parallel", "map")
+# The states every workflow adds (constructs_lib.workflow: NOTIFY_STATE, FAILED_STATE).
+RESERVED_STEP_NAMES = ("NotifyFailure", "Failed")
 
 
 def _step_name_problem(value: str) -> str | None:
+    if value in RESERVED_STEP_NAMES:
+        return f"{value!r} is the name of the state that handles a failed step; choose another name"
     if re.match(STEP_NAME, value):
         return None
     return f"{value!r} is not a step name: 1-80 letters, digits, '-' and '_', starting with a letter or digit"
