@@ -79,23 +79,34 @@ def test_retry_and_age_limits_are_eventbridges() -> None:
     retry = EVENTS.shape_for("MaximumRetryAttempts").metadata
     age = EVENTS.shape_for("MaximumEventAgeInSeconds").metadata
     fields = TriggerSpec.model_fields
-    limits = {(m.__class__.__name__, getattr(m, "ge", getattr(m, "le", None))) for m in fields["retries"].metadata}
+    limits = {
+        (m.__class__.__name__, getattr(m, "ge", getattr(m, "le", None))) for m in fields["retries"].metadata
+    }
     assert limits == {("Ge", retry["min"]), ("Le", retry["max"])}
     limits = {
         (m.__class__.__name__, getattr(m, "ge", getattr(m, "le", None)))
         for m in fields["max_event_age_seconds"].metadata
     }
     assert limits == {("Ge", age["min"]), ("Le", age["max"])}
-    assert EVENT_PATTERN_MAX == EVENTS.shape_for("EventPattern").metadata["max"]
+    assert EVENTS.shape_for("EventPattern").metadata["max"] == EVENT_PATTERN_MAX
     bus = EVENTS.shape_for("EventBusName").metadata
     botocore_bus = re.compile(f"^(?:{bus['pattern']})$")
-    for name in ("default", "orders", "my.bus-1_a/b", "x" * bus["max"], "x" * (bus["max"] + 1), "a b", "", "é"):
+    for name in (
+        "default",
+        "orders",
+        "my.bus-1_a/b",
+        "x" * bus["max"],
+        "x" * (bus["max"] + 1),
+        "a b",
+        "",
+        "é",
+    ):
         within = bus["min"] <= len(name) <= bus["max"] and botocore_bus.match(name) is not None
         assert (re.match(EVENT_BUS_NAME, name) is not None) == within, name
 
 
 def test_state_machine_and_step_names_fit_step_functions() -> None:
-    assert STATE_MACHINE_NAME_MAX == STATES.shape_for("Name").metadata["max"]
+    assert STATES.shape_for("Name").metadata["max"] == STATE_MACHINE_NAME_MAX
     longest = "a" * STATE_MACHINE_NAME_MAX
     assert StepSpec(name=longest, run="reports").name == longest
     with pytest.raises(ValueError, match="is not a step name"):
@@ -107,8 +118,8 @@ def test_state_machine_and_step_names_fit_step_functions() -> None:
     [
         (with_trigger("- s3: {bucket: Shop_Uploads}"), "services.reports.triggers[1].s3.bucket",
          "is not an S3 bucket name: 3-63 lowercase letters"),
-        (with_trigger("- {s3: {bucket: shop-uploads}, pattern: {source: [x]}}"), "services.reports.triggers[1]",
-         "give exactly one of s3 and pattern per trigger"),
+        (with_trigger("- {s3: {bucket: shop-uploads}, pattern: {source: [x]}}"),
+         "services.reports.triggers[1]", "give exactly one of s3 and pattern per trigger"),
         (with_trigger("- {retries: 1}"), "services.reports.triggers[1]",
          "give exactly one of s3 and pattern per trigger"),
         (with_trigger("- {s3: {bucket: shop-uploads}, bus: orders}"), "services.reports.triggers[1]",
@@ -152,19 +163,27 @@ def test_pattern_or_alternatives_are_checked_too() -> None:
 
 def test_triggers_are_for_jobs_only() -> None:
     text = LOCAL.replace(
-        "    allow_from: [web, worker]\n", "    allow_from: [web, worker]\n    triggers: [{pattern: {source: [x]}}]\n", 1
+        "    allow_from: [web, worker]\n",
+        "    allow_from: [web, worker]\n    triggers: [{pattern: {source: [x]}}]\n",
+        1,
     )
-    assert_problem(refused(text), "services.api.triggers", "'triggers' is for kind job; this service is kind backend")
+    assert_problem(
+        refused(text), "services.api.triggers", "'triggers' is for kind job; this service is kind backend"
+    )
 
 
 def test_a_job_needs_a_schedule_triggers_or_a_workflow_step() -> None:
     without_schedule = LOCAL.replace("    schedule:\n      expression: cron(0 3 * * ? *)\n", "", 1)
     parse_spec(without_schedule)  # its trigger and the workflow start it
     alone = BEFORE_WORKFLOWS.replace("    schedule:\n      expression: cron(0 3 * * ? *)\n", "", 1)
-    alone = alone[: alone.index(REPORTS_TRIGGER)] + alone[alone.index("    capacity:\n      - provider: spot") :]
+    alone = (
+        alone[: alone.index(REPORTS_TRIGGER)] + alone[alone.index("    capacity:\n      - provider: spot") :]
+    )
     assert_problem(
-        refused(alone), "services.reports.schedule", "a job needs a schedule (e.g. expression: cron(0 3 * * ? *)), "
-        "triggers, or a workflow step that runs it"
+        refused(alone),
+        "services.reports.schedule",
+        "a job needs a schedule (e.g. expression: cron(0 3 * * ? *)), "
+        "triggers, or a workflow step that runs it",
     )
     parse_spec(alone + WORKFLOWS)  # a workflow step is enough
 
@@ -174,7 +193,8 @@ def test_a_job_needs_a_schedule_triggers_or_a_workflow_step() -> None:
     [
         ("steps: [{name: a, run: reprots}]", "workflows.extra.steps[0].run",
          "unknown service 'reprots'; did you mean 'reports'? services: web, api, worker, reports"),
-        ("steps: [{name: a}]", "workflows.extra.steps[0]", "give exactly one of run, parallel and map per step"),
+        ("steps: [{name: a}]", "workflows.extra.steps[0]",
+         "give exactly one of run, parallel and map per step"),
         ("steps: [{name: a, run: reports, map: {items: $.x, steps: [{name: b, run: reports}]}}]",
          "workflows.extra.steps[0]", "give exactly one of run, parallel and map per step (found run, map)"),
         ("steps: [{name: a, parallel: [[{name: b, run: reports}], [{name: c, run: reports}]], command: [x]}]",
@@ -197,8 +217,8 @@ def test_a_job_needs_a_schedule_triggers_or_a_workflow_step() -> None:
          "workflows.extra.steps[0].map.items", "is not a JSON path"),
         ("steps: [{name: a, run: reports}]\nlog_retention_days: 8", "workflows.extra.log_retention_days",
          "8 is not a CloudWatch retention; allowed: 1, 3, 5, 7, 14"),
-        ("steps: [{name: a, run: reports, retry: {attempts: 100}}]", "workflows.extra.steps[0].retry.attempts",
-         "less than or equal to 99"),
+        ("steps: [{name: a, run: reports, retry: {attempts: 100}}]",
+         "workflows.extra.steps[0].retry.attempts", "less than or equal to 99"),
     ],
 )  # fmt: skip
 def test_bad_workflows_name_the_path_and_what_is_allowed(body: str, path: str, fragment: str) -> None:
