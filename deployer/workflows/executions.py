@@ -117,10 +117,11 @@ def wait(
     *,
     timeout_s: float,
     poll_s: float = 5.0,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
     on_poll: Callable[[Execution], None] | None = None,
 ) -> Execution:
-    """Poll until the execution ends, or ``timeout_s`` passes (then it is still RUNNING)."""
+    """Poll until the execution ends, or ``timeout_s`` passes (then it is still RUNNING).
+    ``sleep`` defaults to ``time.sleep``."""
     waited = 0.0
     while True:
         execution = describe(sfn, execution_arn)
@@ -128,7 +129,7 @@ def wait(
             on_poll(execution)
         if execution.status != RUNNING or waited >= timeout_s:
             return execution
-        sleep(poll_s)
+        (sleep or time.sleep)(poll_s)
         waited += poll_s
 
 
