@@ -10,7 +10,7 @@ import difflib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from config.fargate import LOG_RETENTION_DAYS
+from config.container_checks import retention_problems
 from config.workflow_schema import StepSpec
 
 if TYPE_CHECKING:
@@ -37,13 +37,7 @@ def workflow_problems(spec: AppSpec) -> Iterator[Problem]:
         full_name = f"{spec.app}-{spec.environment.name}-{name}"
         if len(full_name) > STATE_MACHINE_NAME_MAX:
             yield loc, f"the state machine name {full_name!r} is longer than 80 characters", name
-        if workflow.log_retention_days not in LOG_RETENTION_DAYS:
-            allowed = ", ".join(map(str, LOG_RETENTION_DAYS))
-            yield (
-                (*loc, "log_retention_days"),
-                f"{workflow.log_retention_days} is not a CloudWatch retention; allowed: {allowed}",
-                workflow.log_retention_days,
-            )
+        yield from retention_problems((*loc, "log_retention_days"), workflow.log_retention_days)
         seen: dict[str, Loc] = {}
         for step_loc, step in walk_steps(workflow.steps, (*loc, "steps")):
             yield from _step_problems(spec, step_loc, step, seen)

@@ -17,6 +17,7 @@ from constructs import Construct
 
 from constructs_lib.dead_letters import dead_letter_queue
 from constructs_lib.nag import acknowledge
+from constructs_lib.service_roles import service_role
 
 
 @dataclass(frozen=True)
@@ -74,13 +75,10 @@ class EventTrigger(Construct):
         self.dead_letter_queue = dead_letter_queue(
             self, "DeadLetterQueue", encryption_key=encryption_key, what=f"the triggers of {what}"
         )
-        self.role = iam.Role(
+        self.role = service_role(
             self,
             "Role",
-            assumed_by=iam.ServicePrincipal(
-                "events.amazonaws.com",
-                conditions={"StringEquals": {"aws:SourceAccount": cdk.Stack.of(self).account}},
-            ),
+            service="events.amazonaws.com",
             description=f"EventBridge rules start tasks of {what}",
         )
         if not task_definition.is_fargate_compatible:

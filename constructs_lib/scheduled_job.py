@@ -7,7 +7,6 @@ from collections.abc import Sequence
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as targets
@@ -15,6 +14,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib.nag import acknowledge
+from constructs_lib.service_roles import schedule_role
 
 
 class ScheduledJob(Construct):
@@ -69,19 +69,12 @@ class ScheduledJob(Construct):
             "This queue is the dead-letter queue of the job's schedule: it receives the runs "
             "EventBridge Scheduler could not start, so it has no dead-letter queue of its own.",
         )
-        self.role = iam.Role(
+        self.role = schedule_role(
             self,
             "ScheduleRole",
-            assumed_by=iam.ServicePrincipal(
-                "scheduler.amazonaws.com",
-                conditions={"StringEquals": {"aws:SourceAccount": cdk.Stack.of(self).account}},
-            ),
+            dead_letter_key=encryption_key,
             description=f"EventBridge Scheduler runs job {description or construct_id}",
         )
-        # Scheduler writes dead letters as this role: with a customer-managed key, SQS needs
-        # the role to use the key too (the target grants sqs:SendMessage).
-        if encryption_key is not None:
-            encryption_key.grant(self.role, "kms:GenerateDataKey", "kms:Decrypt")
         common = {
             "role": self.role,
             "task_definition": task_definition,

@@ -18,6 +18,7 @@ from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
 from constructs_lib.nag import acknowledge
+from constructs_lib.service_roles import service_role
 from constructs_lib.workflow_policy import run_task_statements, service_statements
 from constructs_lib.workflow_steps import StateBuilder, Step, task_steps
 
@@ -74,13 +75,10 @@ class Workflow(Construct):
             encryption_key=log_encryption_key,
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
-        self.role = iam.Role(
+        self.role = service_role(
             self,
             "Role",
-            assumed_by=iam.ServicePrincipal(
-                "states.amazonaws.com",
-                conditions={"StringEquals": {"aws:SourceAccount": cdk.Stack.of(self).account}},
-            ),
+            service="states.amazonaws.com",
             description=f"Step Functions runs workflow {description or construct_id}",
         )
         run_task_statements(self.role, cluster, [step.task_definition for step in runs])

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 import aws_cdk as cdk
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as events_targets
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as scheduler_targets
@@ -17,6 +16,7 @@ from constructs import Construct
 
 from constructs_lib.dead_letters import dead_letter_queue
 from constructs_lib.event_trigger import EventRule, pattern_rule
+from constructs_lib.service_roles import schedule_role
 
 
 @dataclass(frozen=True)
@@ -60,19 +60,12 @@ class WorkflowStarts(Construct):
         )
         self.schedule: scheduler.Schedule | None = None
         if schedule is not None:
-            role = iam.Role(
+            role = schedule_role(
                 self,
                 "ScheduleRole",
-                assumed_by=iam.ServicePrincipal(
-                    "scheduler.amazonaws.com",
-                    conditions={"StringEquals": {"aws:SourceAccount": cdk.Stack.of(self).account}},
-                ),
+                dead_letter_key=encryption_key,
                 description=f"EventBridge Scheduler starts {what}",
             )
-            # Scheduler writes dead letters as this role: with a customer-managed key, it
-            # needs the key too (the target grants sqs:SendMessage).
-            if encryption_key is not None:
-                encryption_key.grant(role, "kms:GenerateDataKey", "kms:Decrypt")
             if not schedule.expression.startswith(("cron(", "rate(")):
                 raise ValueError(f"expression={schedule.expression!r}: use cron(...) or rate(...)")
             self.schedule = scheduler.Schedule(

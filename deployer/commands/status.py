@@ -4,6 +4,7 @@ triggers (read-only), as rich tables or JSON."""
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
@@ -134,34 +135,34 @@ def status_tables(status: EnvironmentStatus) -> list[Table]:
 
 def _work_tables(status: EnvironmentStatus) -> list[Table]:
     """Workflows and triggers, when the environment has any."""
-    tables = []
-    if status.workflows:
-        workflows = Table(title="Workflows")
-        for column in ("workflow", "state machine", "status", "starts", "last execution"):
-            workflows.add_column(column, overflow="fold")
-        for workflow in status.workflows:
-            workflows.add_row(
-                workflow.name,
-                workflow.state_machine,
-                _styled(workflow.status),
-                workflow.starts,
-                _styled_execution(workflow.last_execution) or "-",
-            )
-        tables.append(workflows)
-    if status.triggers:
-        triggers = Table(title="Triggers")
-        for column in ("of", "on", "rule", "state", "failed starts"):
-            triggers.add_column(column, overflow="fold")
-        for trigger in status.triggers:
-            triggers.add_row(
-                trigger.owner,
-                trigger.source,
-                trigger.rule or "-",
-                _styled(trigger.state),
-                "?" if trigger.undelivered is None else _failed_starts(trigger.undelivered),
-            )
-        tables.append(triggers)
-    return tables
+    workflows = [
+        (w.name, w.state_machine, _styled(w.status), w.starts, _styled_execution(w.last_execution) or "-")
+        for w in status.workflows
+    ]
+    triggers = [
+        (
+            t.owner,
+            t.source,
+            t.rule or "-",
+            _styled(t.state),
+            "?" if t.undelivered is None else _failed_starts(t.undelivered),
+        )
+        for t in status.triggers
+    ]
+    tables = [
+        _table("Workflows", ("workflow", "state machine", "status", "starts", "last execution"), workflows),
+        _table("Triggers", ("of", "on", "rule", "state", "failed starts"), triggers),
+    ]
+    return [table for table in tables if table.row_count]
+
+
+def _table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    return table
 
 
 def _styled_execution(last: str) -> str:

@@ -18,6 +18,7 @@ from config.trigger_schema import EVENT_BUS_NAME, TriggerSpec
 from config.workflow_checks import STATE_MACHINE_NAME_MAX, walk_steps
 from config.workflow_schema import RESERVED_STEP_NAMES, StepSpec
 from tests.spec_problems import TEXTS, assert_problem, refused
+from tests.unit.test_workflows_stack import FAN_OUT
 
 LOCAL = TEXTS["local"]
 EVENTS = botocore.session.get_session().get_service_model("events")
@@ -252,29 +253,13 @@ def test_a_long_state_machine_name_is_refused() -> None:
 
 
 def test_parallel_map_and_workflow_triggers_are_accepted() -> None:
-    spec = parse_spec(
-        with_workflow(
-            """
-tracing: true
-triggers: [{s3: {bucket: shop-local-uploads, prefix: batches/}}]
-steps:
-  - name: fan-out
-    parallel:
-      - [{name: left, run: reports, command: [sh, -c, 'echo left']}]
-      - [{name: right, run: api, command: [sh, -c, 'echo right'], timeout_minutes: 5}]
-  - name: per-file
-    map:
-      items: $.files
-      max_concurrency: 3
-      steps: [{name: resize, run: reports, from_input: {FILE: $}}]
-"""
-        )
-    )
-    extra = spec.workflows["extra"]
-    names = [step.name for _, step in walk_steps(extra.steps, ())]
-    assert names == ["fan-out", "left", "right", "per-file", "resize"]
-    assert extra.steps[1].map is not None and extra.steps[1].map.max_concurrency == 3
-    assert extra.triggers[0].summary == "S3 shop-local-uploads/batches/"
+    fan_out = parse_spec(LOCAL + FAN_OUT).workflows["fan-out"]
+    names = [step.name for _, step in walk_steps(fan_out.steps, ())]
+    assert names == ["both", "left", "right", "per-file", "resize"]
+    assert fan_out.steps[1].map is not None and fan_out.steps[1].map.max_concurrency == 3
+    assert fan_out.steps[1].map.steps[0].retry.attempts == 0
+    assert fan_out.triggers[0].summary == "S3 shop-local-uploads/batches/"
+    assert fan_out.tracing is True
 
 
 def test_reserved_step_names_are_the_construct_states() -> None:
