@@ -18,7 +18,11 @@ from __future__ import annotations
 import re
 
 MAX_LENGTH = 255
-SHAPE = "[registry[:port]/]repository[:tag][@sha256:<64 hex digits>], e.g. public.ecr.aws/nginx/nginx:1.27"
+# No square brackets: the CLI prints messages through rich, which reads "[@…]" as markup.
+SHAPE = (
+    "registry/repository:tag or registry/repository@sha256:<64 hex digits> (registry, :port and "
+    "tag optional), e.g. public.ecr.aws/nginx/nginx:1.27"
+)
 
 _ALPHANUMERIC = r"[a-z0-9]+"
 _SEPARATOR = r"(?:[._]|__|-+)"

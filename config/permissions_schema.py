@@ -7,6 +7,7 @@ or ARN); a malformed ARN is reported at its YAML path with the shape it should h
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Annotated, Literal
 
@@ -40,15 +41,17 @@ SHAPES = {
 }
 
 
-def _matches(pattern: str) -> AfterValidator:
-    def check(value: str) -> str:
-        if not re.match(pattern, value):
-            raise PydanticCustomError(
-                "spec_check", "{message}", {"message": f"{value!r} is not {SHAPES[pattern]}"}
-            )
-        return value
+def _check_shape(pattern: str, value: str) -> str:
+    if not re.match(pattern, value):
+        raise PydanticCustomError(
+            "spec_check", "{message}", {"message": f"{value!r} is not {SHAPES[pattern]}"}
+        )
+    return value
 
-    return AfterValidator(check)
+
+def _matches(pattern: str) -> AfterValidator:
+    # A module-level function, not a closure: the check runs (and can be mutation-tested) per value.
+    return AfterValidator(functools.partial(_check_shape, pattern))
 
 
 def _parameter(value: str) -> str:

@@ -8,7 +8,7 @@ input exits 2 before any AWS call (``deployer.commands.common.friendly_errors``)
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -20,6 +20,7 @@ from deployer.commands import (
     diagram,
     local,
     plan,
+    process,
     revisions,
     run,
     status,
@@ -28,9 +29,10 @@ from deployer.commands import (
     verify,
     wait,
 )
-from deployer.commands.common import friendly_errors
+from deployer.commands.failures import friendly_errors
 from deployer.commands.import_copilot import import_app
 from deployer.commands.workflow import workflow_app
+from deployer.interrupts import DEADLINE_VARIABLE
 
 app = typer.Typer(
     help="Deploy and operate the ECS environments described in config/environments/.",
@@ -80,5 +82,21 @@ for name, command in LOCAL_COMMANDS:
     local_app.command(name)(friendly_errors(command))
 
 
+@app.callback()
+def options(
+    deadline: Annotated[
+        float | None,
+        typer.Option(
+            "--deadline",
+            min=1,
+            envvar=DEADLINE_VARIABLE,
+            help="seconds any command may run before it stops with exit 5 "
+            "(default: 15 min; plan, bootstrap 1 h; deploy, rollback, destroy, cdk, wait, run 4 h)",
+        ),
+    ] = None,
+) -> None:
+    """Options of every command, read by ``friendly_errors`` from the click context."""
+
+
 def main() -> None:
-    app()
+    process.run(app)

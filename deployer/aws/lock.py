@@ -1,7 +1,8 @@
 """A deploy lock per environment: an SSM parameter that only one deploy can create.
 
 ``PutParameter`` with ``Overwrite=False`` is atomic, so two deploys (a person and CI, or two
-pipelines) cannot interleave. The lock is released when the command ends, however it ends;
+pipelines) cannot interleave. The lock is released when the command ends, however it ends (a failure, Ctrl-C,
+SIGTERM, the deadline: a note on the exception says it was);
 a lock left by a killed process is reported with its owner and age, and removed only by an
 explicit ``deployer unlock``.
 """
@@ -65,8 +66,22 @@ def deploy_lock(spec: AppSpec, ssm: Any, command: str) -> Iterator[None]:
         ) from None
     try:
         yield
-    finally:
+    except BaseException as error:  # Ctrl-C, SIGTERM and the deadline too: say what became of the lock
+        error.add_note(_release_after_failure(spec, ssm))
+        raise
+    ssm.delete_parameter(Name=lock_name(spec))
+
+
+def _release_after_failure(spec: AppSpec, ssm: Any) -> str:
+    """Release the lock on the way out of a failed operation; the note says whether it worked."""
+    try:
         ssm.delete_parameter(Name=lock_name(spec))
+    except Exception as error:  # the original failure matters more; this one becomes its note
+        return (
+            f"the deploy lock {lock_name(spec)} could not be released ({error}); "
+            f"deployer unlock --env {spec.environment.name}"
+        )
+    return f"the deploy lock of {spec.environment.name} was released"
 
 
 def force_unlock(spec: AppSpec, ssm: Any) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -28,8 +29,17 @@ def wait_for_services(
     timeout_s: float,
     on_progress: Callable[[Progress], None] | None = None,
 ) -> list[Verdict]:
-    """One verdict per service, waited for concurrently (the threads share the clients)."""
+    """One verdict per service, waited for concurrently (the threads share the clients).
+
+    When the wait is interrupted (Ctrl-C, SIGTERM, the deadline: they reach the main thread
+    only), the threads stop at their next poll instead of polling on until their timeout.
+    """
     spec, ecs, cloudformation = clients.spec, clients("ecs"), clients("cloudformation")
+    stopping = threading.Event()
+
+    def sleep(seconds: float) -> None:
+        if stopping.wait(seconds):
+            raise WaitStoppedError
 
     def one(service: str) -> Verdict:
         return wait_for_rollout(
@@ -39,10 +49,19 @@ def wait_for_services(
             intended_revision(spec, cloudformation, service),
             timeout_s=timeout_s,
             on_progress=on_progress,
+            sleep=sleep,
         )
 
-    with ThreadPoolExecutor(max_workers=min(8, max(1, len(services)))) as pool:
+    pool = ThreadPoolExecutor(max_workers=min(8, max(1, len(services))))
+    try:
         return list(pool.map(one, services))
+    finally:
+        stopping.set()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+class WaitStoppedError(Exception):
+    """A service's wait stopped because the whole wait was interrupted."""
 
 
 def exit_code(verdicts: Sequence[Verdict]) -> ExitCode:

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 
 from config import naming
 from deployer.aws.lock import deploy_lock
@@ -56,7 +57,7 @@ def deploy_environment(
     """
     if clients.spec.environment.is_local:
         state, started = local_endpoint.up(clients.local_port)
-        console.print(f"local endpoint {'started' if started else 'reused'}: {state.url}")
+        console.print(Text(f"local endpoint {'started' if started else 'reused'}: {state.url}"))
     with deploy_lock(clients.spec, clients("ssm"), "deploy"):
         return _deploy_locked(
             clients,
@@ -87,8 +88,11 @@ def _deploy_locked(  # noqa: PLR0917 - the arguments of deploy_environment, pass
     if not is_bootstrapped(clients):
         if not local:
             console.print(
-                f"[red]error:[/red] aws://{spec.environment.account}/{spec.environment.region} is not "
-                f"bootstrapped for the CDK; run: make bootstrap ENV={spec.environment.name}"
+                Text.assemble(
+                    ("error:", "red"),
+                    f" aws://{spec.environment.account}/{spec.environment.region} is not bootstrapped "
+                    f"for the CDK; run: make bootstrap ENV={spec.environment.name}",
+                )
             )
             return ExitCode.FAILED
         if bootstrap_environment(clients, cdk_output_to_stderr):
@@ -124,5 +128,5 @@ def _verdicts(clients: Clients, console: Console, only: Sequence[str] | None) ->
     with rollout_bars(console, services) as progress:
         verdicts = wait_for_services(clients, services, timeout_s=900.0, on_progress=progress)
     for verdict in verdicts:
-        console.print(f"{verdict.service}: {verdict.outcome.value} ({verdict.reason})", highlight=False)
+        console.print(Text(f"{verdict.service}: {verdict.outcome.value} ({verdict.reason})"))
     return exit_code(verdicts)

@@ -11,9 +11,11 @@ from pathlib import Path
 from config.cdk_context import DeployInputs, Release
 from config.schema import AppSpec
 from deployer.aws.session import aws_environment
+from deployer.processes import stop_group
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 NODE_BIN = PROJECT_DIR / "node_modules" / ".bin"
+STOP_GRACE_S = 5.0  # between SIGTERM and SIGKILL for the CDK CLI's process group
 
 
 class CdkCliMissingError(RuntimeError):
@@ -55,17 +57,25 @@ def run_cdk(
 ) -> int:
     """Run ``cdk <args>`` in the project directory; return its exit code.
 
-    ``stdout_to_stderr`` keeps the CLI's progress off stdout (for --json output).
+    ``stdout_to_stderr`` keeps the CLI's progress off stdout (for --json output). The CLI runs in
+    its own session, so its process group (node, the app it synthesises) can be stopped as a
+    whole: when this process is interrupted (Ctrl-C, SIGTERM, the deadline) the group gets
+    SIGTERM, then SIGKILL after 5 s, and the interruption goes on with a note saying so.
     """
     cdk = NODE_BIN / "cdk"
     if not cdk.exists():
         raise CdkCliMissingError(f"{cdk} is missing; run 'make install' (npm ci) first")
     extra = ["--no-notices"] if spec.environment.is_local else []
-    completed = subprocess.run(
+    process = subprocess.Popen(
         [str(cdk), *args, *extra],
         cwd=PROJECT_DIR,
         env=cdk_environment(spec, port),
-        check=False,
         stdout=sys.stderr if stdout_to_stderr else None,
+        start_new_session=True,
     )
-    return completed.returncode
+    try:
+        return process.wait()
+    except BaseException as error:
+        stop_group(process.pid, STOP_GRACE_S)
+        error.add_note(f"the CDK CLI (pid {process.pid}) and its process group were stopped")
+        raise

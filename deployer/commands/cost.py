@@ -13,9 +13,11 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from deployer.cdk.synth import synthesise_templates
-from deployer.commands.common import CommandContext, EnvOption, console, emit_json
+from deployer.commands.common import CommandContext, EnvOption
+from deployer.commands.output import add_row, console, emit_json, styled
 from deployer.cost.estimate import estimate
 from deployer.cost.model import DEV_FIXED_TARGET_USD, GROUPS, Estimate, LineItem
 
@@ -32,7 +34,7 @@ def cost(
         return
     console.print(table(result))
     for line in summary(result):
-        console.print(line, highlight=False, markup=False, soft_wrap=True)
+        console.print(line, soft_wrap=True)
 
 
 def table(result: Estimate) -> Table:
@@ -44,11 +46,13 @@ def table(result: Estimate) -> Table:
     view.add_column("per month", justify="right")
     for group in GROUPS:
         for line in (line for line in result.lines if line.group == group):
-            what = f"{line.what}\n[dim]{line.note}[/dim]" if line.note else line.what
-            view.add_row(what, _quantity(line), _rate(line), _usd(line.monthly))
-        view.add_row(f"[bold]{group} subtotal[/bold]", "", "", f"[bold]{_usd(result.subtotal(group))}[/bold]")
+            what = Text.assemble(line.what, "\n", (line.note, "dim")) if line.note else styled(line.what)
+            add_row(view, what, _quantity(line), _rate(line), _usd(line.monthly))
+        add_row(
+            view, styled(f"{group} subtotal", "bold"), "", "", styled(_usd(result.subtotal(group)), "bold")
+        )
         view.add_section()
-    view.add_row("[bold]total[/bold]", "", "", f"[bold]{_usd(result.total)}[/bold]")
+    add_row(view, styled("total", "bold"), "", "", styled(_usd(result.total), "bold"))
     return view
 
 

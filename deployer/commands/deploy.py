@@ -10,6 +10,7 @@ import typer
 from deployer.cdk.assembly import read_assembly, refuse_release_inputs
 from deployer.cdk.deploy import deploy_environment
 from deployer.commands.common import CommandContext, EnvOption, JsonOption, PortOption
+from deployer.commands.failures import OperationFailedError
 from deployer.commands.status import show_status
 from deployer.exit_codes import ExitCode
 from deployer.inputs import parse_image_overrides, parse_release
@@ -71,7 +72,10 @@ def deploy(
 
 
 def deploy_then_status(ctx: CommandContext, **options: Any) -> None:
-    """``deploy_environment`` (CDK output to stderr under --json), then ``status``; exit on failure."""
+    """``deploy_environment`` (CDK output to stderr under --json), then ``status``.
+
+    A failed deploy raises ``OperationFailedError`` with the deploy's exit code.
+    """
     code = deploy_environment(
         ctx.clients,
         options.pop("images", {}),
@@ -80,5 +84,8 @@ def deploy_then_status(ctx: CommandContext, **options: Any) -> None:
         **options,
     )
     if code != ExitCode.OK:
-        raise typer.Exit(code)
+        outcome = ExitCode(code).name.lower().replace("_", " ")
+        raise OperationFailedError(
+            f"deploy of {ctx.env} {outcome} (exit {int(code)}); the output above says why", code
+        )
     show_status(ctx)

@@ -16,7 +16,8 @@ from typing import Annotated
 import typer
 
 from deployer.cdk.synth import synthesise_templates
-from deployer.commands.common import CommandContext, EnvOption, fail
+from deployer.commands.common import CommandContext, EnvOption
+from deployer.commands.failures import fail
 from deployer.diagram.read import read_picture
 from deployer.diagram.render import RenderError, render
 from deployer.inputs import BadInputError
@@ -63,8 +64,6 @@ def diagram(
     ctx.emit(
         {"environment": env, "format": fmt, "path": str(target)},
         str(target),
-        highlight=False,
-        markup=False,
         soft_wrap=True,
     )
 

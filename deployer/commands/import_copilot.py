@@ -8,34 +8,31 @@ message names the manifest and the key), 1 when writing fails.
 
 from __future__ import annotations
 
-import json
 import os
-import sys
 import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
-from config.errors import SpecError
+from deployer.commands.failures import fail, friendly_errors
+from deployer.commands.output import emit_json, errors
 from deployer.copilot.emit import MARKER
 from deployer.copilot.importer import import_workspace
 from deployer.copilot.report_markdown import IMPORT_LINE, markdown
 from deployer.copilot.settings import SettingError, parse_settings
-from deployer.exit_codes import ExitCode
+from deployer.inputs import BadInputError
 
 import_app = typer.Typer(help="Import another tool's description of your services.", no_args_is_help=True)
-errors = Console(stderr=True, soft_wrap=True)
 REPORT_FILE = "MIGRATION.md"
 
 
-class OverwriteError(ValueError):
+class OverwriteError(BadInputError):
     """A file in the output directory was not written by the import."""
 
 
 @import_app.command("copilot")
+@friendly_errors
 def copilot(
     path: Annotated[Path, typer.Argument(help="the workspace: the directory holding copilot/")],
     *,
@@ -57,28 +54,22 @@ def copilot(
     """Convert an AWS Copilot workspace: one spec per environment and a migration report."""
     try:
         settings = parse_settings(account or [], region or [], var or [])
-        result = import_workspace(path, settings)
-        files = {**result.files, REPORT_FILE: markdown(result.report) + "\n"}
-        _check_overwrites(output, files)
-    except (SpecError, SettingError, OverwriteError) as error:
-        errors.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
-        raise typer.Exit(ExitCode.BAD_INPUT) from None
+    except SettingError as error:
+        raise BadInputError(str(error)) from None
+    result = import_workspace(path, settings)  # SpecError: exit 2, naming the manifest and key
+    files = {**result.files, REPORT_FILE: markdown(result.report) + "\n"}
+    _check_overwrites(output, files)
     try:
         _write_all(output, files)
     except OSError as error:
-        errors.print(f"[red]error:[/red] {escape(f'cannot write to {output}: {error}')}", highlight=False)
-        raise typer.Exit(ExitCode.FAILED) from None
+        fail(f"cannot write to {output}: {error}")
     if as_json:
-        sys.stdout.write(json.dumps(result.report.to_dict(), indent=2) + "\n")
+        emit_json(result.report.to_dict())
         return
     steps = len(result.report.manual_steps())
     for name in files:
-        errors.print(f"wrote {output / name}", highlight=False, markup=False)
-    errors.print(
-        f"{steps} step(s) to do by hand before deploying: see {output / REPORT_FILE}",
-        highlight=False,
-        markup=False,
-    )
+        errors.print(f"wrote {output / name}")
+    errors.print(f"{steps} step(s) to do by hand before deploying: see {output / REPORT_FILE}")
 
 
 def _check_overwrites(output: Path, files: dict[str, str]) -> None:

@@ -18,7 +18,9 @@ import typer
 from config.cdk_context import Release
 from deployer.cdk.assembly import read_assembly, refuse_release_inputs
 from deployer.cdk.synth import bootstrap_assets_bucket, synthesise_templates
-from deployer.commands.common import CommandContext, EnvOption, PortOption, errors, fail
+from deployer.commands.common import CommandContext, EnvOption, PortOption
+from deployer.commands.failures import fail
+from deployer.commands.output import errors
 from deployer.inputs import BadInputError, parse_image_overrides, parse_release
 from deployer.plan.changesets import ChangeSetPlanner, PlanError
 from deployer.plan.environment import plan_environment, render
@@ -84,5 +86,5 @@ def plan(
         result = plan_environment(spec, templates, planner, allow)
     except PlanError as error:
         fail(error)
-    ctx.emit(result.to_dict(), *render(result), highlight=False, markup=False)
+    ctx.emit(result.to_dict(), *render(result))
     raise typer.Exit(result.exit_code)

@@ -12,8 +12,9 @@ from rich.table import Table
 from config import naming
 from deployer.aws.lock import deploy_lock
 from deployer.cdk.synth import synthesise_templates
-from deployer.commands.common import CommandContext, EnvOption, JsonOption, PortOption
+from deployer.commands.common import AlwaysJsonOption, CommandContext, EnvOption, JsonOption, PortOption
 from deployer.commands.deploy import deploy_then_status
+from deployer.commands.output import add_row, styled
 from deployer.exit_codes import ExitCode
 from deployer.inputs import BadInputError, parse_image_overrides
 from deployer.revisions.diff import diff as compare
@@ -40,9 +41,10 @@ def history(
     for column in ("revision", "live", "version", "git", "images", "registered", "status"):
         table.add_column(column, overflow="fold")
     for r in found:
-        table.add_row(
+        add_row(
+            table,
             str(r.revision),
-            "[green]live[/green]" if r.live else "",
+            styled("live", "green") if r.live else "",
             r.version or "-",
             r.git_revision or "-",
             "\n".join(r.images),
@@ -169,8 +171,6 @@ def diff(
         [c.__dict__ for c in changes],
         f"{labels[0]} → {labels[1]}: {len(changes)} change(s)",
         *(f"{c.kind} {c.path}: {c.before!r} → {c.after!r}" for c in changes),
-        highlight=False,
-        markup=False,
     )
 
 
@@ -178,6 +178,7 @@ def render(
     env: EnvOption = "local",
     service: Annotated[str, typer.Option("--service", "-s", help="service name")] = "",
     image: Annotated[str | None, typer.Option("--image", help="image for the main container")] = None,
+    as_json: AlwaysJsonOption = False,
 ) -> None:
     """Print a service's task definition as native ECS JSON (what a deploy would register)."""
     ctx = CommandContext.load(env, as_json=True)

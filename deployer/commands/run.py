@@ -48,7 +48,7 @@ def run(
         timeout_s=float(timeout),
         logs=ctx.client("logs"),
         cloudformation=ctx.client("cloudformation"),
-        on_log=lambda line: ctx.notes.print(line, highlight=False, markup=False),
+        on_log=ctx.notes.print,
     )
     task_id = result.task_arn.rsplit("/", 1)[-1] or "-"
     ctx.emit(result.__dict__, f"{service} one-off task {task_id}: exit {result.exit_code} {result.reason}")

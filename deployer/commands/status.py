@@ -9,12 +9,18 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from deployer.aws.status import EnvironmentStatus, collect_status
-from deployer.commands.common import CommandContext, EnvOption, JsonOption, PortOption, console
+from deployer.commands.common import CommandContext, EnvOption, JsonOption, PortOption
+from deployer.commands.output import add_row, console, styled
+from deployer.interrupts import Terminated, deadline, deadline_for
 
 WatchOption = Annotated[
-    float | None, typer.Option("--watch", min=2, help="refresh every N seconds until Ctrl-C")
+    float | None,
+    typer.Option(
+        "--watch", min=2, help="refresh every N seconds until Ctrl-C (with --json: one document per line)"
+    ),
 ]
 
 
@@ -22,15 +28,22 @@ def status(
     env: EnvOption = "local", port: PortOption = None, as_json: JsonOption = False, watch: WatchOption = None
 ) -> None:
     """Stacks, cluster, capacity providers and services of an environment (read-only)."""
-    if watch:
-        try:
-            while True:
+    ctx = CommandContext.load(env, port, as_json)
+    if not watch:
+        show_status(ctx)
+        return
+    ctx.json_lines = True  # JSON Lines: one compact document per refresh
+    try:
+        while True:
+            if not as_json:
                 console.clear()
-                status(env=env, port=port, as_json=as_json, watch=None)
-                time.sleep(watch)
-        except KeyboardInterrupt:
-            return
-    show_status(CommandContext.load(env, port, as_json))
+            with deadline(deadline_for("status"), "status"):  # each refresh has the command's deadline
+                show_status(ctx)
+            time.sleep(watch)
+    except Terminated:
+        raise
+    except KeyboardInterrupt:
+        return
 
 
 def show_status(ctx: CommandContext) -> None:
@@ -49,20 +62,21 @@ def show_status(ctx: CommandContext) -> None:
 _GOOD = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "ACTIVE", "COMPLETED", "ENABLED", "SUCCEEDED"}
 
 
-def _styled(value: str) -> str:
+def _styled(value: str) -> Text:
+    """A state in green when good, red when failed or missing, else plain."""
     if value in _GOOD:
-        return f"[green]{value}[/green]"
+        return styled(value, "green")
     if (
         value.endswith("FAILED")
         or value in {"MISSING", "NOT_DEPLOYED", "TIMED_OUT", "ABORTED"}
         or "ROLLBACK" in value
     ):
-        return f"[red]{value}[/red]"
-    return value
+        return styled(value, "red")
+    return styled(value)
 
 
-def _failed_starts(count: int) -> str:
-    return f"[red]{count}[/red]" if count else "0"
+def _failed_starts(count: int) -> Text:
+    return styled(count, "red" if count else "")
 
 
 def status_tables(status: EnvironmentStatus) -> list[Table]:
@@ -71,13 +85,14 @@ def status_tables(status: EnvironmentStatus) -> list[Table]:
     stacks.add_column("stack")
     stacks.add_column("status")
     for stack in status.stacks:
-        stacks.add_row(stack.name, _styled(stack.status))
+        add_row(stacks, stack.name, _styled(stack.status))
 
     cluster = Table(title="Cluster")
     cluster.add_column("cluster")
     cluster.add_column("status")
     cluster.add_column("capacity providers")
-    cluster.add_row(
+    add_row(
+        cluster,
         status.cluster.name,
         _styled(status.cluster.status),
         ", ".join(status.cluster.capacity_providers) or "-",
@@ -96,7 +111,8 @@ def status_tables(status: EnvironmentStatus) -> list[Table]:
     ):
         services.add_column(column, overflow="fold")
     for service in status.services:
-        services.add_row(
+        add_row(
+            services,
             service.name,
             _styled(service.status),
             service.task_definition or "-",
@@ -112,7 +128,8 @@ def status_tables(status: EnvironmentStatus) -> list[Table]:
         for column in ("job", "schedule", "task definition", "running", "last run", "failed starts"):
             jobs.add_column(column, overflow="fold")
         for job in status.jobs:
-            jobs.add_row(
+            add_row(
+                jobs,
                 job.name,
                 job.schedule,
                 _styled(job.task_definition),
@@ -128,7 +145,7 @@ def status_tables(status: EnvironmentStatus) -> list[Table]:
         table.add_column("service")
         table.add_column("event", overflow="fold")
         for name, event in events:
-            table.add_row(name, event)
+            add_row(table, name, event)
         tables.append(table)
     return tables
 
@@ -136,7 +153,7 @@ def status_tables(status: EnvironmentStatus) -> list[Table]:
 def _work_tables(status: EnvironmentStatus) -> list[Table]:
     """Workflows and triggers, when the environment has any."""
     workflows = [
-        (w.name, w.state_machine, _styled(w.status), w.starts, _styled_execution(w.last_execution) or "-")
+        (w.name, w.state_machine, _styled(w.status), w.starts, _styled_execution(w.last_execution))
         for w in status.workflows
     ]
     triggers = [
@@ -156,15 +173,16 @@ def _work_tables(status: EnvironmentStatus) -> list[Table]:
     return [table for table in tables if table.row_count]
 
 
-def _table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
+def _table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str | Text]]) -> Table:
     table = Table(title=title)
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*row)
+        add_row(table, *row)
     return table
 
 
-def _styled_execution(last: str) -> str:
+def _styled_execution(last: str) -> Text:
+    """``<status> <started>`` with the status styled; ``-`` when there is no execution."""
     status, _, when = last.partition(" ")
-    return f"{_styled(status)} {when}".strip() if status else ""
+    return Text.assemble(_styled(status), f" {when}") if status else styled("-")

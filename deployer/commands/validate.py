@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from config.json_schema import spec_json_schema
-from deployer.commands.common import CommandContext, EnvOption, JsonOption
+from deployer.commands.common import AlwaysJsonOption, CommandContext, EnvOption, JsonOption
 
 
 def validate(env: EnvOption = "local", as_json: JsonOption = False) -> None:
@@ -23,6 +23,6 @@ def validate(env: EnvOption = "local", as_json: JsonOption = False) -> None:
     )
 
 
-def schema() -> None:
+def schema(as_json: AlwaysJsonOption = False) -> None:
     """Print the spec's JSON Schema (config/spec.schema.json is generated from it)."""
     sys.stdout.write(spec_json_schema())

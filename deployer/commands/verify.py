@@ -8,6 +8,7 @@ import typer
 
 from deployer.aws.verify import run_checks
 from deployer.commands.common import CommandContext, EnvOption, JsonOption, PortOption
+from deployer.commands.output import labelled
 from deployer.exit_codes import ExitCode
 from deployer.inputs import parse_image_overrides
 
@@ -25,8 +26,10 @@ def verify(
     checks = run_checks(ctx.spec, ctx.clients, images)
     ctx.emit(
         [c.__dict__ for c in checks],
-        *(f"{'[green]ok[/green]  ' if c.ok else '[red]FAIL[/red]'} {c.name}: {c.detail}" for c in checks),
-        highlight=False,
+        *(
+            labelled("ok  " if c.ok else "FAIL", "green" if c.ok else "red", f"{c.name}: {c.detail}")
+            for c in checks
+        ),
     )
     if not all(c.ok for c in checks):
         raise typer.Exit(ExitCode.FAILED)

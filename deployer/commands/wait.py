@@ -5,11 +5,19 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from deployer.aws.wait import exit_code, wait_for_services
-from deployer.commands.common import CommandContext, EnvOption, JsonOption, PortOption, console, errors
+from deployer.commands.common import CommandContext, EnvOption, JsonOption, PortOption
+from deployer.commands.output import errors, labelled
 from deployer.inputs import BadInputError
 from deployer.progress import rollout_bars
+
+NOT_JUDGED = "not judged"  # the outcome of every service on a local target
+NO_ROLLOUT = (
+    "the local endpoint runs no containers, so there is no rollout to judge; "
+    "verdicts apply to environments with target aws"
+)
 
 
 def wait(
@@ -32,21 +40,21 @@ def wait(
     if jobs:
         raise BadInputError(f"--service {', '.join(jobs)}: a job has no rollout to wait for; use `run`")
     if ctx.spec.environment.is_local:
-        console.print(
-            "the local endpoint runs no containers, so there is no rollout to judge; "
-            "verdicts apply to environments with target aws"
+        ctx.emit(
+            [{"service": name, "outcome": NOT_JUDGED, "reason": NO_ROLLOUT} for name in chosen], NO_ROLLOUT
         )
         return
     with rollout_bars(errors, chosen) as progress:
         verdicts = wait_for_services(ctx.clients, chosen, float(timeout), progress)
     ctx.emit(
         [{**v.__dict__, "outcome": v.outcome.value} for v in verdicts],
-        *(f"{v.service}: {_coloured(v.outcome.value)} {v.reason}" for v in verdicts),
-        highlight=False,
+        *(_verdict_line(v.service, v.outcome.value, v.reason) for v in verdicts),
     )
     raise typer.Exit(exit_code(verdicts))
 
 
-def _coloured(outcome: str) -> str:
-    colour = "green" if outcome == "succeeded" else "red"
-    return f"[{colour}]{outcome}[/{colour}]"
+def _verdict_line(service: str, outcome: str, reason: str) -> Text:
+    """``web: succeeded <reason>`` with the outcome in green or red."""
+    return Text.assemble(
+        f"{service}: ", labelled(outcome, "green" if outcome == "succeeded" else "red", reason)
+    )

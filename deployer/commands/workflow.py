@@ -10,14 +10,8 @@ import typer
 from rich.console import RenderableType
 from rich.table import Table
 
-from deployer.commands.common import (
-    CommandContext,
-    EnvOption,
-    JsonOption,
-    PortOption,
-    fail,
-    friendly_errors,
-)
+from deployer.commands.common import CommandContext, EnvOption, JsonOption, PortOption
+from deployer.commands.failures import fail, friendly_errors
 from deployer.exit_codes import ExitCode
 from deployer.workflows import executions
 from deployer.workflows.failure import StepFailure, execution_link, find_failure

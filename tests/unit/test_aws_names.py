@@ -42,7 +42,7 @@ def test_bad_image_references_name_the_wrong_part_and_the_shape(image: str, frag
         refused(edited("local", WEB_IMAGE, f"image: {image}")), "services.web.image", fragment
     )
     if "255" not in fragment:
-        assert "use [registry[:port]/]repository[:tag][@sha256:<64 hex digits>]" in problem.message
+        assert "use registry/repository:tag or registry/repository@sha256:<64 hex digits>" in problem.message
 
 
 @pytest.mark.parametrize(

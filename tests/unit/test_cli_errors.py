@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 
 from config import load_spec
 from deployer.aws import session as aws_session
-from deployer.commands.common import friendly_errors
+from deployer.commands.failures import friendly_errors
 from deployer.exit_codes import ExitCode
 from tests.fakes import RawBody
 

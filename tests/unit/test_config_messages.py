@@ -57,6 +57,8 @@ ADMIN = """\
       paths: ["/admin/*"]
       priority: 10
 """
+SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:shop/db"
+VERSION = "EXAMPLE1-90ab-cdef-fedc-ba987EXAMPLE"
 RETENTIONS = (
     "1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653"
 )
@@ -221,6 +223,83 @@ ONLY_PROBLEM = [
         [after(WORKER_QUEUE, "    allow_from: [web]\n")],
         ("services.worker.allow_from", "allow_from opens the service's port: set port"),
     ),
+    (
+        [("    allow_from: [web, worker]\n", "    allow_from: [web, worker, zzz]\n")],
+        ("services.api.allow_from[2]", "unknown service 'zzz'; services: web, api, worker, reports"),
+    ),
+    (
+        [("    allow_from: [web, worker]\n", "    allow_from: [web, workr]\n")],
+        (
+            "services.api.allow_from[1]",
+            "unknown service 'workr'; did you mean 'worker'? services: web, api, worker, reports",
+        ),
+    ),
+    (
+        [("[m7g.medium, m6g.medium]\n", "[m7g.medium, m6g.medium]\n      architecture: x86_64\n")],
+        (
+            "cluster.ec2_capacity.graviton.architecture",
+            "x86_64 does not match the instance types (m7g.medium, m6g.medium are arm64)",
+        ),
+    ),
+    (
+        [after(WEB_ENV, f'    secrets:\n      DB_PASSWORD: {{secret: "{SECRET}", parameter: /shop/db}}\n')],
+        (
+            "services.web.secrets.DB_PASSWORD",
+            "give exactly one of secret (a Secrets Manager ARN) or parameter (an SSM name or ARN)",
+        ),
+    ),
+    (
+        [
+            after(
+                WEB_ENV, "    secrets:\n      DB_PASSWORD: {parameter: /shop/db, version_stage: AWSCURRENT}\n"
+            )
+        ],
+        (
+            "services.web.secrets.DB_PASSWORD",
+            "key, version_stage and version_id apply to Secrets Manager secrets only",
+        ),
+    ),
+    (
+        [after(WEB_ENV, "    secrets:\n      DB_PASSWORD: {parameter: /shop/db, key: password}\n")],
+        (
+            "services.web.secrets.DB_PASSWORD",
+            "key, version_stage and version_id apply to Secrets Manager secrets only",
+        ),
+    ),
+    (
+        [
+            after(
+                WEB_ENV,
+                f'    secrets:\n      DB_PASSWORD: {{secret: "{SECRET}", version_stage: AWSCURRENT, version_id: {VERSION}}}\n',
+            )
+        ],
+        ("services.web.secrets.DB_PASSWORD", "give version_stage or version_id, not both"),
+    ),
+    (
+        [
+            after(
+                WEB_ENV,
+                "    sidecars:\n      envoy:\n        image: public.ecr.aws/nginx/nginx:1.27\n        writable_paths: [tmp]\n",
+            )
+        ],
+        ("services.web.sidecars.envoy.writable_paths", "'tmp' is not an absolute path"),
+    ),
+    (
+        [
+            (
+                "    image: public.ecr.aws/docker/library/busybox:1.37\n    cpu: 256\n",
+                "    image: public.ecr.aws/docker/library/busybox:1.37\n    task_definition_file: worker.json\n    cpu: 256\n",
+            )
+        ],
+        ("services.worker", "task_definition_file replaces the container keys; remove: image"),
+    ),
+    (
+        [after(WEB_ENV, "    permissions:\n      - parameter: {name: /shop/bad name}\n")],
+        (
+            "services.web.permissions[0].parameter.name",
+            "'/shop/bad name' is not a parameter name (/app/key) or a path ending in '/' (/app/config/)",
+        ),
+    ),
 ]
 
 
@@ -244,6 +323,16 @@ def test_the_one_problem_of_each_mistake(edits: list[tuple[str, str]], expected:
         [('      paths: ["/*"]\n', '      paths: ["/a", "/b", "/c"]\n      hosts: [a.example, b.example]\n')],
         [('      paths: ["/*"]\n', '      paths: ["*"]\n')],
         [after(API, AUTOSCALING + "      cpu_percent: null\n      memory_percent: 70\n")],
+        [
+            (
+                MANAGED,
+                "  managed_instances:\n    flex:\n      min_memory_mib: 8192\n      max_memory_mib: 8192\n"
+                + MANAGED,
+            )
+        ],
+        [('      paths: ["/*"]\n', '      paths: ["/*"]\n      priority: 11\n'), after("services:\n", ADMIN)],
+        [after(WEB_ENV, f'    secrets:\n      A_KEY: {{secret: "{SECRET}", version_stage: AWSPREVIOUS}}\n')],
+        [after(WEB_ENV, f'    secrets:\n      A_KEY: {{secret: "{SECRET}", version_id: {VERSION}}}\n')],
     ],
 )
 def test_the_accepted_value_next_to_each_mistake(edits: list[tuple[str, str]]) -> None:

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from config import load_spec
+from config import load_spec, parse_spec
+from config.loader import ENVIRONMENTS_DIR
 from deployer.cost.model import Findings
 from deployer.cost.prices import HOURS_PER_MONTH, PRICES, Price
 from deployer.cost.tasks import (
@@ -163,4 +164,224 @@ def test_a_pinned_service_is_priced_at_its_spec_size() -> None:
             1,
             pytest.approx(0.25 * 0.04048 + 0.5 * 0.004445, abs=1e-6),
         )
+    ]
+
+
+def test_prices_are_rounded_to_a_millionth_of_a_dollar() -> None:
+    """0.25 x 0.04048 + 0.5 x 0.004445 = 0.0123425 per hour, kept to 6 decimals: 0.012343."""
+    assert fargate_task_price(TaskSize(0.25, 0.5, "x86_64"), "FARGATE", PRICES).usd == 0.012343
+
+
+def task_definition(cpu: str, memory: str, platform: str | None = None) -> dict[str, Any]:
+    props: dict[str, Any] = {"Cpu": cpu, "Memory": memory}
+    if platform:
+        props["RuntimePlatform"] = {"CpuArchitecture": platform}
+    return {"Type": "AWS::ECS::TaskDefinition", "Properties": props}
+
+
+def ecs_service(strategy: list[dict[str, Any]], **props: Any) -> dict[str, Any]:
+    return {
+        "Type": "AWS::ECS::Service",
+        "Properties": {"TaskDefinition": {"Ref": "Task"}, "CapacityProviderStrategy": strategy, **props},
+    }
+
+
+def findings(services: dict[str, dict[str, Any]]) -> Findings:
+    """Price the local spec's services with the given resources per service stack."""
+    spec = load_spec("local")
+    templates = {f"shop-local-svc-{name}": {"Resources": services.get(name, {})} for name in spec.services}
+    found = Findings()
+    price_services(spec, templates, PRICES, found)
+    return found
+
+
+def test_every_line_and_note_of_an_environment() -> None:
+    """web: 2 tasks (its scaling minimum) split 1:2, with Service Connect; api: 1 task on an EC2
+    group by its base; worker: none at minimum (on EC2); reports: a job on Fargate Spot."""
+    found = findings(
+        {
+            "web": {
+                "Task": task_definition("512", "1024", "X86_64"),
+                "Service": ecs_service(
+                    [
+                        {"CapacityProvider": "FARGATE", "Weight": 1},
+                        {"CapacityProvider": "FARGATE_SPOT", "Weight": 2},
+                    ],
+                    ServiceConnectConfiguration={"Enabled": True, "Services": [{"PortName": "web"}]},
+                ),
+            },
+            "api": {
+                "Task": task_definition("256", "512"),
+                "Service": ecs_service([{"CapacityProvider": "cp-shop-local-graviton", "Base": 1}]),
+            },
+            "worker": {
+                "Task": task_definition("256", "512"),
+                "Service": ecs_service([{"CapacityProvider": "cp-shop-local-graviton", "Weight": 1}]),
+            },
+            "reports": {
+                "Task": task_definition("1024", "2048", "ARM64"),
+                "Schedule": {
+                    "Type": "AWS::Scheduler::Schedule",
+                    "Properties": {
+                        "ScheduleExpression": "cron(0 3 * * ? *)",
+                        "Target": {
+                            "EcsParameters": {
+                                "TaskDefinitionArn": {"Ref": "Task"},
+                                "CapacityProviderStrategy": [
+                                    {"CapacityProvider": "FARGATE", "Weight": 1},
+                                    {"CapacityProvider": "FARGATE_SPOT", "Weight": 3},
+                                ],
+                            }
+                        },
+                    },
+                },
+            },
+        }
+    )
+    web_size = "(x86_64, 0.5 vCPU, 1 GB)"
+    assert [(i.group, i.what, i.quantity, i.unit, i.price.usd) for i in found.lines] == [
+        ("services", f"web on FARGATE {web_size}", 0.67, "task", round(0.5 * 0.04048 + 1 * 0.004445, 6)),
+        (
+            "services",
+            f"web on FARGATE_SPOT {web_size}",
+            1.33,
+            "task",
+            round(0.5 * 0.02024 + 1 * 0.0022225, 6),
+        ),
+        ("services", "Cloud Map registrations (Service Connect endpoints)", 2, "task", 0.10),
+    ]
+    assert found.lines[2].price.per == "month"
+    assert found.notes == [
+        "api: 1 task(s) on EC2 capacity graviton; its instances are in the fixed part at minimum size, "
+        "and tasks beyond them scale the group out",
+        "worker: no task at its minimum count; runs on EC2 capacity graviton, at the price of its instances",
+        "job reports (cron(0 3 * * ? *)): $0.0198 per task-hour on FARGATE_SPOT (arm64, 1 vCPU, 2 GB), "
+        "billed per second, 1-minute minimum",
+    ]
+
+
+def test_a_provider_without_weight_or_base_gets_no_task() -> None:
+    """ECS's defaults: weight 0 and base 0 (CapacityProviderStrategyItem)."""
+    found = findings(
+        {
+            "api": {
+                "Task": task_definition("256", "512"),
+                "Service": ecs_service([{"CapacityProvider": "FARGATE"}]),
+            }
+        }
+    )
+    assert (found.lines, found.notes) == ([], [])
+
+
+def test_an_idle_service_and_a_job_are_priced_on_their_main_provider() -> None:
+    """The base wins over the weight; without a strategy, FARGATE."""
+    schedule = {
+        "Type": "AWS::Scheduler::Schedule",
+        "Properties": {
+            "ScheduleExpression": "rate(1 hour)",
+            "Target": {"EcsParameters": {"TaskDefinitionArn": {"Ref": "Task"}}},
+        },
+    }
+    found = findings(
+        {
+            "worker": {
+                "Task": task_definition("256", "512"),
+                "Service": ecs_service(
+                    [
+                        {"CapacityProvider": "FARGATE", "Base": 1},
+                        {"CapacityProvider": "FARGATE_SPOT", "Weight": 9},
+                    ]
+                ),
+            },
+            "reports": {"Task": task_definition("256", "512"), "Schedule": schedule},
+        }
+    )
+    per_hour = (
+        "$0.0123 per task-hour on FARGATE (x86_64, 0.25 vCPU, 0.5 GB), billed per second, 1-minute minimum"
+    )
+    assert found.notes == [
+        f"worker: no task at its minimum count; {per_hour}",
+        f"job reports (rate(1 hour)): {per_hour}",
+    ]
+
+
+API_KIND = "    kind: backend                 # internal: http://api:8080 through Service Connect\n"
+LOCAL_ARM_API = (
+    (ENVIRONMENTS_DIR / "local.yaml").read_text().replace(API_KIND, API_KIND + "    architecture: arm64\n", 1)
+)
+
+
+def test_sizes_fall_back_to_the_spec_field_by_field() -> None:
+    """A task definition without properties, or without a platform, takes the spec's values;
+    a template's X86_64 wins over the spec's architecture."""
+    bare = {"Type": "AWS::ECS::TaskDefinition"}
+    found = findings(
+        {"api": {"Task": bare, "Service": ecs_service([{"CapacityProvider": "FARGATE", "Weight": 1}])}}
+    )
+    assert [line.what for line in found.lines] == ["api on FARGATE (x86_64, 0.25 vCPU, 0.5 GB)"]
+    spec = parse_spec(LOCAL_ARM_API)
+    assert spec.services["api"].architecture == "arm64"
+    templates = {f"shop-local-svc-{name}": {"Resources": {}} for name in spec.services}
+    templates["shop-local-svc-api"] = {
+        "Resources": {
+            "Task": task_definition("256", "512", "X86_64"),
+            "Service": ecs_service([{"CapacityProvider": "FARGATE", "Weight": 1}]),
+        }
+    }
+    found = Findings()
+    price_services(spec, templates, PRICES, found)
+    assert [line.what for line in found.lines] == ["api on FARGATE (x86_64, 0.25 vCPU, 0.5 GB)"]
+
+
+def test_odd_templates_are_priced_without_error() -> None:
+    """A stack without resources, a service without a strategy, a schedule of something else,
+    a job on an EC2 group, a first provider that gets no task, a schedule without expression."""
+    spec = load_spec("local")
+    lambda_schedule = {
+        "Type": "AWS::Scheduler::Schedule",
+        "Properties": {"Target": {"Arn": "arn:aws:lambda:::function:x"}},
+    }
+    ec2_job = {
+        "Type": "AWS::Scheduler::Schedule",
+        "Properties": {
+            "Target": {
+                "EcsParameters": {
+                    "TaskDefinitionArn": {"Ref": "Task"},
+                    "CapacityProviderStrategy": [{"CapacityProvider": "cp-shop-local-spot", "Weight": 1}],
+                }
+            }
+        },
+    }
+    templates = {
+        "shop-local-svc-web": {},
+        "shop-local-svc-api": {
+            "Resources": {
+                "Task": task_definition("256", "512"),
+                "Service": {"Type": "AWS::ECS::Service", "Properties": {"TaskDefinition": {"Ref": "Task"}}},
+            }
+        },
+        "shop-local-svc-worker": {"Resources": {"Other": lambda_schedule}},
+        "shop-local-svc-reports": {"Resources": {"Task": task_definition("256", "512"), "Job": ec2_job}},
+    }
+    found = Findings()
+    price_services(spec, templates, PRICES, found)
+    assert (found.lines, found.notes) == (
+        [],
+        ["job reports (): runs on EC2 capacity spot, at the price of its instances"],
+    )
+    later = findings(
+        {
+            "api": {
+                "Task": task_definition("256", "512"),
+                "Service": ecs_service(
+                    [
+                        {"CapacityProvider": "FARGATE", "Weight": 0},
+                        {"CapacityProvider": "FARGATE_SPOT", "Weight": 1},
+                    ]
+                ),
+            }
+        }
+    )
+    assert [(line.what, line.quantity) for line in later.lines] == [
+        ("api on FARGATE_SPOT (x86_64, 0.25 vCPU, 0.5 GB)", 1)
     ]

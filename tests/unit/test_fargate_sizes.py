@@ -116,3 +116,16 @@ def test_a_size_between_two_increments_is_a_spec_error_at_its_path() -> None:
     assert problem.message == (
         "120000 is not a valid Fargate memory for cpu 16384; allowed: 32768 to 122880 in steps of 8192"
     )
+
+
+def test_a_service_on_ec2_capacity_is_not_held_to_fargate_sizes() -> None:
+    worker = "    image: public.ecr.aws/docker/library/busybox:1.37\n    cpu: 256\n    memory: 512\n"
+    assert worker in LOCAL_TEXT
+    text = LOCAL_TEXT.replace(
+        worker, worker.replace("cpu: 256", "cpu: 300").replace("memory: 512", "memory: 700")
+    )
+    spec = parse_spec(text)
+    assert spec.capacity_kind("worker") == "ec2" and (
+        spec.services["worker"].cpu,
+        spec.services["worker"].memory,
+    ) == (300, 700)

@@ -59,7 +59,7 @@ def local_target_check(lines: str) -> str:
         (edited("prod", "certificate_arn: arn:aws:acm:eu-west-1:", "certificate_arn: arn:aws:acm:us-east-1:"),
          "load_balancer.certificate_arn", "the certificate is in us-east-1; a load balancer in eu-west-1"),
         (edited("prod", CERTIFICATE, CERTIFICATE.replace("222222222222", "333333333333")),
-         "load_balancer.certificate_arn", "belongs to account 333333333333"),
+         "load_balancer.certificate_arn", "a load balancer uses a certificate of its own account"),
     ],
 )  # fmt: skip
 def test_alb_refusals_name_the_path(text: str, path: str, fragment: str) -> None:

@@ -220,3 +220,9 @@ def test_required_fields(missing: str) -> None:
     body[missing] = [] if missing == "containerDefinitions" else ""
     with pytest.raises(NativeTaskDefinitionError, match=f"'{missing}' is required"):
         to_cloudformation(body)
+
+
+def test_fields_cloudformation_cannot_represent_are_all_named() -> None:
+    with pytest.raises(NativeTaskDefinitionError) as caught:
+        to_cloudformation(document(runtimeId="x", maxSwap=5, revision=3))
+    assert str(caught.value) == "task definition fields CloudFormation cannot represent: maxSwap, runtimeId"

@@ -29,7 +29,7 @@ from typer.testing import CliRunner
 
 from config import load_spec, naming
 from deployer.cdk.assembly import read_assembly
-from deployer.commands.common import friendly_errors
+from deployer.commands.failures import friendly_errors
 from deployer.commands.plan import plan as plan_command
 from deployer.exit_codes import ExitCode
 from deployer.inputs import BadInputError

@@ -235,3 +235,71 @@ def test_an_allowance_names_one_stack_or_every_stack_and_is_counted_once() -> No
     assert problems == ["--allow-replace c/Service: no such resource in the plan; blocked: Service"]
     _, problems = apply_allowances([], ["X"])
     assert problems == ["--allow-replace X: no such resource in the plan; blocked: none"]
+
+
+# --- rows with fields CloudFormation may leave out -------------------------------------------
+
+
+def test_change_set_fields_that_may_be_missing() -> None:
+    response = {
+        "Changes": [
+            {"Type": "Resource"},  # no ResourceChange: skipped, not an error
+            {"Type": "HookInvocation", "ResourceChange": {"Action": "Add", "LogicalResourceId": "H"}},
+            {
+                "ResourceChange": {
+                    "Action": "Modify",
+                    "LogicalResourceId": "Thing",
+                    "Details": [{}, {"Target": {"RequiresRecreation": "Always"}}, {"Target": {"Name": "A"}}],
+                }
+            },
+        ]
+    }
+    assert changes_from_response("st", response) == [
+        ResourceChange("st", "Thing", "", "Modify", "", None, properties=("A",), recreating=())
+    ]
+    assert changes_from_response("st", {}) == []
+
+
+def test_a_new_template_without_resources_or_types() -> None:
+    assert changes_from_new_template("st", {}) == []
+    assert changes_from_new_template("st", {"Resources": {"A": {}}}) == [ResourceChange("st", "A", "", "Add")]
+
+
+def test_other_types_are_named_by_logical_id_even_with_a_physical_id() -> None:
+    change = ResourceChange(
+        "s", "Role1", "AWS::IAM::Role", "Modify", "False", "shop-dev-role", ("Policies", "Tags")
+    )
+    assert classify(change).summary == "AWS::IAM::Role Role1 is updated in place (Policies, Tags)"
+
+
+def test_every_cause_of_a_replacement_is_named() -> None:
+    change = ResourceChange(
+        "s",
+        "Q",
+        "AWS::SQS::Queue",
+        "Modify",
+        "True",
+        None,
+        ("QueueName", "FifoQueue", "Tags"),
+        ("QueueName", "FifoQueue"),
+    )
+    assert classify(change).summary == "AWS::SQS::Queue Q is REPLACED because QueueName, FifoQueue changed"
+
+
+def test_allowance_problems_name_every_blocked_id_and_each_entry_is_judged() -> None:
+    rows = [
+        classify(ResourceChange("a", "Service", "AWS::ECS::Service", "Modify", "True")),
+        classify(ResourceChange("a", "Queue", "AWS::SQS::Queue", "Modify", "True")),
+        classify(ResourceChange("a", "Role", "AWS::IAM::Role", "Modify", "True")),
+        classify(ResourceChange("b", "Role", "AWS::IAM::Role", "Add")),
+    ]
+    allowed, problems = apply_allowances(rows, ["Nope", "Queue", "Role"])
+    assert [r.allowed for r in allowed] == [False, True, False, False]
+    assert problems == [
+        "--allow-replace Nope: no such resource in the plan; blocked: Queue, Service",
+        "--allow-replace Role: not a blocked replacement (AWS::IAM::Role Role is REPLACED); remove the option",
+    ]
+    _, problems = apply_allowances(rows[2:][::-1], ["Role"])
+    assert problems == [
+        "--allow-replace Role: not a blocked replacement (adds AWS::IAM::Role Role); remove the option"
+    ]

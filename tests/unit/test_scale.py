@@ -205,7 +205,7 @@ def test_deploy_concurrency_reaches_cdk_deploy(monkeypatch: pytest.MonkeyPatch) 
     from deployer.aws.session import Clients
     from deployer.cdk import deploy
     from deployer.commands import deploy as deploy_command
-    from deployer.commands.common import console
+    from deployer.commands.output import console
     from deployer.exit_codes import ExitCode
 
     received: dict[str, Any] = {}

@@ -133,7 +133,7 @@ def test_top_level_must_be_a_mapping() -> None:
             "image: public.ecr.aws/nginx/nginx:1.27",
             "image: 'Not An Image'",
             "services.web.image",
-            "repository[:tag]",
+            "registry/repository:tag",
         ),
         ("LOG_LEVEL: info", "1LOG: info", "services.web.environment.1LOG", "letters, digits and '_'"),
     ],

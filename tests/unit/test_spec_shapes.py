@@ -27,7 +27,7 @@ PARAMETER_ARN = "arn:aws:ssm:eu-west-1:222222222222:parameter/shop/prod/stripe-a
         ("  cidr: 10.0.0.0/19\n  max_azs: 2\n", "a /19 VPC holds the subnets of 1 AZs, not max_azs 2"),
         ("  cidr: 10.0.0.0/24\n  max_azs: 1\n", "a /24 VPC holds the subnets of 0 AZs"),
         ("  cidr: 10.0.0.0/18\n  max_azs: 4\n", "a /18 VPC holds the subnets of 3 AZs"),
-        ("  cidr: 127.0.0.0/16\n  max_azs: 2\n", "127.0.0.0/16 is a reserved range"),
+        ("  cidr: 127.0.0.0/16\n  max_azs: 2\n", "127.0.0.0/16 is a reserved range (loopback, link-local"),
         ("  cidr: 10.0.0.0/15\n  max_azs: 2\n", "a VPC block is /16 at the largest"),
     ],
 )
@@ -82,3 +82,26 @@ def _patterns(node: Any) -> set[str]:
 def test_every_pattern_of_the_schema_has_a_plain_words_shape() -> None:
     shaped = set(PATTERN_HINTS) | set(PATTERN_EXPLAINERS) | set(SHAPES) | {PARAMETER_REFERENCE}
     assert _patterns(json.loads(spec_json_schema())) - shaped == set()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path", "hint"),
+    [
+        ("    app_protocol: http\n", "    app_protocol: http\n    working_directory: srv\n",
+         "services.api.working_directory", "use an absolute path, starting with '/'"),
+        ("        path: /\n", "        path: health\n", "services.web.http.health_check.path",
+         "use a request path starting with '/', without spaces"),
+        ("    app_protocol: http\n", "    app_protocol: http\n    user: 'app user'\n", "services.api.user",
+         "use user or user:group, by name or number (1000:1000)"),
+        ("    app_protocol: http\n", "    app_protocol: http\n    volumes:\n      data:\n        efs:\n"
+         "          file_system_id: fs-xyz\n", "services.api.volumes.data.efs.file_system_id",
+         "use an EFS file system id: fs- and 8 to 40 hex digits"),
+        ("    app_protocol: http\n", "    app_protocol: http\n    volumes:\n      data:\n        efs:\n"
+         "          file_system_id: fs-0123abcd\n          access_point_id: ap-1\n",
+         "services.api.volumes.data.efs.access_point_id", "use an EFS access point id: fsap- and 8 to 40"),
+        ("  target: local\n", "  target: local\n  permissions_boundary: arn:aws:iam::policy/x\n",
+         "environment.permissions_boundary", "use a managed policy ARN: arn:aws:iam::<account>:policy"),
+    ],
+)  # fmt: skip
+def test_pattern_mismatches_say_the_expected_shape(old: str, new: str, path: str, hint: str) -> None:
+    assert_problem(refused(edited("local", old, new)), path, hint)

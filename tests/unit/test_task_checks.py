@@ -47,7 +47,7 @@ def api_lines(lines: str) -> str:
          "services.web.sidecars.log-router", "rename the sidecar"),
         (edited("local", "    capacity:\n      - provider: graviton",
                 "    ephemeral_storage_gib: 50\n    capacity:\n      - provider: graviton"),
-         "services.worker.ephemeral_storage_gib", "task storage is a Fargate setting"),
+         "services.worker.ephemeral_storage_gib", "its instances' volumes hold the tasks' storage"),
         (api_lines("    cpu_units: 1024\n"), "services.api.cpu",
          "containers take 1024 CPU units (cpu_units), more than the task's 256"),
         (api_lines("    memory_limit_mib: 100\n    memory_reservation_mib: 200\n"),
@@ -83,7 +83,7 @@ def big_variable(size: int, name: str = "BIG") -> str:
 def test_a_variable_that_takes_the_task_definition_over_64_kib_is_refused_at_its_path() -> None:
     problem = assert_problem(refused(big_variable(70_000)), "services.web.environment.BIG", "takes 68.4 KiB")
     assert "over ECS's limit of 64.0 KiB per task definition" in problem.message
-    assert "environment_files" in problem.message
+    assert "Move large values to an S3 environment file (environment_files)" in problem.message
 
 
 def test_many_variables_over_the_limit_name_the_largest() -> None:
