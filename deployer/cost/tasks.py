@@ -89,7 +89,8 @@ def price_services(
             elif ecs:
                 size = _task_size(resources, ecs.get("TaskDefinitionArn"), service)
                 strategy = _strategy(ecs.get("CapacityProviderStrategy", []))
-                when = props.get("ScheduleExpression") or "on its trigger's events"
+                rule = resource["Type"] == "AWS::Events::Rule"
+                when = "on its trigger's events" if rule else props.get("ScheduleExpression", "")
                 found.note(f"job {name} ({when}): {_per_task_hour(spec, strategy, size, prices)}")
 
 
