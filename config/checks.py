@@ -19,6 +19,7 @@ from config.instance_types import architecture_of
 from config.kind_checks import kind_problems
 from config.network_mode_checks import network_mode_problems
 from config.task_definition_checks import native_spec_problems
+from config.workflow_checks import workflow_problems
 
 if TYPE_CHECKING:
     from config.schema import AppSpec, StrategyItem
@@ -63,6 +64,7 @@ def find_problems(spec: AppSpec) -> Iterator[Problem]:
     yield from kind_problems(spec)
     yield from network_mode_problems(spec)
     yield from native_spec_problems(spec)
+    yield from workflow_problems(spec)
 
 
 def _network_problems(spec: AppSpec) -> Iterator[Problem]:

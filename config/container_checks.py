@@ -39,13 +39,7 @@ def service_problems(spec: AppSpec, name: str, service: ServiceSpec) -> Iterator
     yield from task_problems(spec, name, service)
     if name in service.sidecars:
         yield (*base, "sidecars", name), "a sidecar cannot have the service's own name", name
-    if service.log_retention_days not in LOG_RETENTION_DAYS:
-        allowed = ", ".join(map(str, LOG_RETENTION_DAYS))
-        yield (
-            (*base, "log_retention_days"),
-            f"{service.log_retention_days} is not a CloudWatch retention; allowed: {allowed}",
-            service.log_retention_days,
-        )
+    yield from retention_problems((*base, "log_retention_days"), service.log_retention_days)
     yield from _volume_problems(base, service, containers)
     ports: dict[int, str] = {}
     for container_name, container in containers.items():
@@ -177,3 +171,10 @@ def _secret_problem(ref: SecretRef, region: str) -> str | None:
     if ref.version_stage and ref.version_id:
         return "give version_stage or version_id, not both"
     return None
+
+
+def retention_problems(loc: tuple[str | int, ...], days: int) -> Iterator[Problem]:
+    """``days`` at ``loc`` when it is not a retention CloudWatch Logs offers."""
+    if days not in LOG_RETENTION_DAYS:
+        allowed = ", ".join(map(str, LOG_RETENTION_DAYS))
+        yield loc, f"{days} is not a CloudWatch retention; allowed: {allowed}", days

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from config.call_graph import first_cycle
 from config.http_checks import http_problems
 from config.load_balancers import load_balancers, quota_problems
+from config.workflow_checks import steps_run_by_workflows
 
 if TYPE_CHECKING:
     from config.schema import AppSpec, ServiceSpec
@@ -61,8 +62,13 @@ def _shape_problems(spec: AppSpec, name: str, service: ServiceSpec) -> Iterator[
     if service.kind == "web" and service.port is None and service.task_definition_file is None:
         yield (*loc, "port"), "a web service needs the port its main container listens on", None
     if service.kind == "job":
-        if service.schedule is None:
-            yield (*loc, "schedule"), "a job needs a schedule, e.g. expression: cron(0 3 * * ? *)", None
+        if service.schedule is None and not service.triggers and name not in steps_run_by_workflows(spec):
+            yield (
+                (*loc, "schedule"),
+                "a job needs a schedule (e.g. expression: cron(0 3 * * ? *)), triggers, or a workflow step "
+                "that runs it",
+                None,
+            )
         if service.allow_from:
             yield (*loc, "allow_from"), "a job runs to completion and takes no connections", None
     scales_from_zero = service.kind == "worker" and service.queue_settings.min_count == 0

@@ -43,7 +43,9 @@ from config.service_kinds import (
     ServiceKind,
 )
 from config.spec_model import SpecModel
+from config.trigger_schema import TriggerSpec
 from config.types import ImageRef, Name, Region
+from config.workflow_schema import WorkflowSpec
 
 __all__ = ["FARGATE", "FARGATE_PROVIDERS", "FARGATE_SPOT", "AppSpec", "Ec2CapacitySpec", "StrategyItem"]
 
@@ -161,7 +163,8 @@ class ServiceSpec(ContainerSpec):
     kind: ServiceKind = Field(default="backend", description="web, backend, worker or job")
     http: HttpSpec | None = Field(default=None, description="web: routing and health check [default: /*]")
     queue: QueueSpec | None = Field(default=None, description="worker: queue and scaling [default: on]")
-    schedule: ScheduleSpec | None = Field(default=None, description="job: when it runs (required)")
+    schedule: ScheduleSpec | None = Field(default=None, description="job: when it runs")
+    triggers: tuple[TriggerSpec, ...] = Field(default=(), description="job: events that start a task")
     deployment: DeploymentSpec = Field(default=DeploymentSpec(), description="strategy and rollback")
     autoscaling: AutoscalingSpec | None = Field(default=None, description="target tracking (web, backend)")
     allow_from: tuple[Name, ...] = Field(
@@ -240,6 +243,9 @@ class AppSpec(SpecModel):
     cluster: ClusterSpec = ClusterSpec()
     load_balancer: LoadBalancerSpec = LoadBalancerSpec()
     services: dict[Name, ServiceSpec] = Field(min_length=1, description="services by name")
+    workflows: dict[Name, WorkflowSpec] = Field(
+        default_factory=dict, description="Step Functions workflows by name"
+    )
 
     _task_definitions: dict[str, dict[str, Any]] = PrivateAttr(default_factory=dict)
 

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as targets
@@ -23,6 +22,7 @@ from constructs_lib.control_tower import (
     key_is_imported,
 )
 from constructs_lib.nag import acknowledge
+from constructs_lib.service_roles import schedule_role
 
 
 class ScheduledJob(Construct):
@@ -89,13 +89,10 @@ class ScheduledJob(Construct):
         acknowledge_control(self.dead_letter_queue, QUEUE_DLQ, SCHEDULER_DEAD_LETTERS)
         if key_is_imported(self, encryption_key):
             acknowledge_control(self.dead_letter_queue, QUEUE_ENCRYPTED, IMPORTED_KEY)
-        self.role = iam.Role(
+        self.role = schedule_role(
             self,
             "ScheduleRole",
-            assumed_by=iam.ServicePrincipal(
-                "scheduler.amazonaws.com",
-                conditions={"StringEquals": {"aws:SourceAccount": cdk.Stack.of(self).account}},
-            ),
+            dead_letter_key=encryption_key,
             description=f"EventBridge Scheduler runs job {description or construct_id}",
         )
         common = {

@@ -31,6 +31,7 @@ from deployer.commands import (
 )
 from deployer.commands.failures import friendly_errors
 from deployer.commands.import_copilot import import_app
+from deployer.commands.workflow import workflow_app
 from deployer.interrupts import DEADLINE_VARIABLE
 
 app = typer.Typer(
@@ -42,6 +43,7 @@ app = typer.Typer(
 local_app = typer.Typer(help="The local AWS endpoint (a moto server on loopback).", no_args_is_help=True)
 app.add_typer(local_app, name="local")
 app.add_typer(import_app, name="import")
+app.add_typer(workflow_app, name="workflow")
 
 PASS_THROUGH = {"allow_extra_args": True, "ignore_unknown_options": True}  # `cdk -- <cdk arguments>`
 

@@ -21,6 +21,7 @@ from stacks.cluster_stack import ClusterStack
 from stacks.ingress_stack import IngressStack
 from stacks.network_stack import NetworkStack
 from stacks.service_stack import ServiceStack
+from stacks.workflow_stack import WorkflowStack
 
 
 def build_environment(
@@ -32,7 +33,7 @@ def build_environment(
     pins: Mapping[str, str] | None = None,
 ) -> list[cdk.Stack]:
     """Add every stack of ``naming.stack_plan(spec)`` (network, cluster, load balancers with web
-    services, one stack per service); return them in that deploy order.
+    services, one stack per service, workflows); return them in that deploy order.
 
     ``images`` maps ``<service>`` (its main container) or ``<service>/<container>`` to an image
     reference overriding the spec or the task definition file (release input);
@@ -74,6 +75,7 @@ class _EnvironmentBuilder:
         self.ingress: IngressStack | None = None
         # security group and port of each service that takes calls, once its stack exists
         self.reachable: dict[str, tuple[ec2.ISecurityGroup, int]] = {}
+        self.services: dict[str, ServiceStack] = {}  # the stacks built so far, for the workflows
 
     def add(self, planned: naming.PlannedStack) -> cdk.Stack:
         common: dict[str, Any] = {
@@ -100,7 +102,17 @@ class _EnvironmentBuilder:
                 self.scope, planned.name, network=network, cluster=self.cluster.ecs_cluster, **common
             )
             return self.ingress
-        assert self.cluster is not None and planned.service is not None
+        assert self.cluster is not None
+        if planned.kind == "workflows":  # the plan puts it after every service
+            return WorkflowStack(
+                self.scope,
+                planned.name,
+                network=network,
+                cluster=self.cluster.ecs_cluster,
+                services=self.services,
+                **common,
+            )
+        assert planned.service is not None
         return self._service(planned.service, network, self.cluster.ecs_cluster, common)
 
     def _service(
@@ -121,6 +133,7 @@ class _EnvironmentBuilder:
             # the plan puts callees first: a caller's stack holds its rules into them
             callees={callee: self.reachable[callee] for callee in callees(self.spec)[name]},
         )
+        self.services[name] = stack
         port = served_port(self.spec, name)
         if port is not None and stack.security_group is not None:
             self.reachable[name] = (stack.security_group, port)

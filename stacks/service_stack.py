@@ -11,11 +11,20 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
+from config import naming
 from config.cdk_context import Release
 from config.schema import AppSpec
-from constructs_lib import CallerIngress, EcsCluster, EcsService, IRetainedTaskDefinition, Network
+from constructs_lib import (
+    CallerIngress,
+    EcsCluster,
+    EcsService,
+    IRetainedTaskDefinition,
+    Network,
+    ScheduledJob,
+)
 from constructs_lib.load_balancer import PublicLoadBalancer
 from stacks.containers_from_spec import ebs_volumes
+from stacks.events_from_spec import trigger_job
 from stacks.permissions_from_spec import grant_permissions
 from stacks.service_kinds import attach_queue, attach_web, schedule_job
 from stacks.service_props import (
@@ -37,7 +46,8 @@ class ServiceStack(cdk.Stack):
     runs the service on that retained revision instead of the synthesised one.
 
     The kind decides the rest: ``web`` attaches to ``ingress`` (the load balancer serving it),
-    ``worker`` gets its queue, ``job`` becomes a ``ScheduledJob`` instead of a service.
+    ``worker`` gets its queue, ``job`` becomes a ``ScheduledJob`` (with a schedule) and an
+    ``EventTrigger`` (with triggers) instead of a service.
     ``callees`` maps each service this one may call (their ``allow_from`` names it) to its
     security group and port; the rules into them live here, in the caller's stack.
     ``security_group`` is None for a bridge or host service: its tasks use their instances'
@@ -76,12 +86,7 @@ class ServiceStack(cdk.Stack):
         if svc.kind == "job":
             if pinned_task_definition:
                 raise ValueError(f"{service} is a job: a pin applies to services only")
-            self.job = schedule_job(
-                self, spec, service, network=network, cluster=cluster, task_definition=self.task_definition
-            )
-            cdk.CfnOutput(self, "ScheduleName", value=self.job.schedule.schedule_name)
-            cdk.CfnOutput(self, "DeadLetterQueueUrl", value=self.job.dead_letter_queue.queue_url)
-            self.security_group = self.job.security_group
+            self.security_group = self._job(spec, service, network, cluster)
             running = self.task_definition.task_definition.task_definition_arn
         else:
             pin = (
@@ -108,6 +113,38 @@ class ServiceStack(cdk.Stack):
                 description=f"from {service} (allow_from)",
             )
         cdk.CfnOutput(self, "TaskDefinitionArn", value=running)
+
+    def _job(self, spec: AppSpec, name: str, network: Network, cluster: EcsCluster) -> ec2.ISecurityGroup:
+        """The job's schedule and triggers; the security group its tasks run in (the schedule's,
+        else one of its own)."""
+        svc = spec.services[name]
+        self.job: ScheduledJob | None = None
+        group: ec2.ISecurityGroup
+        if svc.schedule is not None:
+            self.job = schedule_job(
+                self, spec, name, network=network, cluster=cluster, task_definition=self.task_definition
+            )
+            cdk.CfnOutput(self, "ScheduleName", value=self.job.schedule.schedule_name)
+            cdk.CfnOutput(self, "DeadLetterQueueUrl", value=self.job.dead_letter_queue.queue_url)
+        if self.job is not None and self.job.security_group is not None:
+            group = self.job.security_group
+        else:  # triggers and workflow steps run awsvpc tasks: they need a group of their own
+            group = ec2.SecurityGroup(self, "JobSecurityGroup", vpc=network.vpc, description=f"job {name}")
+        if svc.triggers:
+            self.triggers = trigger_job(
+                self,
+                spec,
+                name,
+                network=network,
+                cluster=cluster,
+                task_definition=self.task_definition,
+                security_group=group,
+            )
+            for index, rule in enumerate(self.triggers.rules):
+                cdk.CfnOutput(self, naming.trigger_output("Rule", index), value=rule.rule_name)
+            queue_url = self.triggers.dead_letter_queue.queue_url
+            cdk.CfnOutput(self, naming.trigger_output("DeadLetterQueueUrl"), value=queue_url)
+        return group
 
     def _service(
         self,

@@ -13,6 +13,7 @@ from config.schema import AppSpec
 from deployer.aws.stack_state import find_stack, outputs_of
 
 NOT_DEPLOYED = "NOT_DEPLOYED"
+NO_SCHEDULE = "-"  # a job started by its triggers or a workflow only
 DESCRIBE_TASKS_MAX = 100
 
 
@@ -37,8 +38,7 @@ def collect_jobs(spec: AppSpec, cloudformation: Any, ecs: Any, sqs: Any) -> list
 
 def _job_state(spec: AppSpec, name: str, cloudformation: Any, ecs: Any, sqs: Any) -> JobState:
     schedule = spec.services[name].schedule
-    assert schedule is not None  # the spec requires one on every job
-    described = f"{schedule.expression} {schedule.timezone}"
+    described = f"{schedule.expression} {schedule.timezone}" if schedule else NO_SCHEDULE
     stack = find_stack(cloudformation, naming.service_stack_name(spec, name))
     if stack is None:
         return JobState(name, described)
@@ -53,7 +53,7 @@ def _job_state(spec: AppSpec, name: str, cloudformation: Any, ecs: Any, sqs: Any
         task_definition=outputs.get("TaskDefinitionArn", "").rsplit("/", 1)[-1] or NOT_DEPLOYED,
         running=len(_task_arns(ecs, cluster, family, "RUNNING")),
         last_run=_last_run(ecs, cluster, family, container),
-        undelivered=_queued(sqs, outputs.get("DeadLetterQueueUrl")),
+        undelivered=queued_messages(sqs, outputs.get("DeadLetterQueueUrl")),
     )
 
 
@@ -81,7 +81,9 @@ def _last_run(ecs: Any, cluster: str, family: str, container: str) -> str:
     return f"{when} {newest.get('stoppedReason', 'stopped')}"
 
 
-def _queued(sqs: Any, queue_url: str | None) -> int | None:
+def queued_messages(sqs: Any, queue_url: str | None) -> int | None:
+    """The approximate number of messages in the queue (a dead-letter queue: failed starts);
+    None without a queue or when it cannot be read."""
     if not queue_url:
         return None
     try:

@@ -112,20 +112,27 @@ def _print_logs(
     logs: Any, container: dict[str, Any], task_arn: str, seen: int, on_log: Callable[[str], None] | None
 ) -> int:
     """Print log lines not printed yet; return how many have been printed in all."""
-    options = (container.get("logConfiguration") or {}).get("options") or {}
-    if logs is None or on_log is None or "awslogs-group" not in options:
+    location = awslogs_stream(container, task_arn)
+    if logs is None or on_log is None or location is None:
         return seen
-    prefix = options.get("awslogs-stream-prefix", container["name"])
-    stream = f"{prefix}/{container['name']}/{task_arn.rsplit('/', 1)[-1]}"
+    group, stream = location
     try:
-        events = logs.get_log_events(
-            logGroupName=options["awslogs-group"], logStreamName=stream, startFromHead=True
-        )["events"]
+        events = logs.get_log_events(logGroupName=group, logStreamName=stream, startFromHead=True)["events"]
     except logs.exceptions.ResourceNotFoundException:
         return seen  # the stream appears once the container writes
     for event in events[seen:]:
         on_log(str(event["message"]))
     return len(events)
+
+
+def awslogs_stream(container: dict[str, Any], task_arn: str) -> tuple[str, str] | None:
+    """``(log group, log stream)`` of a task's container as its awslogs options name them
+    (``<prefix>/<container>/<task id>``); None when the container does not log with awslogs."""
+    options = (container.get("logConfiguration") or {}).get("options") or {}
+    if "awslogs-group" not in options:
+        return None
+    prefix = options.get("awslogs-stream-prefix", container["name"])
+    return str(options["awslogs-group"]), f"{prefix}/{container['name']}/{task_arn.rsplit('/', 1)[-1]}"
 
 
 def _current(spec: AppSpec, ecs: Any, cloudformation: Any, service: str) -> dict[str, Any]:

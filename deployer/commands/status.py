@@ -1,9 +1,10 @@
-"""``deployer status``: stacks, cluster, capacity providers, services and jobs (read-only),
-as rich tables or JSON."""
+"""``deployer status``: stacks, cluster, capacity providers, services, jobs, workflows and
+triggers (read-only), as rich tables or JSON."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
@@ -47,18 +48,29 @@ def status(
 
 def show_status(ctx: CommandContext) -> None:
     """Collect the environment's status and emit it (after a deploy too)."""
-    result = collect_status(ctx.spec, ctx.client("cloudformation"), ctx.client("ecs"), ctx.client("sqs"))
+    result = collect_status(
+        ctx.spec,
+        ctx.client("cloudformation"),
+        ctx.client("ecs"),
+        ctx.client("sqs"),
+        sfn=ctx.client("stepfunctions"),
+        events=ctx.client("events"),
+    )
     ctx.emit(result.to_dict(), *status_tables(result))
 
 
-_GOOD = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "ACTIVE", "COMPLETED"}
+_GOOD = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "ACTIVE", "COMPLETED", "ENABLED", "SUCCEEDED"}
 
 
 def _styled(value: str) -> Text:
     """A state in green when good, red when failed or missing, else plain."""
     if value in _GOOD:
         return styled(value, "green")
-    if value.endswith("FAILED") or value in {"MISSING", "NOT_DEPLOYED"} or "ROLLBACK" in value:
+    if (
+        value.endswith("FAILED")
+        or value in {"MISSING", "NOT_DEPLOYED", "TIMED_OUT", "ABORTED"}
+        or "ROLLBACK" in value
+    ):
         return styled(value, "red")
     return styled(value)
 
@@ -126,6 +138,7 @@ def status_tables(status: EnvironmentStatus) -> list[Table]:
                 "?" if job.undelivered is None else _failed_starts(job.undelivered),
             )
         tables.append(jobs)
+    tables += _work_tables(status)
     events = [(s.name, e) for s in status.services for e in s.events]
     if events:
         table = Table(title="Last service events")
@@ -135,3 +148,41 @@ def status_tables(status: EnvironmentStatus) -> list[Table]:
             add_row(table, name, event)
         tables.append(table)
     return tables
+
+
+def _work_tables(status: EnvironmentStatus) -> list[Table]:
+    """Workflows and triggers, when the environment has any."""
+    workflows = [
+        (w.name, w.state_machine, _styled(w.status), w.starts, _styled_execution(w.last_execution))
+        for w in status.workflows
+    ]
+    triggers = [
+        (
+            t.owner,
+            t.source,
+            t.rule or "-",
+            _styled(t.state),
+            "?" if t.undelivered is None else _failed_starts(t.undelivered),
+        )
+        for t in status.triggers
+    ]
+    tables = [
+        _table("Workflows", ("workflow", "state machine", "status", "starts", "last execution"), workflows),
+        _table("Triggers", ("of", "on", "rule", "state", "failed starts"), triggers),
+    ]
+    return [table for table in tables if table.row_count]
+
+
+def _table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str | Text]]) -> Table:
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        add_row(table, *row)
+    return table
+
+
+def _styled_execution(last: str) -> Text:
+    """``<status> <started>`` with the status styled; ``-`` when there is no execution."""
+    status, _, when = last.partition(" ")
+    return Text.assemble(_styled(status), f" {when}") if status else styled("-")

@@ -1,7 +1,8 @@
 """Templates + spec → a monthly ``Estimate`` (pure: no AWS call, no I/O).
 
 Each stack's resources are priced by ``deployer.cost.resources`` (the service stacks' in the
-``services`` group, the others' in ``fixed``), each service's tasks by ``deployer.cost.tasks``;
+``services`` group, the others' in ``fixed``), each service's tasks by ``deployer.cost.tasks``,
+each workflow's by ``deployer.cost.workflows``;
 lines that differ only in quantity are merged.
 """
 
@@ -16,6 +17,7 @@ from deployer.cost.model import Estimate, Findings, Group, LineItem
 from deployer.cost.prices import PRICES, Price, PriceTable
 from deployer.cost.resources import price_resources
 from deployer.cost.tasks import price_services
+from deployer.cost.workflows import price_workflows
 
 
 def estimate(
@@ -28,6 +30,7 @@ def estimate(
         group: Group = "services" if stack in service_stacks else "fixed"
         price_resources(spec, templates[stack], group, prices, found)
     price_services(spec, templates, prices, found)
+    price_workflows(spec, templates, prices, found)
     if spec.environment.region != prices.region:
         found.warnings.append(
             f"prices are {prices.region}'s; this environment is in {spec.environment.region}, "

@@ -180,6 +180,16 @@ PRICES = PriceTable(
                 "from them, per cluster, service and task",
                 "https://aws.amazon.com/cloudwatch/pricing/",
             ),
+            "eventbridge": UsagePrice(
+                "EventBridge rules: AWS service events (S3 Object Created) on the default bus are free; "
+                "custom events $1.00 per million published",
+                "https://aws.amazon.com/eventbridge/pricing/",
+            ),
+            "step_functions": UsagePrice(
+                "Step Functions standard workflows: $0.025 per 1,000 state transitions (each step, "
+                "retry and failure notification is one), 4,000 a month free",
+                "https://aws.amazon.com/step-functions/pricing/",
+            ),
             "requests": UsagePrice(
                 "SQS, SNS, EventBridge Scheduler, KMS and S3 requests, S3 storage of access logs: "
                 "per request or per GB, with free tiers",

@@ -1,6 +1,7 @@
 """Price the infrastructure resources of one template: NATs, public IPv4 addresses, load
 balancers, interface endpoints, KMS keys, EC2 capacity at its minimum size, alarms, secrets and
-hosted zones. ECS services and schedules are priced by ``deployer.cost.tasks``.
+hosted zones; EventBridge rules and Step Functions state machines are usage notes. ECS services
+and schedules are priced by ``deployer.cost.tasks``.
 
 A resource type that is neither priced here nor known to be free (or usage-only, covered by a
 note) becomes a warning, so a new kind of resource never goes missing from an estimate silently.
@@ -285,4 +286,6 @@ _HANDLERS: dict[str, Callable[[_Scope, str, Mapping[str, Any]], None]] = {
     "AWS::ECS::Cluster": _cluster,
     "AWS::SecretsManager::Secret": _secret,
     "AWS::ACMPCA::CertificateAuthority": _private_ca,
+    "AWS::Events::Rule": lambda scope, _id, _props: scope.usage("eventbridge"),
+    "AWS::StepFunctions::StateMachine": lambda scope, _id, _props: scope.usage("step_functions"),
 }

@@ -76,18 +76,48 @@ def fargate_task_price(size: TaskSize, provider: str, prices: PriceTable) -> Pri
 def price_services(
     spec: AppSpec, templates: Mapping[str, Mapping[str, Any]], prices: PriceTable, found: Findings
 ) -> None:
-    """Add every service's tasks and Service Connect registrations, and a note per job."""
+    """Add every service's tasks and Service Connect registrations, and a note per job's
+    schedule and trigger."""
     for name, service in spec.services.items():
         resources = templates[naming.service_stack_name(spec, name)].get("Resources", {})
         for resource in resources.values():
             props = resource.get("Properties", {})
-            ecs = props.get("Target", {}).get("EcsParameters")
+            ecs = _run_task_parameters(resource)
             if resource["Type"] == "AWS::ECS::Service":
                 size = _task_size(resources, props.get("TaskDefinition"), service)
                 _service(spec, name, props, size=size, prices=prices, found=found)
-            elif resource["Type"] == "AWS::Scheduler::Schedule" and ecs:
+            elif ecs:
                 size = _task_size(resources, ecs.get("TaskDefinitionArn"), service)
-                _job(spec, name, props, size=size, prices=prices, found=found)
+                strategy = _strategy(ecs.get("CapacityProviderStrategy", []))
+                rule = resource["Type"] == "AWS::Events::Rule"
+                when = "on its trigger's events" if rule else props.get("ScheduleExpression", "")
+                found.note(f"job {name} ({when}): {_per_task_hour(spec, strategy, size, prices)}")
+
+
+def task_hour(
+    spec: AppSpec, templates: Mapping[str, Mapping[str, Any]], service: str, prices: PriceTable
+) -> str:
+    """What one task-hour of ``service``'s task definition costs on its capacity (a workflow
+    step runs it with the service's strategy)."""
+    resources = templates[naming.service_stack_name(spec, service)].get("Resources", {})
+    definition = next((k for k, r in resources.items() if r["Type"] == "AWS::ECS::TaskDefinition"), "")
+    strategy = [
+        StrategyEntry(naming.provider_name(spec, item.provider), item.base, item.weight)
+        for item in spec.strategy_for(service)
+    ]
+    size = _task_size(resources, {"Ref": definition}, spec.services[service])
+    return _per_task_hour(spec, strategy, size, prices)
+
+
+def _run_task_parameters(resource: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The ECS parameters of a schedule's or an EventBridge rule's RunTask target, if any."""
+    props = resource.get("Properties", {})
+    if resource["Type"] == "AWS::Scheduler::Schedule":
+        parameters: Mapping[str, Any] | None = props.get("Target", {}).get("EcsParameters")
+        return parameters
+    if resource["Type"] == "AWS::Events::Rule":
+        return next((t["EcsParameters"] for t in props.get("Targets", []) if "EcsParameters" in t), None)
+    return None
 
 
 def _service(
@@ -126,15 +156,6 @@ def _service(
                 prices.cloud_map_instance,
             )
         )
-
-
-def _job(
-    spec: AppSpec, name: str, props: Mapping[str, Any], *, size: TaskSize, prices: PriceTable, found: Findings
-) -> None:
-    strategy = _strategy(props["Target"]["EcsParameters"].get("CapacityProviderStrategy", []))
-    found.note(
-        f"job {name} ({props.get('ScheduleExpression', '')}): {_per_task_hour(spec, strategy, size, prices)}"
-    )
 
 
 def _per_task_hour(

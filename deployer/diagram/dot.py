@@ -1,6 +1,7 @@
 """Draw a ``Picture`` as Graphviz DOT text: what goes in which box, never where (Graphviz lays
 it out). Left to right: the internet, the VPC with its subnets, endpoints and load balancers,
-the ECS cluster with its capacity providers and one box per service kind, then the queues.
+the ECS cluster with its capacity providers and one box per service kind, then the workflows
+(Step Functions, outside the VPC) and the queues.
 """
 
 from __future__ import annotations
@@ -19,10 +20,18 @@ from deployer.diagram.model import (
     Picture,
     Service,
     Subnet,
+    service_node,
 )
 
 KINDS = {"web": "web services", "backend": "backends", "worker": "workers", "job": "jobs"}
-COLOURS = {"web": "#dbeafe", "backend": "#dcfce7", "worker": "#fef3c7", "job": "#f3e8ff", "lb": "#fee2e2"}
+COLOURS = {
+    "web": "#dbeafe",
+    "backend": "#dcfce7",
+    "worker": "#fef3c7",
+    "job": "#f3e8ff",
+    "lb": "#fee2e2",
+    "workflow": "#e0f2fe",
+}
 TABLE = 'border="1" cellspacing="0" color="#94a3b8" bgcolor="white"'
 GRAPH = {
     "rankdir": "LR",
@@ -55,6 +64,7 @@ def to_dot(picture: Picture, font: str = "Helvetica") -> str:
         f"edge [{_attrs(fontname=font, fontsize='9', color='#3f3f46')}];",
         _node(INTERNET, shape="ellipse", label="internet"),
         *_vpc(picture),
+        *_workflows(picture),
         *_queues(picture),
         *_flows(picture),
         "}",
@@ -163,11 +173,28 @@ def _service(service: Service) -> str:
         lines.append(f"Service Connect {escape(', '.join(service.connect))}")
     if service.schedule:
         lines.append(f"schedule {escape(service.schedule)}")
+    lines += [f"on {escape(trigger)}" for trigger in service.triggers]
     placement = ", ".join(
         f"{p.provider} (weight {p.weight}{f', base {p.base}' if p.base else ''})" for p in service.placement
     )
     lines.append(f"on {escape(placement)}")
     return _left(lines)
+
+
+def _workflows(picture: Picture) -> Iterator[str]:
+    """Each workflow outside the VPC (Step Functions runs there), an arrow to each service a
+    step runs, labelled with the steps."""
+    for workflow in picture.workflows:
+        lines = [f"<b>workflow {escape(workflow.name)}</b>", "Step Functions"]
+        lines += [f"on {escape(start)}" for start in workflow.starts]
+        yield _node(workflow.node, fillcolor=COLOURS["workflow"], label=f"<{_left(lines)}>")
+        runs: dict[str, list[str]] = defaultdict(list)
+        for step, service in workflow.steps:
+            runs[service].append(step)
+        for service, steps in runs.items():
+            yield _edge(
+                workflow.node, service_node(service), style="dashed", label=f"runs {', '.join(steps)}"
+            )
 
 
 def _queues(picture: Picture) -> Iterator[str]:

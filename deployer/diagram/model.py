@@ -3,7 +3,8 @@ cluster, services and the network paths its security groups allow.
 
 ``deployer.diagram.read`` fills it from the spec and the synthesised templates;
 ``deployer.diagram.dot`` draws it. Node keys (``Flow.source``/``target``) are ``internet``,
-``vpc``, ``cidr:<block>``, ``endpoints``, ``lb:<name>`` and ``service:<name>``.
+``vpc``, ``cidr:<block>``, ``endpoints``, ``lb:<name>``, ``service:<name>`` and
+``workflow:<name>``.
 """
 
 from __future__ import annotations
@@ -129,10 +130,28 @@ class Service:
     connect: tuple[str, ...] = ()  # Service Connect names it serves: "api:8080"
     schedule: str | None = None  # job: "cron(0 3 * * ? *) UTC"
     queue: Queue | None = None  # worker
+    triggers: tuple[str, ...] = ()  # job: "S3 uploads/exports/", "events from my.app"
 
     @property
     def node(self) -> str:
         return service_node(self.name)
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """A Step Functions state machine: what starts it and which service each step runs."""
+
+    name: str  # the spec's workflow name
+    steps: tuple[tuple[str, str], ...]  # (step name, service it runs), in definition order
+    starts: tuple[str, ...] = ()  # "schedule cron(0 4 * * ? *) UTC", "S3 uploads/", …
+
+    @property
+    def node(self) -> str:
+        return workflow_node(self.name)
+
+
+def workflow_node(name: str) -> str:
+    return f"workflow:{name}"
 
 
 @dataclass(frozen=True)
@@ -145,3 +164,4 @@ class Picture:
     cluster: Cluster
     services: tuple[Service, ...]  # spec order
     flows: tuple[Flow, ...]
+    workflows: tuple[Workflow, ...] = ()  # spec order

@@ -28,6 +28,7 @@ from deployer.diagram.model import (
 from deployer.diagram.network import read_flows, read_network, security_group_owners
 from deployer.diagram.routes import read_load_balancers
 from deployer.diagram.templates import Resource, Templates, TemplateSet
+from deployer.diagram.workflows import describe_schedule, read_workflows, triggers
 
 
 def read_picture(spec: AppSpec, templates: Templates) -> Picture:
@@ -60,6 +61,7 @@ def read_picture(spec: AppSpec, templates: Templates) -> Picture:
         cluster=_cluster(spec, cfn, providers),
         services=tuple(_service(spec, cfn, name, providers) for name in spec.services),
         flows=expand(read_flows(cfn, owners, network.cidr), on_instances),
+        workflows=read_workflows(spec, cfn),
     )
 
 
@@ -127,8 +129,7 @@ def _service(spec: AppSpec, cfn: TemplateSet, name: str, providers: Mapping[str,
         for alias in served.get("ClientAliases", [])
     ]
     schedules = [
-        f"{res.properties['ScheduleExpression']} {res.properties.get('ScheduleExpressionTimezone', 'UTC')}"
-        for res in cfn.resources("AWS::Scheduler::Schedule", stack)
+        describe_schedule(res.properties) for res in cfn.resources("AWS::Scheduler::Schedule", stack)
     ]
     return Service(
         name=name,
@@ -145,6 +146,7 @@ def _service(spec: AppSpec, cfn: TemplateSet, name: str, providers: Mapping[str,
         connect=tuple(connect),
         schedule=schedules[0] if schedules else None,
         queue=_queue(cfn, stack),
+        triggers=triggers(cfn, stack),
     )
 
 
@@ -159,14 +161,22 @@ def _queue(cfn: TemplateSet, stack: str) -> Queue | None:
 
 
 def _task_launchers(cfn: TemplateSet, stack: str) -> list[Resource]:
-    """The stack's ECS services and EventBridge schedules: what starts its tasks."""
-    return [*cfn.resources("AWS::ECS::Service", stack), *cfn.resources("AWS::Scheduler::Schedule", stack)]
+    """The stack's ECS services, schedules and EventBridge rules: what starts its tasks (a job
+    with a schedule and triggers: the schedule, whose placement its rules share)."""
+    found = [*cfn.resources("AWS::ECS::Service", stack), *cfn.resources("AWS::Scheduler::Schedule", stack)]
+    rules = [rule for rule in cfn.resources("AWS::Events::Rule", stack) if _ecs(rule)]
+    return found or rules[:1]
 
 
 def _ecs(launcher: Resource) -> Mapping[str, Any]:
-    """The ECS parameters of a service, or of a schedule's RunTask target."""
+    """The ECS parameters of a service, or of a schedule's or a rule's RunTask target."""
+    parameters: Mapping[str, Any]
     if launcher.type == "AWS::Scheduler::Schedule":
-        parameters: Mapping[str, Any] = launcher.properties.get("Target", {}).get("EcsParameters", {})
+        parameters = launcher.properties.get("Target", {}).get("EcsParameters", {})
+        return parameters
+    if launcher.type == "AWS::Events::Rule":
+        targets = launcher.properties.get("Targets", [])
+        parameters = next((t["EcsParameters"] for t in targets if "EcsParameters" in t), {})
         return parameters
     return launcher.properties
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from config import AppSpec, load_spec
+from config import AppSpec, load_spec, naming
 from deployer.cli import app
 from deployer.cost.estimate import estimate
 from deployer.cost.model import DEV_FIXED_TARGET_USD, Estimate
@@ -195,9 +195,8 @@ def test_task_prices_follow_size_architecture_and_provider() -> None:
 def synthetic(resources: dict[str, Any]) -> tuple[AppSpec, Templates]:
     """The local spec's templates, with ``resources`` added to its network stack."""
     spec = load_spec("local")
-    templates: Templates = {"shop-local-network": {"Resources": resources}}
-    for name in ("cluster", "ingress", "svc-web", "svc-api", "svc-worker", "svc-reports"):
-        templates[f"shop-local-{name}"] = {"Resources": {}}
+    templates: Templates = {name: {"Resources": {}} for name in naming.all_stack_names(spec)}
+    templates["shop-local-network"] = {"Resources": resources}
     return spec, templates
 
 

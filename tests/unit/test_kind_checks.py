@@ -35,6 +35,15 @@ def second_web(paths: str, extra: str = "") -> str:
     return LOCAL_TEXT.replace("  api:\n", service + "  api:\n", 1)
 
 
+# The local file without the reports job's schedule, triggers and the workflow that runs it.
+JOB_WITHOUT_STARTS = (
+    LOCAL_TEXT.split("\nworkflows:")[0]
+    .replace("    schedule:\n      expression: cron(0 3 * * ? *)\n", "", 1)
+    .split("    triggers:")[0]
+    + LOCAL_TEXT.split("\nworkflows:")[0].split("          prefix: exports/\n")[1]
+)
+
+
 @pytest.mark.parametrize(
     ("text", "path", "fragment"),
     [
@@ -43,8 +52,7 @@ def second_web(paths: str, extra: str = "") -> str:
         (with_api_lines("    http:\n      paths: [/x/*]\n"), "services.api.http", "'http' is for kind web"),
         (LOCAL_TEXT.replace("    port: 8080\n    desired_count: 2\n", "    desired_count: 2\n", 1),
          "services.web.port", "a web service needs the port"),
-        (LOCAL_TEXT.replace("    schedule:\n      expression: cron(0 3 * * ? *)\n", "", 1),
-         "services.reports.schedule", "a job needs a schedule"),
+        (JOB_WITHOUT_STARTS, "services.reports.schedule", "a job needs a schedule"),
         (with_api_lines("    allow_from: [web, wroker]\n").replace("    allow_from: [web, worker]\n", "", 1),
          "services.api.allow_from[1]", "did you mean 'worker'"),
         (with_web_lines("    allow_from: [api]\n"), "services.web.allow_from",

@@ -24,6 +24,7 @@ def test_local_plan_layers_then_services_callees_first() -> None:
         PlannedStack("shop-local-svc-web", "service", "web"),
         PlannedStack("shop-local-svc-worker", "service", "worker"),
         PlannedStack("shop-local-svc-reports", "service", "reports"),
+        PlannedStack("shop-local-workflows", "workflows"),  # after every service its steps run
     ]
     assert naming.all_stack_names(load_spec("local")) == [
         "shop-local-network",
@@ -33,6 +34,7 @@ def test_local_plan_layers_then_services_callees_first() -> None:
         "shop-local-svc-web",
         "shop-local-svc-worker",
         "shop-local-svc-reports",
+        "shop-local-workflows",
     ]
 
 
@@ -47,6 +49,7 @@ def test_no_web_service_no_ingress_stack() -> None:
         ("service", "api"),
         ("service", "worker"),
         ("service", "reports"),
+        ("workflows", None),
     ]
 
 
