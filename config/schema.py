@@ -19,6 +19,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from config import patterns
+from config.batch_schema import BatchSpec
 from config.capacity_schema import (
     FARGATE,
     FARGATE_PROVIDERS,
@@ -141,6 +142,11 @@ class ClusterSpec(SpecModel):
         min_length=1,
         description="strategy for services that do not set their own 'capacity'",
     )
+    dashboard: bool = Field(
+        default=True,
+        description="the environment's CloudWatch dashboard ($3/month past an account's first 3) "
+        "[default with cost_profile dev: false]",
+    )
 
 
 class ServiceSpec(ContainerSpec):
@@ -219,6 +225,7 @@ class AppSpec(SpecModel):
     cluster: ClusterSpec = ClusterSpec()
     load_balancer: LoadBalancerSpec = LoadBalancerSpec()
     services: dict[Name, ServiceSpec] = Field(min_length=1, description="services by name")
+    batch: BatchSpec = Field(default=BatchSpec(), description="AWS Batch compute, queues and jobs")
 
     _task_definitions: dict[str, dict[str, Any]] = PrivateAttr(default_factory=dict)
 

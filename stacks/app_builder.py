@@ -15,6 +15,7 @@ from config.call_graph import callees
 from config.cdk_context import Release
 from config.schema import AppSpec
 from constructs_lib import EcsCluster, Network
+from stacks.batch_stack import BatchStack
 from stacks.cluster_stack import ClusterStack
 from stacks.ingress_stack import IngressStack
 from stacks.network_stack import NetworkStack
@@ -30,7 +31,8 @@ def build_environment(
     pins: Mapping[str, str] | None = None,
 ) -> list[cdk.Stack]:
     """Add every stack of ``naming.stack_plan(spec)`` (network, cluster, load balancers with web
-    services, one stack per service); return them in that deploy order.
+    services, Batch with a ``batch:`` section, one stack per service); return them in that
+    deploy order.
 
     ``images`` maps service name to an image reference overriding the spec (release input);
     ``release`` labels every task-definition revision; ``pins`` maps service name to a
@@ -92,7 +94,19 @@ class _EnvironmentBuilder:
         if planned.kind == "ingress":
             self.ingress = IngressStack(self.scope, planned.name, network=network, **common)
             return self.ingress
-        assert self.cluster is not None and planned.service is not None
+        assert self.cluster is not None
+        if planned.kind == "batch":
+            return BatchStack(
+                self.scope,
+                planned.name,
+                network=network,
+                encryption_key=self.network.environment_key.key,
+                # the environment's alarm topic, once the cluster construct has one
+                alarm_topic=getattr(self.cluster.ecs_cluster, "alarm_topic", None),
+                release=self.release,
+                **common,
+            )
+        assert planned.service is not None
         return self._service(planned.service, network, self.cluster.ecs_cluster, common)
 
     def _service(
