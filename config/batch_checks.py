@@ -31,11 +31,10 @@ def batch_problems(spec: AppSpec) -> Iterator[Problem]:
     for name, queue in batch.queues.items():
         loc: Loc = ("batch", "queues", name, "compute_environments")
         known = batch.compute_environments
-        for index, environment in enumerate(queue.compute_environments):
-            if environment not in known:
+        for index, listed in enumerate(queue.compute_environments):
+            if listed not in known:
                 defined = ", ".join(known) or "none"
-                message = f"unknown compute environment {environment!r}; defined: {defined}"
-                yield (*loc, index), message, environment
+                yield (*loc, index), f"unknown compute environment {listed!r}; defined: {defined}", listed
         if len(set(queue.compute_environments)) != len(queue.compute_environments):
             yield loc, "a compute environment is listed twice", list(queue.compute_environments)
         kinds = {known[e].type for e in queue.compute_environments if e in known}

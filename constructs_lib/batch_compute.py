@@ -67,7 +67,7 @@ class BatchComputeEnvironment(Construct):
             description=f"Batch compute environment {compute.name} (no inbound)",
             allow_all_outbound=True,
         )
-        self.compute_environment: batch.IManagedComputeEnvironment
+        self.compute_environment: batch.IComputeEnvironment
         if compute.fargate:
             self.compute_environment = batch.FargateComputeEnvironment(
                 self,

@@ -13,4 +13,5 @@ class ExitCode(IntEnum):
     ROLLED_BACK = 4
     TIMED_OUT = 5
     REPLACEMENT_BLOCKED = 6  # plan: a deploy would replace a stateful or traffic-serving resource
+    JOB_FAILED = 7  # batch submit --wait: the job (or a child of an array job) failed
     INTERRUPTED = 130

@@ -1,4 +1,5 @@
-"""Read what runs in an environment: stacks, cluster, capacity providers, services, jobs."""
+"""Read what runs in an environment: stacks, cluster, capacity providers, services, jobs and
+Batch queues."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from config import naming
 from config.schema import AppSpec
 from deployer.aws.job_status import JobState, collect_jobs
 from deployer.aws.stack_state import stack_status
+from deployer.batch.status import QueueState, queue_states
 
 EVENTS_SHOWN = 3
 NOT_DEPLOYED = "NOT_DEPLOYED"
@@ -48,13 +50,17 @@ class EnvironmentStatus:
     cluster: ClusterState
     services: list[ServiceState]
     jobs: list[JobState] = field(default_factory=list)
+    batch_queues: list[QueueState] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def collect_status(spec: AppSpec, cloudformation: Any, ecs: Any, sqs: Any) -> EnvironmentStatus:
-    """Query CloudFormation, ECS and SQS (read-only calls) for the environment of ``spec``."""
+def collect_status(
+    spec: AppSpec, cloudformation: Any, ecs: Any, sqs: Any, batch: Any = None
+) -> EnvironmentStatus:
+    """Query CloudFormation, ECS, SQS and, given a ``batch`` client, AWS Batch (read-only calls)
+    for the environment of ``spec``."""
     stacks = [StackState(name, _stack_status(cloudformation, name)) for name in naming.all_stack_names(spec)]
     cluster_name = naming.cluster_name(spec)
     cluster = _cluster_state(ecs, cluster_name)
@@ -64,7 +70,8 @@ def collect_status(spec: AppSpec, cloudformation: Any, ecs: Any, sqs: Any) -> En
         else [ServiceState(name, MISSING) for name in spec.long_running]
     )
     jobs = collect_jobs(spec, cloudformation, ecs, sqs) if cluster.status != MISSING else []
-    return EnvironmentStatus(spec.environment.name, stacks, cluster, services, jobs)
+    queues = queue_states(spec, batch) if batch is not None else []
+    return EnvironmentStatus(spec.environment.name, stacks, cluster, services, jobs, queues)
 
 
 def _stack_status(cloudformation: Any, name: str) -> str:

@@ -1,5 +1,5 @@
-"""``deployer status``: stacks, cluster, capacity providers, services and jobs (read-only),
-as rich tables or JSON."""
+"""``deployer status``: stacks, cluster, capacity providers, services, jobs and Batch queues
+(read-only), as rich tables or JSON."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from deployer.aws.status import EnvironmentStatus, collect_status
+from deployer.commands.batch import queue_table
 from deployer.commands.common import CommandContext, EnvOption, JsonOption, PortOption, console
 
 WatchOption = Annotated[
@@ -34,7 +35,10 @@ def status(
 
 def show_status(ctx: CommandContext) -> None:
     """Collect the environment's status and emit it (after a deploy too)."""
-    result = collect_status(ctx.spec, ctx.client("cloudformation"), ctx.client("ecs"), ctx.client("sqs"))
+    batch = ctx.client("batch") if ctx.spec.batch.queues else None
+    result = collect_status(
+        ctx.spec, ctx.client("cloudformation"), ctx.client("ecs"), ctx.client("sqs"), batch
+    )
     ctx.emit(result.to_dict(), *status_tables(result))
 
 
@@ -54,7 +58,8 @@ def _failed_starts(count: int) -> str:
 
 
 def status_tables(status: EnvironmentStatus) -> list[Table]:
-    """Stacks, cluster and services; jobs and the last service events when there are any."""
+    """Stacks, cluster and services; jobs, Batch queues and the last service events when there
+    are any."""
     stacks = Table(title=f"Stacks ({status.environment})")
     stacks.add_column("stack")
     stacks.add_column("status")
@@ -109,6 +114,8 @@ def status_tables(status: EnvironmentStatus) -> list[Table]:
                 "?" if job.undelivered is None else _failed_starts(job.undelivered),
             )
         tables.append(jobs)
+    if status.batch_queues:
+        tables.append(queue_table(status.batch_queues, title="Batch queues (active jobs)"))
     events = [(s.name, e) for s in status.services for e in s.events]
     if events:
         table = Table(title="Last service events")
