@@ -59,6 +59,7 @@ class PriceTable:
     ebs_gp3: Price
     ebs_gp2: Price
     alarm_metric: Price
+    dashboard: Price
     cloud_map_instance: Price
     secret: Price
     hosted_zone: Price
@@ -100,6 +101,11 @@ PRICES = PriceTable(
         0.10,
         "month",
         "https://aws.amazon.com/cloudwatch/pricing/ (standard resolution, per metric in the alarm)",
+    ),
+    dashboard=Price(
+        3.0,
+        "month",
+        "https://aws.amazon.com/cloudwatch/pricing/ (per dashboard; an account's first 3 are free)",
     ),
     cloud_map_instance=Price(
         0.10, "month", "https://aws.amazon.com/cloud-map/pricing/ (per registered resource)"
@@ -165,6 +171,11 @@ PRICES = PriceTable(
                 "Container Insights: performance log events per GB ingested and the metrics derived "
                 "from them, per cluster, service and task",
                 "https://aws.amazon.com/cloudwatch/pricing/",
+            ),
+            "batch": UsagePrice(
+                "AWS Batch: no charge of its own; jobs pay for the Fargate tasks or EC2 instances "
+                "they run on, per second while they run",
+                "https://aws.amazon.com/batch/pricing/",
             ),
             "requests": UsagePrice(
                 "SQS, SNS, EventBridge Scheduler, KMS and S3 requests, S3 storage of access logs: "

@@ -3,7 +3,8 @@ cluster, services and the network paths its security groups allow.
 
 ``deployer.diagram.read`` fills it from the spec and the synthesised templates;
 ``deployer.diagram.dot`` draws it. Node keys (``Flow.source``/``target``) are ``internet``,
-``vpc``, ``cidr:<block>``, ``endpoints``, ``lb:<name>`` and ``service:<name>``.
+``vpc``, ``cidr:<block>``, ``endpoints``, ``lb:<name>`` and ``service:<name>``; Batch adds
+``batch-queue:<name>`` and ``batch-compute:<name>``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ def service_node(name: str) -> str:
 
 def balancer_node(name: str) -> str:
     return f"lb:{name}"
+
+
+def batch_compute_node(name: str) -> str:
+    return f"batch-compute:{name}"
 
 
 @dataclass(frozen=True)
@@ -136,6 +141,39 @@ class Service:
 
 
 @dataclass(frozen=True)
+class BatchCompute:
+    """A Batch compute environment, by its name in the spec."""
+
+    name: str
+    detail: str  # "Fargate Spot, up to 8 vCPUs", "EC2 Spot m6i.large/c6i.large, up to 32 vCPUs"
+
+    @property
+    def node(self) -> str:
+        return batch_compute_node(self.name)
+
+
+@dataclass(frozen=True)
+class BatchQueue:
+    """A Batch job queue, its compute environments in order and the jobs submitted to it."""
+
+    name: str
+    priority: int
+    runnable_minutes: int  # a job waiting longer in RUNNABLE is cancelled
+    compute: tuple[str, ...]  # BatchCompute names, in the order the queue tries them
+    jobs: tuple[str, ...]  # "thumbnails (0.25 vCPU, 0.5 GB, 3 attempts)"
+
+    @property
+    def node(self) -> str:
+        return f"batch-queue:{self.name}"
+
+
+@dataclass(frozen=True)
+class Batch:
+    compute: tuple[BatchCompute, ...]
+    queues: tuple[BatchQueue, ...]
+
+
+@dataclass(frozen=True)
 class Picture:
     """One environment, ready to draw."""
 
@@ -145,3 +183,4 @@ class Picture:
     cluster: Cluster
     services: tuple[Service, ...]  # spec order
     flows: tuple[Flow, ...]
+    batch: Batch | None = None  # with a batch: section

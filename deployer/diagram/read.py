@@ -13,6 +13,7 @@ from typing import Any
 
 from config import naming
 from config.schema import FARGATE_PROVIDERS, AppSpec
+from deployer.diagram.batch import read_batch
 from deployer.diagram.model import (
     CapacityProvider,
     Cluster,
@@ -52,6 +53,7 @@ def read_picture(spec: AppSpec, templates: Templates) -> Picture:
         cluster=_cluster(spec, cfn, providers),
         services=tuple(_service(spec, cfn, name, providers) for name in spec.services),
         flows=read_flows(cfn, owners, network.cidr),
+        batch=read_batch(spec, cfn),
     )
 
 
