@@ -40,8 +40,9 @@ class BatchComputeEnvironment(Construct):
 
     In ``vpc_subnets`` (the private subnets), with a security group of its own that accepts no
     inbound traffic (``security_group``); on Fargate no public IP. On EC2: ECS-optimised Amazon
-    Linux 2023, a launch template that requires IMDSv2 with a hop limit of 1 (containers cannot
-    reach the instance's credentials) and encrypts the gp3 root volume, price-capacity
+    Linux 2023, a launch template that requires IMDSv2 with a hop limit of 1 (containers in
+    bridge mode, as Batch runs them, cannot reach the instance's credentials), blocks awsvpc
+    tasks from instance metadata and encrypts the gp3 root volume, price-capacity
     optimised Spot or best-fit-progressive on-demand allocation, and the instance role AWS
     Batch documents. The environment is updated in place (no replacement) on changes.
     """
@@ -85,9 +86,14 @@ class BatchComputeEnvironment(Construct):
     def _ec2(
         self, vpc: ec2.IVpc, vpc_subnets: ec2.SubnetSelection | None, compute: BatchCompute
     ) -> batch.ManagedEc2EcsComputeEnvironment:
+        # AWS Batch merges launch-template user data only in MIME multi-part form.
+        user_data = ec2.MultipartUserData()
+        user_data.add_user_data_part(ec2.UserData.for_linux(), ec2.MultipartBody.SHELL_SCRIPT, True)
+        user_data.add_commands("echo ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config")
         self.launch_template = ec2.LaunchTemplate(
             self,
             "LaunchTemplate",
+            user_data=user_data,
             require_imdsv2=True,
             http_put_response_hop_limit=1,
             block_devices=[

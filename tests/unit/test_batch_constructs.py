@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import aws_cdk as cdk
@@ -74,6 +75,7 @@ def test_ec2_compute_is_hardened_and_scales_from_zero() -> None:
     template = Template.from_stack(stack)
     data = only(template, "AWS::EC2::LaunchTemplate")["Properties"]["LaunchTemplateData"]
     assert data["MetadataOptions"] == {"HttpTokens": "required", "HttpPutResponseHopLimit": 1}
+    assert "echo ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config" in json.dumps(data["UserData"])
     [device] = data["BlockDeviceMappings"]
     assert device["Ebs"] == {
         "Encrypted": True,

@@ -114,7 +114,11 @@ def test_ec2_compute_needs_instance_types_and_fargate_takes_none() -> None:
         "    fargate-spot: {spot: true, max_vcpus: 8}", "    fargate-spot: {type: ec2, max_vcpus: 8}"
     )
     problems = refused(text)
-    assert_problem(problems, "batch.compute_environments.fargate.instance_types", "apply to type ec2")
+    assert_problem(
+        problems,
+        "batch.compute_environments.fargate.instance_types",
+        "instance types apply to type ec2; Fargate picks its own",
+    )
     assert_problem(problems, "batch.compute_environments.fargate-spot.instance_types", "type ec2 needs")
 
 
@@ -155,3 +159,12 @@ def test_secret_looking_variables_and_log_retention() -> None:
 def test_a_secret_names_exactly_one_store() -> None:
     text = edited("local", JOB, JOB + "      secrets: {DB: {kms_key: environment}}\n")
     assert_problem(refused(text), "batch.jobs.thumbnails.secrets.DB", "give exactly one of secret")
+
+
+def test_writable_paths_are_directories_below_root_each_once() -> None:
+    text = edited("local", JOB, JOB + "      writable_paths: [/, /tmp, /tmp/]\n")
+    problems = refused(text)
+    assert_problem(
+        problems, "batch.jobs.thumbnails.writable_paths[0]", "'/': give an absolute directory below /"
+    )
+    assert_problem(problems, "batch.jobs.thumbnails.writable_paths", "a path is listed twice")

@@ -196,7 +196,7 @@ def synthetic(resources: dict[str, Any]) -> tuple[AppSpec, Templates]:
     """The local spec's templates, with ``resources`` added to its network stack."""
     spec = load_spec("local")
     templates: Templates = {"shop-local-network": {"Resources": resources}}
-    for name in ("cluster", "ingress", "svc-web", "svc-api", "svc-worker", "svc-reports"):
+    for name in ("cluster", "ingress", "batch", "svc-web", "svc-api", "svc-worker", "svc-reports"):
         templates[f"shop-local-{name}"] = {"Resources": {}}
     return spec, templates
 
