@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from aws_cdk import aws_batch as batch
 from aws_cdk import aws_ec2 as ec2
@@ -40,11 +41,11 @@ class BatchComputeEnvironment(Construct):
 
     In ``vpc_subnets`` (the private subnets), with a security group of its own that accepts no
     inbound traffic (``security_group``); on Fargate no public IP. On EC2: ECS-optimised Amazon
-    Linux 2023, a launch template that requires IMDSv2 with a hop limit of 1 (containers in
-    bridge mode, as Batch runs them, cannot reach the instance's credentials), blocks awsvpc
-    tasks from instance metadata and encrypts the gp3 root volume, price-capacity
-    optimised Spot or best-fit-progressive on-demand allocation, and the instance role AWS
-    Batch documents. The environment is updated in place (no replacement) on changes.
+    Linux 2023 and a launch template with detailed monitoring that requires IMDSv2 with a hop
+    limit of 1 (containers in bridge mode, as Batch runs them, cannot reach the instance's
+    credentials), blocks awsvpc tasks from instance metadata and encrypts the gp3 root volume;
+    price-capacity optimised Spot or best-fit-progressive on-demand allocation, and the
+    instance role AWS Batch documents. The environment is updated in place (no replacement).
     """
 
     def __init__(
@@ -68,24 +69,21 @@ class BatchComputeEnvironment(Construct):
             description=f"Batch compute environment {compute.name} (no inbound)",
             allow_all_outbound=True,
         )
-        self.compute_environment: batch.IComputeEnvironment
-        if compute.fargate:
-            self.compute_environment = batch.FargateComputeEnvironment(
-                self,
-                "ComputeEnvironment",
-                vpc=vpc,
-                vpc_subnets=vpc_subnets,
-                security_groups=[self.security_group],
-                spot=compute.spot,
-                maxv_cpus=compute.max_vcpus,
-                replace_compute_environment=False,
-            )
-        else:
-            self.compute_environment = self._ec2(vpc, vpc_subnets, compute)
+        common: dict[str, Any] = {
+            "vpc": vpc,
+            "vpc_subnets": vpc_subnets,
+            "security_groups": [self.security_group],
+            "spot": compute.spot,
+            "maxv_cpus": compute.max_vcpus,
+            "replace_compute_environment": False,
+        }
+        self.compute_environment: batch.IComputeEnvironment = (
+            batch.FargateComputeEnvironment(self, "ComputeEnvironment", **common)
+            if compute.fargate
+            else self._ec2(compute, common)
+        )
 
-    def _ec2(
-        self, vpc: ec2.IVpc, vpc_subnets: ec2.SubnetSelection | None, compute: BatchCompute
-    ) -> batch.ManagedEc2EcsComputeEnvironment:
+    def _ec2(self, compute: BatchCompute, common: dict[str, Any]) -> batch.ManagedEc2EcsComputeEnvironment:
         # AWS Batch merges launch-template user data only in MIME multi-part form.
         user_data = ec2.MultipartUserData()
         user_data.add_user_data_part(ec2.UserData.for_linux(), ec2.MultipartBody.SHELL_SCRIPT, True)
@@ -96,6 +94,7 @@ class BatchComputeEnvironment(Construct):
             user_data=user_data,
             require_imdsv2=True,
             http_put_response_hop_limit=1,
+            detailed_monitoring=True,  # 1-minute metrics (Control Tower CT.EC2.PR.10)
             block_devices=[
                 ec2.BlockDevice(
                     device_name="/dev/xvda",
@@ -127,11 +126,6 @@ class BatchComputeEnvironment(Construct):
         return batch.ManagedEc2EcsComputeEnvironment(
             self,
             "ComputeEnvironment",
-            vpc=vpc,
-            vpc_subnets=vpc_subnets,
-            security_groups=[self.security_group],
-            spot=compute.spot,
-            maxv_cpus=compute.max_vcpus,
             minv_cpus=0,
             instance_types=list(compute.instance_types),
             use_optimal_instance_classes=False,
@@ -143,5 +137,5 @@ class BatchComputeEnvironment(Construct):
             images=[batch.EcsMachineImage(image_type=batch.EcsMachineImageType.ECS_AL2023)],
             launch_template=self.launch_template,
             instance_role=self.instance_role,
-            replace_compute_environment=False,
+            **common,
         )

@@ -20,6 +20,7 @@ retry strategies, EventBridge job state events, Fargate platform settings.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from moto.batch import models as batch_models
@@ -28,6 +29,7 @@ from moto.core.config import default_user_config
 from moto.iam.models import iam_backends
 
 SERVICE_LINKED_ROLE = "AWSServiceRoleForBatch"
+Properties = dict[str, Any]  # a resource's CloudFormation properties
 
 
 def _batch(account_id: str, region_name: str) -> Any:
@@ -59,41 +61,43 @@ def _create_compute_environment(
     )
 
 
-def _update_compute_environment(  # noqa: PLR0917 - moto's classmethod signature
-    cls: Any,
-    /,
-    original_resource: Any,
-    new_resource_name: str,
-    cloudformation_json: Any,
-    account_id: str,
-    region_name: str,
+def _on_update(change: Callable[[Any, Properties, str, str], Any]) -> Any:
+    """moto's ``update_from_cloudformation_json`` classmethod that calls
+    ``change(original resource, new properties, account, region)`` and returns its result."""
+
+    def update(  # noqa: PLR0917 - moto's classmethod signature
+        cls: Any,
+        /,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+    ) -> Any:
+        return change(original_resource, cloudformation_json["Properties"], account_id, region_name)
+
+    return classmethod(update)
+
+
+def _update_compute_environment(
+    original: Any, properties: dict[str, Any], account_id: str, region: str
 ) -> Any:
-    properties = cloudformation_json["Properties"]
-    _batch(account_id, region_name).update_compute_environment(
-        original_resource.arn, properties.get("State", "ENABLED"), None, None
+    _batch(account_id, region).update_compute_environment(
+        original.arn, properties.get("State", "ENABLED"), None, None
     )
-    original_resource.compute_resources = lowercase_first_key(properties["ComputeResources"])
-    return original_resource
+    original.compute_resources = lowercase_first_key(properties["ComputeResources"])
+    return original
 
 
-def _update_job_queue(  # noqa: PLR0917 - moto's classmethod signature
-    cls: Any,
-    /,
-    original_resource: Any,
-    new_resource_name: str,
-    cloudformation_json: Any,
-    account_id: str,
-    region_name: str,
-) -> Any:
-    properties = cloudformation_json["Properties"]
-    _batch(account_id, region_name).update_job_queue(
-        original_resource.name,
+def _update_job_queue(original: Any, properties: Properties, account_id: str, region: str) -> Any:
+    _batch(account_id, region).update_job_queue(
+        original.name,
         priority=properties["Priority"],
         state=properties.get("State", "ENABLED"),
         compute_env_order=[lowercase_first_key(e) for e in properties["ComputeEnvironmentOrder"]],
         schedule_policy=None,
     )
-    return original_resource
+    return original
 
 
 def _register(name: str, properties: dict[str, Any], account_id: str, region_name: str) -> Any:
@@ -118,19 +122,10 @@ def _create_job_definition(
     return _register(resource_name, cloudformation_json["Properties"], account_id, region_name)
 
 
-def _update_job_definition(  # noqa: PLR0917 - moto's classmethod signature
-    cls: Any,
-    /,
-    original_resource: Any,
-    new_resource_name: str,
-    cloudformation_json: Any,
-    account_id: str,
-    region_name: str,
-) -> Any:
-    properties = cloudformation_json["Properties"]
-    replacement = _register(original_resource.name, properties, account_id, region_name)
+def _update_job_definition(original: Any, properties: Properties, account_id: str, region: str) -> Any:
+    replacement = _register(original.name, properties, account_id, region)
     if not properties.get("ResourceRetentionPolicy", {}).get("SkipDeregisterOnUpdate"):
-        original_resource.deregister()
+        original.deregister()
     return replacement
 
 
@@ -151,12 +146,12 @@ def apply() -> None:
     """Install the fixes and run jobs without Docker (idempotent)."""
     environment: Any = batch_models.ComputeEnvironment
     environment.create_from_cloudformation_json = classmethod(_create_compute_environment)
-    environment.update_from_cloudformation_json = classmethod(_update_compute_environment)
+    environment.update_from_cloudformation_json = _on_update(_update_compute_environment)
     environment.get_cfn_attribute = _arn_attribute("ComputeEnvironmentArn")
     queue: Any = batch_models.JobQueue
-    queue.update_from_cloudformation_json = classmethod(_update_job_queue)
+    queue.update_from_cloudformation_json = _on_update(_update_job_queue)
     queue.get_cfn_attribute = _arn_attribute("JobQueueArn")
     definition: Any = batch_models.JobDefinition
     definition.create_from_cloudformation_json = classmethod(_create_job_definition)
-    definition.update_from_cloudformation_json = classmethod(_update_job_definition)
+    definition.update_from_cloudformation_json = _on_update(_update_job_definition)
     default_user_config["batch"] = {"use_docker": False}

@@ -69,6 +69,10 @@ def build_timeline(timeline: Timeline, tmp_path: Path) -> None:
     port = timeline.port
     timeline.deploy("deploy")
     timeline.read_json("status", "status", "--env", "local")
+    timeline.read_json(
+        "batch submit", "batch", "submit", "thumbnails", "--env", "local", "--array-size", "2", "--wait"
+    )
+    timeline.read_json("batch status", "batch", "status", "--env", "local")
     timeline.deploy("deploy again")
     # Synthesise once, deploy that assembly: a spec change after the synth (web's LOG_LEVEL, a
     # new task-definition revision otherwise) must not reach AWS.
@@ -186,6 +190,21 @@ def test_status_finds_every_stack_service_and_capacity_provider(timeline: Timeli
             "undelivered": 0,  # read from the schedule's dead-letter queue
         }
     ]
+
+
+def test_a_batch_job_runs_on_the_deployed_queue(timeline: Timeline) -> None:
+    """`make deploy` creates the Batch stack; a submitted array job ends SUCCEEDED (moto runs no
+    container: tests/integration/test_batch_local.py covers failures)."""
+    submitted = timeline.json("batch submit")
+    assert submitted["submission"]["queue"] == "shop-local-default"
+    assert (submitted["outcome"]["status"], submitted["outcome"]["children"]) == (
+        "SUCCEEDED",
+        {"SUCCEEDED": 2},
+    )
+    [queue] = timeline.json("batch status")["queues"]
+    assert (queue["name"], queue["state"], len(queue["compute_environments"])) == ("default", "ENABLED", 2)
+    [listed] = timeline.json("status")["batch_queues"]
+    assert listed["queue_name"] == "shop-local-default"
 
 
 def test_second_deploy_with_no_change_keeps_every_revision(timeline: Timeline) -> None:

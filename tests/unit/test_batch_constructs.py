@@ -76,6 +76,7 @@ def test_ec2_compute_is_hardened_and_scales_from_zero() -> None:
     data = only(template, "AWS::EC2::LaunchTemplate")["Properties"]["LaunchTemplateData"]
     assert data["MetadataOptions"] == {"HttpTokens": "required", "HttpPutResponseHopLimit": 1}
     assert "echo ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config" in json.dumps(data["UserData"])
+    assert data["Monitoring"] == {"Enabled": True}
     [device] = data["BlockDeviceMappings"]
     assert device["Ebs"] == {
         "Encrypted": True,
