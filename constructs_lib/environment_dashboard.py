@@ -29,8 +29,8 @@ class EnvironmentDashboard(Construct):
     """A dashboard named ``dashboard_name`` with, per service of ``services``, its running and
     desired task counts (Container Insights metrics of ``cluster_name``: with insights
     ``disabled`` the graphs stay empty), and one graph of failed jobs per entry of
-    ``job_failures`` (title → metric, e.g. ``failed_jobs_metric`` of each Batch queue).
-    ``add_row`` adds more (a workflow section)."""
+    ``job_failures`` (title → metric, e.g. ``failed_jobs_metric`` of each Batch queue); a text
+    widget saying so when there are neither. ``add_row`` adds more (a workflow section)."""
 
     def __init__(
         self,
@@ -54,6 +54,8 @@ class EnvironmentDashboard(Construct):
                 for title, metric in failures.items()
             )
         )
+        if not services and not failures:  # a dashboard body needs a widget
+            self.add_row(cloudwatch.TextWidget(markdown="No services or Batch queues yet.", width=24))
 
     def add_row(self, *widgets: cloudwatch.IWidget) -> None:
         """Add ``widgets`` below what the dashboard has, two to a line (nothing when empty)."""

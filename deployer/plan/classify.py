@@ -4,8 +4,9 @@ Pure functions over ``DescribeChangeSet`` responses and templates: no AWS calls.
 *blocked* when a resource of a type in ``PROTECTED_TYPES`` would be replaced
 (``Replacement`` ``True`` or ``Conditional``): replacing those causes downtime (services,
 clusters, capacity providers, load balancers, target groups, Batch compute environments) or
-loses data (log groups, file systems, repositories, keys, queues, Batch job queues). Everything else is reported, never blocked: a task
-definition is always *replaced* on change, which is how ECS registers a new revision.
+loses data (log groups, file systems, repositories, keys, queues, Batch job queues).
+Everything else is reported, never blocked: a task definition is always *replaced* on change,
+which is how ECS registers a new revision.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from constructs_lib import (
     BatchJobDefinition,
     BatchJobQueue,
     BatchRetry,
+    EnvironmentDashboard,
     SecretKey,
 )
 from tests.harness import new_stack, resources_of_type
@@ -265,3 +266,14 @@ def test_too_many_exit_codes_are_refused() -> None:
             container=BatchContainer(image=ecs.ContainerImage.from_registry("busybox")),
             retry=BatchRetry(exit_on_codes=[1, 2, 3, 4]),
         )
+
+
+def test_a_dashboard_without_services_or_queues_still_has_a_widget() -> None:
+    stack = new_stack()
+    EnvironmentDashboard(
+        stack, "Dashboard", dashboard_name="shop-jobs", cluster_name="shop-jobs", services=[]
+    )
+    body = json.dumps(
+        only(Template.from_stack(stack), "AWS::CloudWatch::Dashboard")["Properties"]["DashboardBody"]
+    )
+    assert "No services or Batch queues yet." in body
