@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from config.batch_checks import batch_problems
 from config.capacity_schema import FARGATE_PROVIDERS
 from config.container_checks import service_problems
 from config.fargate import fargate_size_error
@@ -65,6 +66,7 @@ def find_problems(spec: AppSpec) -> Iterator[Problem]:
     yield from network_mode_problems(spec)
     yield from native_spec_problems(spec)
     yield from workflow_problems(spec)
+    yield from batch_problems(spec)
 
 
 def _network_problems(spec: AppSpec) -> Iterator[Problem]:

@@ -11,6 +11,8 @@ A profile only fills keys the YAML leaves out, so every explicit setting wins. `
   balancers take internet clients over IPv6 only, which saves $3.65 a month per AZ;
 - ``cluster.default_capacity: [{provider: FARGATE_SPOT}]`` when the cluster has Fargate
   (``cluster.fargate`` not false): Spot tasks, interruptible and up to 70% cheaper;
+- ``cluster.dashboard: false``: no CloudWatch dashboard ($3 a month past an account's first
+  three);
 - no interface endpoints (the default of ``network.interface_endpoints`` already).
 """
 
@@ -26,6 +28,7 @@ _DEV_DEFAULTS: dict[tuple[str, str], object] = {
     ("network", "ipv6"): True,
     ("cluster", "default_capacity"): [{"provider": FARGATE_SPOT}],
     ("load_balancer", "public_ipv4"): False,
+    ("cluster", "dashboard"): False,
 }
 
 

@@ -12,7 +12,7 @@ from typing import Literal
 from config.call_graph import call_order
 from config.schema import AppSpec
 
-StackKind = Literal["network", "cluster", "ingress", "service", "workflows"]
+StackKind = Literal["network", "cluster", "ingress", "batch", "service", "workflows"]
 
 
 def stack_prefix(spec: AppSpec) -> str:
@@ -41,6 +41,31 @@ def namespace_name(spec: AppSpec) -> str:
 def key_alias(spec: AppSpec) -> str:
     """``alias/<app>-<env>``: the environment key's alias, for encrypting app secrets with it."""
     return f"alias/{stack_prefix(spec)}"
+
+
+def batch_stack_name(spec: AppSpec) -> str:
+    """The stack of the environment's AWS Batch resources (it exists when ``batch:`` has any)."""
+    return f"{stack_prefix(spec)}-batch"
+
+
+def job_queue_name(spec: AppSpec, queue: str) -> str:
+    """``<app>-<env>-<queue>``: the Batch job queue ``deployer batch submit`` sends jobs to."""
+    return f"{stack_prefix(spec)}-{queue}"
+
+
+def job_definition_name(spec: AppSpec, job: str) -> str:
+    """``<app>-<env>-<job>``: the Batch job definition; its revisions are ``name:N``."""
+    return f"{stack_prefix(spec)}-{job}"
+
+
+def failed_jobs_rule_name(spec: AppSpec, queue: str) -> str:
+    """The EventBridge rule matching the jobs of ``queue`` that fail (its alarm counts them)."""
+    return f"{job_queue_name(spec, queue)}-failed-jobs"
+
+
+def dashboard_name(spec: AppSpec) -> str:
+    """The environment's CloudWatch dashboard: ``<app>-<env>``."""
+    return stack_prefix(spec)
 
 
 def service_stack_name(spec: AppSpec, service: str) -> str:
@@ -103,14 +128,17 @@ class PlannedStack:
 
 def stack_plan(spec: AppSpec) -> list[PlannedStack]:
     """Every stack of the environment in deploy order: network, cluster, the load balancers'
-    stack (when a web service exists), then one stack per service, callees before callers
-    (``call_order``), then the workflows' stack (when there are workflows). The app builds
-    these stacks and the deployer deploys, verifies and destroys them from this one list."""
+    stack (when a web service exists), the Batch stack (when ``batch:`` has anything), then one
+    stack per service, callees before callers (``call_order``), then the workflows' stack (when
+    there are workflows). The app builds these stacks and the deployer deploys, verifies and
+    destroys them from this one list."""
     ingress = [PlannedStack(ingress_stack_name(spec), "ingress")] if spec.services_of_kind("web") else []
+    batch = [PlannedStack(batch_stack_name(spec), "batch")] if spec.batch.enabled else []
     return [
         PlannedStack(network_stack_name(spec), "network"),
         PlannedStack(cluster_stack_name(spec), "cluster"),
         *ingress,
+        *batch,
         *(PlannedStack(service_stack_name(spec, name), "service", name) for name in call_order(spec)),
         *([PlannedStack(workflow_stack_name(spec), "workflows")] if spec.workflows else []),
     ]

@@ -19,6 +19,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from config import patterns
+from config.batch_schema import BatchSpec
 from config.capacity_schema import (
     FARGATE,
     FARGATE_PROVIDERS,
@@ -148,6 +149,11 @@ class ClusterSpec(SpecModel):
         min_length=1,
         description="strategy for services that do not set their own 'capacity'",
     )
+    dashboard: bool = Field(
+        default=True,
+        description="the environment's CloudWatch dashboard ($3/month past an account's first 3) "
+        "[default with cost_profile dev: false]",
+    )
 
 
 class ServiceSpec(ContainerSpec):
@@ -246,6 +252,7 @@ class AppSpec(SpecModel):
     workflows: dict[Name, WorkflowSpec] = Field(
         default_factory=dict, description="Step Functions workflows by name"
     )
+    batch: BatchSpec = Field(default=BatchSpec(), description="AWS Batch compute, queues and jobs")
 
     _task_definitions: dict[str, dict[str, Any]] = PrivateAttr(default_factory=dict)
 

@@ -57,6 +57,14 @@ _EXPORTS = {
     "IRetainedTaskDefinition": "retained_task_definition",
     "SecretKey": "containers",
     "SecretStore": "containers",
+    "BatchCompute": "batch_compute",
+    "BatchComputeEnvironment": "batch_compute",
+    "BatchJobQueue": "batch_queue",
+    "BatchContainer": "batch_job_definition",
+    "BatchJobDefinition": "batch_job_definition",
+    "BatchRetry": "batch_job_definition",
+    "EnvironmentDashboard": "environment_dashboard",
+    "failed_jobs_metric": "environment_dashboard",
 }
 __all__ = [
     "DYNAMIC_HOST_PORTS",
@@ -65,6 +73,12 @@ __all__ = [
     "AmiFamily",
     "AsgCapacity",
     "BacklogScaling",
+    "BatchCompute",
+    "BatchComputeEnvironment",
+    "BatchContainer",
+    "BatchJobDefinition",
+    "BatchJobQueue",
+    "BatchRetry",
     "BucketAccess",
     "BucketPermission",
     "CallerIngress",
@@ -74,6 +88,7 @@ __all__ = [
     "EcsCluster",
     "EcsService",
     "EncryptedEbsVolume",
+    "EnvironmentDashboard",
     "IRetainedTaskDefinition",
     "InstancePortsIngress",
     "KeyAccess",
@@ -104,6 +119,7 @@ __all__ = [
     "WebRouting",
     "WorkQueue",
     "container_image",
+    "failed_jobs_metric",
 ]
 
 
@@ -115,6 +131,12 @@ def __getattr__(name: str) -> Any:
 
 if TYPE_CHECKING:
     from constructs_lib.asg_capacity import AsgCapacity as AsgCapacity
+    from constructs_lib.batch_compute import BatchCompute as BatchCompute
+    from constructs_lib.batch_compute import BatchComputeEnvironment as BatchComputeEnvironment
+    from constructs_lib.batch_job_definition import BatchContainer as BatchContainer
+    from constructs_lib.batch_job_definition import BatchJobDefinition as BatchJobDefinition
+    from constructs_lib.batch_job_definition import BatchRetry as BatchRetry
+    from constructs_lib.batch_queue import BatchJobQueue as BatchJobQueue
     from constructs_lib.caller_ingress import CallerIngress as CallerIngress
     from constructs_lib.cluster import (
         FARGATE as FARGATE,
@@ -132,6 +154,8 @@ if TYPE_CHECKING:
     from constructs_lib.ebs_volume import EncryptedEbsVolume as EncryptedEbsVolume
     from constructs_lib.ec2_capacity import AmiFamily as AmiFamily
     from constructs_lib.ec2_capacity import Ec2CapacityGroup as Ec2CapacityGroup
+    from constructs_lib.environment_dashboard import EnvironmentDashboard as EnvironmentDashboard
+    from constructs_lib.environment_dashboard import failed_jobs_metric as failed_jobs_metric
     from constructs_lib.environment_key import EnvironmentKey as EnvironmentKey
     from constructs_lib.images import container_image as container_image
     from constructs_lib.instance_ingress import DYNAMIC_HOST_PORTS as DYNAMIC_HOST_PORTS

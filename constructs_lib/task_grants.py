@@ -9,7 +9,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
 
-from constructs_lib.containers import ContainerProps
+from constructs_lib.containers import ContainerProps, SecretKey
 
 
 def efs_access(
@@ -63,10 +63,15 @@ def secrets_decrypt(
 ) -> iam.Grant:
     """``kms:Decrypt`` with each key of the containers' ``secret_keys``, only through the store
     the key serves (``kms:ViaService``); one statement per store, keys sorted by ARN."""
+    return keys_decrypt(grantee, stack, [key for container in containers for key in container.secret_keys])
+
+
+def keys_decrypt(grantee: iam.IGrantable, stack: cdk.Stack, secret_keys: Sequence[SecretKey]) -> iam.Grant:
+    """``kms:Decrypt`` with each of ``secret_keys`` through the store it serves only
+    (``kms:ViaService``); one statement per store, keys sorted by ARN."""
     by_store: dict[str, set[str]] = {}
-    for container in containers:
-        for secret_key in container.secret_keys:
-            by_store.setdefault(secret_key.store.value, set()).add(secret_key.key.key_arn)
+    for secret_key in secret_keys:
+        by_store.setdefault(secret_key.store.value, set()).add(secret_key.key.key_arn)
     grants = [
         iam.Grant.add_to_principal(
             grantee=grantee,

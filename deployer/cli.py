@@ -29,6 +29,7 @@ from deployer.commands import (
     verify,
     wait,
 )
+from deployer.commands.batch import BATCH_COMMANDS, batch_app
 from deployer.commands.failures import friendly_errors
 from deployer.commands.import_copilot import import_app
 from deployer.commands.workflow import workflow_app
@@ -44,6 +45,7 @@ local_app = typer.Typer(help="The local AWS endpoint (a moto server on loopback)
 app.add_typer(local_app, name="local")
 app.add_typer(import_app, name="import")
 app.add_typer(workflow_app, name="workflow")
+app.add_typer(batch_app, name="batch")
 
 PASS_THROUGH = {"allow_extra_args": True, "ignore_unknown_options": True}  # `cdk -- <cdk arguments>`
 
@@ -80,6 +82,8 @@ for name, command in COMMANDS:
     app.command(name, context_settings=settings)(friendly_errors(command))
 for name, command in LOCAL_COMMANDS:
     local_app.command(name)(friendly_errors(command))
+for name, command in BATCH_COMMANDS:
+    batch_app.command(name)(friendly_errors(command))
 
 
 @app.callback()

@@ -13,6 +13,7 @@ class ExitCode(IntEnum):
     ROLLED_BACK = 4
     TIMED_OUT = 5
     REPLACEMENT_BLOCKED = 6  # plan: a deploy would replace a stateful or traffic-serving resource
-    WORK_FAILED = 7  # workflow start --wait: the execution failed or was aborted
+    WORK_FAILED = 7  # workflow start --wait / batch submit --wait: the execution or the job failed
+    JOB_FAILED = 7  # the same code, by the name the batch commands use
     INTERRUPTED = 130  # Ctrl-C
     TERMINATED = 143  # SIGTERM (128 + 15): a CI cancellation, `timeout`

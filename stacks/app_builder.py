@@ -17,6 +17,7 @@ from config.image_targets import container_images, image_target
 from config.native.containers import served_port
 from config.schema import AppSpec
 from constructs_lib import EcsCluster, Network
+from stacks.batch_stack import BatchStack
 from stacks.cluster_stack import ClusterStack
 from stacks.ingress_stack import IngressStack
 from stacks.network_stack import NetworkStack
@@ -33,7 +34,8 @@ def build_environment(
     pins: Mapping[str, str] | None = None,
 ) -> list[cdk.Stack]:
     """Add every stack of ``naming.stack_plan(spec)`` (network, cluster, load balancers with web
-    services, one stack per service, workflows); return them in that deploy order.
+    services, Batch with a ``batch:`` section, one stack per service, workflows); return them in
+    that deploy order.
 
     ``images`` maps ``<service>`` (its main container) or ``<service>/<container>`` to an image
     reference overriding the spec or the task definition file (release input);
@@ -103,6 +105,16 @@ class _EnvironmentBuilder:
             )
             return self.ingress
         assert self.cluster is not None
+        if planned.kind == "batch":
+            return BatchStack(
+                self.scope,
+                planned.name,
+                network=network,
+                encryption_key=self.network.environment_key.key,
+                alarm_topic=self.cluster.ecs_cluster.alarm_topic,
+                release=self.release,
+                **common,
+            )
         if planned.kind == "workflows":  # the plan puts it after every service
             return WorkflowStack(
                 self.scope,

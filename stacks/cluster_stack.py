@@ -13,6 +13,7 @@ from constructs import Construct
 from config.naming import capacity_provider_name, cluster_name, namespace_name
 from config.schema import AppSpec
 from constructs_lib import AmiFamily, Ec2CapacityGroup, EcsCluster, ManagedInstancesGroup, Network
+from stacks.dashboard_from_spec import environment_dashboard
 
 _INSIGHTS = {
     "enhanced": ecs.ContainerInsights.ENHANCED,
@@ -22,7 +23,8 @@ _INSIGHTS = {
 
 
 class ClusterStack(cdk.Stack):
-    """Composes ``EcsCluster`` from ``spec.cluster`` inside the network's private subnets.
+    """Composes ``EcsCluster`` from ``spec.cluster`` inside the network's private subnets, and
+    the environment's dashboard (``dashboard``, None with ``cluster.dashboard: false``).
 
     ``encryption_key`` is the environment key (``NetworkStack.environment_key``).
     """
@@ -38,6 +40,7 @@ class ClusterStack(cdk.Stack):
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
+        self.dashboard = environment_dashboard(self, spec) if spec.cluster.dashboard else None
         cluster_spec = spec.cluster
         self.ecs_cluster = EcsCluster(
             self,

@@ -66,9 +66,7 @@ def container_props(
         environment=container.environment,
         secrets={k: _secret(holder, k, ref) for k, ref in container.secrets.items()},
         secret_keys=[
-            _secret_key(holder, k, ref, environment_key)
-            for k, ref in container.secrets.items()
-            if ref.kms_key
+            secret_key(holder, k, ref, environment_key) for k, ref in container.secrets.items() if ref.kms_key
         ],
         environment_files=[
             _environment_file(holder, i, arn) for i, arn in enumerate(container.environment_files)
@@ -175,7 +173,7 @@ def _secret(scope: Construct, variable: str, ref: SecretRef) -> ecs.Secret:
     return ecs.Secret.from_secrets_manager(secret, field=ref.key)
 
 
-def _secret_key(
+def secret_key(
     scope: Construct, variable: str, ref: SecretRef, environment_key: kms.IKey | None
 ) -> SecretKey:
     """The customer-managed key ``ref.kms_key`` names, for the store the secret is in."""

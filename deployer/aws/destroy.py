@@ -49,11 +49,13 @@ def release_instances(spec: AppSpec, cloudformation: Any, autoscaling: Any, repo
 
 
 def destroy_environment(spec: AppSpec, cloudformation: Any, autoscaling: Any, report: Report) -> list[str]:
-    """Delete services, release instances, delete cluster, delete network. Returns deleted stacks."""
+    """Delete services, the load balancers and Batch, release instances, delete cluster, delete
+    network. Returns deleted stacks."""
     deleted: list[str] = []
     for layer in deletion_layers(spec):  # a caller's stack imports its callees' groups
         deleted += _delete(cloudformation, [naming.service_stack_name(spec, name) for name in layer], report)
     deleted += _delete(cloudformation, [naming.ingress_stack_name(spec)], report)
+    deleted += _delete(cloudformation, [naming.batch_stack_name(spec)], report)  # imports the network
     if _exists(cloudformation, naming.cluster_stack_name(spec)):
         release_instances(spec, cloudformation, autoscaling, report)
     deleted += _delete(cloudformation, [naming.cluster_stack_name(spec)], report)

@@ -50,9 +50,10 @@ def aws_environment(spec: AppSpec, port: int | None = None) -> dict[str, str]:
     return variables
 
 
-def client(spec: AppSpec, service: str, port: int | None = None) -> Any:
-    """A boto3 client for ``service`` in the environment, with standard-mode retries."""
-    kwargs: dict[str, Any] = {"region_name": spec.environment.region, "config": CLIENT_CONFIG}
+def client(spec: AppSpec, service: str, port: int | None = None, config: Config | None = None) -> Any:
+    """A boto3 client for ``service`` in the environment, with standard-mode retries (or
+    ``config``)."""
+    kwargs: dict[str, Any] = {"region_name": spec.environment.region, "config": config or CLIENT_CONFIG}
     if spec.environment.is_local:
         kwargs["config"] = LOCAL_CLIENT_CONFIG
         kwargs["endpoint_url"] = local_endpoint.endpoint_url(local_port(port))

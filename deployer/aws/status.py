@@ -1,5 +1,5 @@
 """Read what runs in an environment: stacks, cluster, capacity providers, services, jobs,
-workflows and triggers."""
+workflows, triggers and Batch queues."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from config import naming
 from config.schema import AppSpec
 from deployer.aws.job_status import JobState, collect_jobs
 from deployer.aws.stack_state import stack_status
+from deployer.batch.status import QueueState, queue_states
 from deployer.workflows.status import TriggerState, WorkflowState, collect_triggers, collect_workflows
 
 EVENTS_SHOWN = 3
@@ -52,16 +53,25 @@ class EnvironmentStatus:
     jobs: list[JobState] = field(default_factory=list)
     workflows: list[WorkflowState] = field(default_factory=list)
     triggers: list[TriggerState] = field(default_factory=list)
+    batch_queues: list[QueueState] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
 def collect_status(
-    spec: AppSpec, cloudformation: Any, ecs: Any, sqs: Any, *, sfn: Any = None, events: Any = None
+    spec: AppSpec,
+    cloudformation: Any,
+    ecs: Any,
+    sqs: Any,
+    *,
+    sfn: Any = None,
+    events: Any = None,
+    batch: Any = None,
 ) -> EnvironmentStatus:
     """Query CloudFormation, ECS and SQS (read-only calls) for the environment of ``spec``; with
-    ``sfn`` and ``events`` clients, its workflows and triggers too."""
+    ``sfn`` and ``events`` clients, its workflows and triggers too, and with a ``batch`` client,
+    its Batch queues."""
     stacks = [StackState(name, _stack_status(cloudformation, name)) for name in naming.all_stack_names(spec)]
     cluster_name = naming.cluster_name(spec)
     cluster = _cluster_state(ecs, cluster_name)
@@ -73,7 +83,10 @@ def collect_status(
     jobs = collect_jobs(spec, cloudformation, ecs, sqs) if cluster.status != MISSING else []
     workflows = collect_workflows(spec, cloudformation, sfn) if sfn is not None else []
     triggers = collect_triggers(spec, cloudformation, events, sqs) if events is not None else []
-    return EnvironmentStatus(spec.environment.name, stacks, cluster, services, jobs, workflows, triggers)
+    queues = queue_states(spec, batch) if batch is not None else []
+    return EnvironmentStatus(
+        spec.environment.name, stacks, cluster, services, jobs, workflows, triggers, queues
+    )
 
 
 def _stack_status(cloudformation: Any, name: str) -> str:

@@ -1,5 +1,5 @@
-"""``deployer status``: stacks, cluster, capacity providers, services, jobs, workflows and
-triggers (read-only), as rich tables or JSON."""
+"""``deployer status``: stacks, cluster, capacity providers, services, jobs, workflows,
+triggers and Batch queues (read-only), as rich tables or JSON."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from deployer.aws.status import EnvironmentStatus, collect_status
+from deployer.commands.batch import queue_table
 from deployer.commands.common import CommandContext, EnvOption, JsonOption, PortOption
 from deployer.commands.output import add_row, console, styled
 from deployer.interrupts import Terminated, deadline, deadline_for
@@ -55,6 +56,7 @@ def show_status(ctx: CommandContext) -> None:
         ctx.client("sqs"),
         sfn=ctx.client("stepfunctions"),
         events=ctx.client("events"),
+        batch=ctx.client("batch") if ctx.spec.batch.queues else None,
     )
     ctx.emit(result.to_dict(), *status_tables(result))
 
@@ -80,7 +82,8 @@ def _failed_starts(count: int) -> Text:
 
 
 def status_tables(status: EnvironmentStatus) -> list[Table]:
-    """Stacks, cluster and services; jobs and the last service events when there are any."""
+    """Stacks, cluster and services; jobs, Batch queues and the last service events when there
+    are any."""
     stacks = Table(title=f"Stacks ({status.environment})")
     stacks.add_column("stack")
     stacks.add_column("status")
@@ -139,6 +142,8 @@ def status_tables(status: EnvironmentStatus) -> list[Table]:
             )
         tables.append(jobs)
     tables += _work_tables(status)
+    if status.batch_queues:
+        tables.append(queue_table(status.batch_queues, title="Batch queues (active jobs)"))
     events = [(s.name, e) for s in status.services for e in s.events]
     if events:
         table = Table(title="Last service events")

@@ -1,9 +1,9 @@
 """Templates + spec → a monthly ``Estimate`` (pure: no AWS call, no I/O).
 
-Each stack's resources are priced by ``deployer.cost.resources`` (the service stacks' in the
-``services`` group, the others' in ``fixed``), each service's tasks by ``deployer.cost.tasks``,
-each workflow's by ``deployer.cost.workflows``;
-lines that differ only in quantity are merged.
+Each stack's resources are priced by ``deployer.cost.resources`` (the service stacks' and the
+Batch stack's in the ``services`` group, the others' in ``fixed``), each service's tasks by
+``deployer.cost.tasks``, each workflow's by ``deployer.cost.workflows``, each Batch job by
+``deployer.cost.batch``; lines that differ only in quantity are merged.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 
 from config import naming
 from config.schema import AppSpec
+from deployer.cost.batch import price_batch
 from deployer.cost.model import Estimate, Findings, Group, LineItem
 from deployer.cost.prices import PRICES, Price, PriceTable
 from deployer.cost.resources import price_resources
@@ -25,12 +26,14 @@ def estimate(
 ) -> Estimate:
     """The monthly estimate of ``spec`` from its synthesised ``templates`` (stack name → template)."""
     found = Findings()
-    service_stacks = {naming.service_stack_name(spec, name) for name in spec.services}
+    workloads = {naming.service_stack_name(spec, name) for name in spec.services}
+    workloads.add(naming.batch_stack_name(spec))
     for stack in naming.all_stack_names(spec):
-        group: Group = "services" if stack in service_stacks else "fixed"
+        group: Group = "services" if stack in workloads else "fixed"
         price_resources(spec, templates[stack], group, prices, found)
     price_services(spec, templates, prices, found)
     price_workflows(spec, templates, prices, found)
+    price_batch(spec, templates, prices, found)
     if spec.environment.region != prices.region:
         found.warnings.append(
             f"prices are {prices.region}'s; this environment is in {spec.environment.region}, "

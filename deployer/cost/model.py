@@ -1,10 +1,11 @@
 """A monthly cost estimate as data: line items in two groups, usage notes and warnings.
 
 ``fixed`` is what the environment pays with no task running: the network, cluster and ingress
-stacks (NATs, load balancers, endpoints, keys, EC2 capacity at its minimum size). ``services``
-is what the service stacks add: tasks at their desired count (autoscaled services and workers
-at their minimum), their alarms and Service Connect registrations. Charges that grow with
-traffic or data are notes, not lines.
+stacks (NATs, load balancers, endpoints, keys, EC2 capacity at its minimum size, the
+dashboard). ``services`` is what the service stacks and the Batch stack add: tasks at their
+desired count (autoscaled services and workers at their minimum), their alarms and Service
+Connect registrations, the Batch queues' alarms. Charges that grow with traffic, data or job
+runs are notes, not lines.
 """
 
 from __future__ import annotations

@@ -59,6 +59,7 @@ class PriceTable:
     ebs_gp3: Price
     ebs_gp2: Price
     alarm_metric: Price
+    dashboard: Price
     cloud_map_instance: Price
     secret: Price
     hosted_zone: Price
@@ -108,6 +109,11 @@ PRICES = PriceTable(
         0.10,
         "month",
         "https://aws.amazon.com/cloudwatch/pricing/ (standard resolution, per metric in the alarm)",
+    ),
+    dashboard=Price(
+        3.0,
+        "month",
+        "https://aws.amazon.com/cloudwatch/pricing/ (per dashboard; an account's first 3 are free)",
     ),
     cloud_map_instance=Price(
         0.10, "month", "https://aws.amazon.com/cloud-map/pricing/ (per registered resource)"
@@ -189,6 +195,11 @@ PRICES = PriceTable(
                 "Step Functions standard workflows: $0.025 per 1,000 state transitions (each step, "
                 "retry and failure notification is one), 4,000 a month free",
                 "https://aws.amazon.com/step-functions/pricing/",
+            ),
+            "batch": UsagePrice(
+                "AWS Batch: no charge of its own; jobs pay for the Fargate tasks or EC2 instances "
+                "they run on, per second while they run",
+                "https://aws.amazon.com/batch/pricing/",
             ),
             "requests": UsagePrice(
                 "SQS, SNS, EventBridge Scheduler, KMS and S3 requests, S3 storage of access logs: "

@@ -1,7 +1,8 @@
 """Price the infrastructure resources of one template: NATs, public IPv4 addresses, load
-balancers, interface endpoints, KMS keys, EC2 capacity at its minimum size, alarms, secrets and
-hosted zones; EventBridge rules and Step Functions state machines are usage notes. ECS services
-and schedules are priced by ``deployer.cost.tasks``.
+balancers, interface endpoints, KMS keys, EC2 capacity at its minimum size, alarms, dashboards,
+secrets and hosted zones; EventBridge rules and Step Functions state machines are usage notes.
+ECS services and schedules are priced by ``deployer.cost.tasks``, Batch jobs by
+``deployer.cost.batch``.
 
 A resource type that is neither priced here nor known to be free (or usage-only, covered by a
 note) becomes a warning, so a new kind of resource never goes missing from an estimate silently.
@@ -22,6 +23,8 @@ NO_CHARGE_OF_THEIR_OWN = frozenset(
     {
         "AWS::ApplicationAutoScaling::ScalableTarget",
         "AWS::AutoScaling::LifecycleHook",
+        "AWS::Batch::JobQueue",  # its jobs: deployer.cost.batch
+        "AWS::Batch::JobDefinition",
         "AWS::CDK::Metadata",
         "AWS::EC2::EgressOnlyInternetGateway",
         "AWS::EC2::InternetGateway",
@@ -42,6 +45,7 @@ NO_CHARGE_OF_THEIR_OWN = frozenset(
         "AWS::ECS::ClusterCapacityProviderAssociations",
         "AWS::ECS::Service",  # its tasks: deployer.cost.tasks
         "AWS::ECS::TaskDefinition",
+        "AWS::Events::Rule",  # matching AWS service events (Batch job state changes) is free
         "AWS::ElasticLoadBalancingV2::Listener",
         "AWS::ElasticLoadBalancingV2::ListenerCertificate",
         "AWS::ElasticLoadBalancingV2::ListenerRule",
@@ -269,6 +273,16 @@ def _private_ca(scope: _Scope, _id: str, props: Mapping[str, Any]) -> None:
     scope.line(f"Private CA ({mode.lower().replace('_', ' ')})", 1, "CA", scope.prices.private_ca[mode])
 
 
+def _dashboard(scope: _Scope, _id: str, _props: Mapping[str, Any]) -> None:
+    scope.line(
+        "CloudWatch dashboard", 1, "dashboard", scope.prices.dashboard, note="an account's first 3 are free"
+    )
+
+
+def _compute_environment(scope: _Scope, _id: str, _props: Mapping[str, Any]) -> None:
+    scope.usage("batch")  # scaled from zero: instances or tasks only while jobs run
+
+
 def _secret(scope: _Scope, _id: str, _props: Mapping[str, Any]) -> None:
     scope.line("Secrets Manager secret", 1, "secret", scope.prices.secret)
 
@@ -288,4 +302,6 @@ _HANDLERS: dict[str, Callable[[_Scope, str, Mapping[str, Any]], None]] = {
     "AWS::ACMPCA::CertificateAuthority": _private_ca,
     "AWS::Events::Rule": lambda scope, _id, _props: scope.usage("eventbridge"),
     "AWS::StepFunctions::StateMachine": lambda scope, _id, _props: scope.usage("step_functions"),
+    "AWS::CloudWatch::Dashboard": _dashboard,
+    "AWS::Batch::ComputeEnvironment": _compute_environment,
 }

@@ -1,7 +1,8 @@
 """Draw a ``Picture`` as Graphviz DOT text: what goes in which box, never where (Graphviz lays
 it out). Left to right: the internet, the VPC with its subnets, endpoints and load balancers,
-the ECS cluster with its capacity providers and one box per service kind, then the workflows
-(Step Functions, outside the VPC) and the queues.
+the ECS cluster with its capacity providers and one box per service kind, AWS Batch with its
+job queues and compute environments, then the workflows (Step Functions, outside the VPC) and
+the SQS queues.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from html import escape
 from deployer.diagram.model import (
     INTERNET,
     VPC,
+    Batch,
     CapacityProvider,
     Flow,
     LoadBalancer,
@@ -20,6 +22,7 @@ from deployer.diagram.model import (
     Picture,
     Service,
     Subnet,
+    batch_compute_node,
     service_node,
 )
 
@@ -31,6 +34,7 @@ COLOURS = {
     "job": "#f3e8ff",
     "lb": "#fee2e2",
     "workflow": "#e0f2fe",
+    "batch": "#ffedd5",
 }
 TABLE = 'border="1" cellspacing="0" color="#94a3b8" bgcolor="white"'
 GRAPH = {
@@ -95,6 +99,8 @@ def _vpc(picture: Picture) -> Iterator[str]:
     for balancer in picture.load_balancers:
         yield _node(balancer.node, fillcolor=COLOURS["lb"], label=f"<{_balancer(balancer, picture)}>")
     yield from _cluster(picture)
+    if picture.batch is not None:
+        yield from _batch(picture.batch)
     yield "}"
 
 
@@ -115,6 +121,26 @@ def _cluster(picture: Picture) -> Iterator[str]:
             for service in members:
                 yield _node(service.node, fillcolor=COLOURS[kind], label=f"<{_service(service)}>")
             yield "}"
+    yield "}"
+
+
+def _batch(batch: Batch) -> Iterator[str]:
+    """Queues and the compute environments they try, in order (edge labels 1, 2, 3)."""
+    yield "subgraph cluster_batch {"
+    yield _graph(label="<<b>AWS Batch</b>>", fillcolor="white", color="#64748b")
+    for queue in batch.queues:
+        lines = [
+            f"<b>job queue {escape(queue.name)}</b>",
+            f"priority {queue.priority}, RUNNABLE over {queue.runnable_minutes} min: cancelled",
+            *(escape(job) for job in queue.jobs),
+        ]
+        yield _node(queue.node, fillcolor=COLOURS["batch"], label=f"<{_left(lines)}>")
+    for compute in batch.compute:
+        label = f"<{_left([f'<b>{escape(compute.name)}</b>', escape(compute.detail)])}>"
+        yield _node(compute.node, label=label)
+    for queue in batch.queues:
+        for order, name in enumerate(queue.compute, start=1):
+            yield _edge(queue.node, batch_compute_node(name), label=str(order))
     yield "}"
 
 

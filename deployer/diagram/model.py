@@ -4,7 +4,7 @@ cluster, services and the network paths its security groups allow.
 ``deployer.diagram.read`` fills it from the spec and the synthesised templates;
 ``deployer.diagram.dot`` draws it. Node keys (``Flow.source``/``target``) are ``internet``,
 ``vpc``, ``cidr:<block>``, ``endpoints``, ``lb:<name>``, ``service:<name>`` and
-``workflow:<name>``.
+``workflow:<name>``; Batch adds ``batch-queue:<name>`` and ``batch-compute:<name>``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,10 @@ def service_node(name: str) -> str:
 
 def balancer_node(name: str) -> str:
     return f"lb:{name}"
+
+
+def batch_compute_node(name: str) -> str:
+    return f"batch-compute:{name}"
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,39 @@ def workflow_node(name: str) -> str:
 
 
 @dataclass(frozen=True)
+class BatchCompute:
+    """A Batch compute environment, by its name in the spec."""
+
+    name: str
+    detail: str  # "Fargate Spot, up to 8 vCPUs", "EC2 Spot m6i.large/c6i.large, up to 32 vCPUs"
+
+    @property
+    def node(self) -> str:
+        return batch_compute_node(self.name)
+
+
+@dataclass(frozen=True)
+class BatchQueue:
+    """A Batch job queue, its compute environments in order and the jobs submitted to it."""
+
+    name: str
+    priority: int
+    runnable_minutes: int  # a job waiting longer in RUNNABLE is cancelled
+    compute: tuple[str, ...]  # BatchCompute names, in the order the queue tries them
+    jobs: tuple[str, ...]  # "thumbnails (0.25 vCPU, 0.5 GB, 3 attempts)"
+
+    @property
+    def node(self) -> str:
+        return f"batch-queue:{self.name}"
+
+
+@dataclass(frozen=True)
+class Batch:
+    compute: tuple[BatchCompute, ...]
+    queues: tuple[BatchQueue, ...]
+
+
+@dataclass(frozen=True)
 class Picture:
     """One environment, ready to draw."""
 
@@ -165,3 +202,4 @@ class Picture:
     services: tuple[Service, ...]  # spec order
     flows: tuple[Flow, ...]
     workflows: tuple[Workflow, ...] = ()  # spec order
+    batch: Batch | None = None  # with a batch: section

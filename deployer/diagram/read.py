@@ -14,6 +14,7 @@ from typing import Any
 
 from config import naming
 from config.schema import FARGATE_PROVIDERS, AppSpec
+from deployer.diagram.batch import read_batch
 from deployer.diagram.instances import expand, host_ports, instance_groups
 from deployer.diagram.model import (
     CapacityProvider,
@@ -62,6 +63,7 @@ def read_picture(spec: AppSpec, templates: Templates) -> Picture:
         services=tuple(_service(spec, cfn, name, providers) for name in spec.services),
         flows=expand(read_flows(cfn, owners, network.cidr), on_instances),
         workflows=read_workflows(spec, cfn),
+        batch=read_batch(spec, cfn),
     )
 
 

@@ -3,9 +3,10 @@
 Pure functions over ``DescribeChangeSet`` responses and templates: no AWS calls. A row is
 *blocked* when a resource of a type in ``PROTECTED_TYPES`` would be replaced
 (``Replacement`` ``True`` or ``Conditional``): replacing those causes downtime (services,
-clusters, capacity providers, load balancers, target groups) or loses data (log groups, file
-systems, repositories, keys, queues). Everything else is reported, never blocked: a task
-definition is always *replaced* on change, which is how ECS registers a new revision.
+clusters, capacity providers, load balancers, target groups, Batch compute environments) or
+loses data (log groups, file systems, repositories, keys, queues, Batch job queues).
+Everything else is reported, never blocked: a task definition is always *replaced* on change,
+which is how ECS registers a new revision.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ PROTECTED_TYPES: frozenset[str] = frozenset(
         "AWS::ECR::Repository",
         "AWS::KMS::Key",
         "AWS::SQS::Queue",
+        "AWS::Batch::JobQueue",  # its waiting jobs are lost
+        "AWS::Batch::ComputeEnvironment",  # its running jobs are stopped
     }
 )
 REPLACING = frozenset({"True", "Conditional"})

@@ -73,6 +73,10 @@ def build_timeline(timeline: Timeline, tmp_path: Path) -> None:
     timeline.read_json("workflow start", *start)
     timeline.read_json("workflow start again", *start)  # a retried start: the same execution
     timeline.read_json("workflow status", "workflow", "status", "nightly", "--env", "local")
+    timeline.read_json(
+        "batch submit", "batch", "submit", "thumbnails", "--env", "local", "--array-size", "2", "--wait"
+    )
+    timeline.read_json("batch status", "batch", "status", "--env", "local")
     timeline.deploy("deploy again")
     # Synthesise once, deploy that assembly: a spec change after the synth (web's LOG_LEVEL, a
     # new task-definition revision otherwise) must not reach AWS.
@@ -219,6 +223,21 @@ def test_a_workflow_starts_once_per_name_and_input(timeline: Timeline) -> None:
     assert again == first
     executions = timeline.json("workflow status")["executions"]
     assert [(e["name"], e["status"]) for e in executions] == [("e2e-1", "RUNNING")]
+
+
+def test_a_batch_job_runs_on_the_deployed_queue(timeline: Timeline) -> None:
+    """`make deploy` creates the Batch stack; a submitted array job ends SUCCEEDED (moto runs no
+    container: tests/integration/test_batch_local.py covers failures)."""
+    submitted = timeline.json("batch submit")
+    assert submitted["submission"]["queue"] == "shop-local-default"
+    assert (submitted["outcome"]["status"], submitted["outcome"]["children"]) == (
+        "SUCCEEDED",
+        {"SUCCEEDED": 2},
+    )
+    [queue] = timeline.json("batch status")["queues"]
+    assert (queue["name"], queue["state"], len(queue["compute_environments"])) == ("default", "ENABLED", 2)
+    [listed] = timeline.json("status")["batch_queues"]
+    assert listed["queue_name"] == "shop-local-default"
 
 
 def test_second_deploy_with_no_change_keeps_every_revision(timeline: Timeline) -> None:

@@ -13,6 +13,7 @@ from moto import mock_aws
 
 from config import naming
 from deployer.aws.destroy import destroy_environment, release_instances
+from deployer.local import batch as local_batch
 from deployer.local.cloud_map import register as register_cloud_map
 from tests.cli import run_deployer
 from tests.harness import SynthesisCache, SynthesisedEnvironment
@@ -42,6 +43,7 @@ class Recorder:
 def deployed(synth_cache: SynthesisCache) -> Iterator[SynthesisedEnvironment]:
     synthesised = synth_cache.get("local")
     register_cloud_map()
+    local_batch.apply()  # as the local endpoint does: moto cannot create CDK's Batch resources
     with mock_aws():
         cloudformation = boto3.client("cloudformation", region_name="us-east-1")
         for stack in naming.all_stack_names(synthesised.spec):
@@ -88,6 +90,7 @@ def test_deletion_order(deployed: SynthesisedEnvironment) -> None:
     assert sorted(deleted_stacks[: len(services)]) == sorted(services)
     assert deleted_stacks[len(services) :] == [
         naming.ingress_stack_name(spec),
+        naming.batch_stack_name(spec),
         naming.cluster_stack_name(spec),
         naming.network_stack_name(spec),
     ]

@@ -16,6 +16,7 @@ import pytest
 from moto import mock_aws
 
 from config import naming
+from deployer.local import batch as local_batch
 from deployer.local.cloud_map import register as register_cloud_map
 from tests.harness import SynthesisCache, SynthesisedEnvironment
 
@@ -46,6 +47,7 @@ def deployed(
 ) -> Iterator[tuple[SynthesisedEnvironment, dict[str, list[dict[str, Any]]]]]:
     synthesised = synth_cache.get("local")
     register_cloud_map()
+    local_batch.apply()  # as the local endpoint does: moto cannot create CDK's Batch resources
     with mock_aws():
         cloudformation = boto3.client("cloudformation", region_name="us-east-1")
         resources: dict[str, list[dict[str, Any]]] = {}

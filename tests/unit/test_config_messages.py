@@ -360,6 +360,7 @@ def test_an_environment_that_requires_digests() -> None:
         ("services.api.image", nginx),
         ("services.worker.image", busybox),
         ("services.reports.image", busybox),
+        ("batch.jobs.thumbnails.image", busybox),
     ]
 
 

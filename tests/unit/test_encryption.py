@@ -72,7 +72,8 @@ def test_logs_queues_and_topics_use_the_environment_key(
     if resource_type == "AWS::Logs::LogGroup":
         spec = synth_cache.get(env).spec
         assert f"{naming.network_stack_name(spec)}/NetworkFlowLogGroup4F8CEEEF" in dict(found)
-        assert len(found) == len(spec.services) + 2  # each service's, ECS Exec's, the flow logs'
+        # each service's, each Batch job's, ECS Exec's, the flow logs'
+        assert len(found) == len(spec.services) + len(spec.batch.jobs) + 2
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)

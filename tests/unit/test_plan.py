@@ -114,6 +114,8 @@ DOWNTIME_OR_DATA_LOSS = [
     "AWS::ECR::Repository",
     "AWS::KMS::Key",
     "AWS::SQS::Queue",
+    "AWS::Batch::JobQueue",
+    "AWS::Batch::ComputeEnvironment",
 ]
 
 

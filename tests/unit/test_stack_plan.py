@@ -20,6 +20,7 @@ def test_local_plan_layers_then_services_callees_first() -> None:
         PlannedStack("shop-local-network", "network"),
         PlannedStack("shop-local-cluster", "cluster"),
         PlannedStack("shop-local-ingress", "ingress"),
+        PlannedStack("shop-local-batch", "batch"),  # with a batch: section
         PlannedStack("shop-local-svc-api", "service", "api"),  # web calls api: api deploys first
         PlannedStack("shop-local-svc-web", "service", "web"),
         PlannedStack("shop-local-svc-worker", "service", "worker"),
@@ -30,6 +31,7 @@ def test_local_plan_layers_then_services_callees_first() -> None:
         "shop-local-network",
         "shop-local-cluster",
         "shop-local-ingress",
+        "shop-local-batch",
         "shop-local-svc-api",
         "shop-local-svc-web",
         "shop-local-svc-worker",
@@ -46,6 +48,7 @@ def test_no_web_service_no_ingress_stack() -> None:
     assert kinds == [
         ("network", None),
         ("cluster", None),
+        ("batch", None),
         ("service", "api"),
         ("service", "worker"),
         ("service", "reports"),

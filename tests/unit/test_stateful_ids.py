@@ -19,10 +19,11 @@ STATEFUL = {
     "AWS::ECS::Service", "AWS::EC2::VPC", "AWS::EC2::Subnet", "AWS::AutoScaling::AutoScalingGroup",
     "AWS::SNS::Topic", "AWS::EFS::FileSystem", "AWS::ECR::Repository", "AWS::S3::Bucket",
     "AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::SQS::Queue", "AWS::ServiceDiscovery::HttpNamespace",
+    "AWS::Batch::JobQueue", "AWS::Batch::ComputeEnvironment",
 }  # fmt: skip
 RETAINED = {
     "AWS::Logs::LogGroup", "AWS::KMS::Key", "AWS::ECS::TaskDefinition", "AWS::S3::Bucket",
-    "AWS::EFS::FileSystem", "AWS::ECR::Repository",
+    "AWS::EFS::FileSystem", "AWS::ECR::Repository", "AWS::Batch::JobDefinition",
 }  # fmt: skip
 
 
