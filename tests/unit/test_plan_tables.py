@@ -29,6 +29,7 @@ BLOCKING = {
     "AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancing::LoadBalancer",
     "AWS::ElasticLoadBalancingV2::TargetGroup", "AWS::Logs::LogGroup", "AWS::EFS::FileSystem",
     "AWS::ECR::Repository", "AWS::KMS::Key", "AWS::SQS::Queue",
+    "AWS::Batch::JobQueue", "AWS::Batch::ComputeEnvironment",
 }  # fmt: skip
 # UpdateService parameters after which ECS starts new tasks (its API reference), as
 # AWS::ECS::Service property names.
