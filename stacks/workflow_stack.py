@@ -44,7 +44,7 @@ class WorkflowStack(cdk.Stack):
         super().__init__(scope, construct_id, **kwargs)
         # EcsCluster.alarm_topic (the environment's notification topic) comes with the
         # monitoring change; until then the workflows' alarms have no action.
-        alarm_topic: sns.ITopic | None = getattr(cluster, "alarm_topic", None)
+        alarm_topic: sns.ITopic | None = cluster.alarm_topic
         self.failure_topic = alarm_topic or sns.Topic(
             self,
             "FailureTopic",

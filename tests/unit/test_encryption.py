@@ -63,7 +63,8 @@ def test_one_rotating_retained_key_per_environment_with_its_alias(
 def test_logs_queues_and_topics_use_the_environment_key(
     synth_cache: SynthesisCache, env: str, resource_type: str
 ) -> None:
-    """Flow logs, ECS Exec and service logs, work queues, job dead-letter queues, scaling events."""
+    """Flow logs, ECS Exec, service and workflow logs, work queues, dead-letter queues of jobs,
+    triggers and workflow starts, scaling events and workflow failure notices."""
     logical_id = environment_key_id(synth_cache, env)
     found = every(synth_cache, env, resource_type)
     for where, resource in found:
@@ -72,8 +73,8 @@ def test_logs_queues_and_topics_use_the_environment_key(
     if resource_type == "AWS::Logs::LogGroup":
         spec = synth_cache.get(env).spec
         assert f"{naming.network_stack_name(spec)}/NetworkFlowLogGroup4F8CEEEF" in dict(found)
-        # each service's, each Batch job's, ECS Exec's, the flow logs'
-        assert len(found) == len(spec.services) + len(spec.batch.jobs) + 2
+        # each service's, each Batch job's, each workflow's executions, ECS Exec's, the flow logs'
+        assert len(found) == len(spec.services) + len(spec.batch.jobs) + len(spec.workflows) + 2
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
