@@ -92,14 +92,15 @@ class EventTrigger(Construct):
             for s in capacity_provider_strategies
         ]
         self.rules: list[events.Rule] = []
+        awsvpc = task_definition.network_mode is ecs.NetworkMode.AWS_VPC  # bridge/host: no task network
         for index, rule in enumerate(rules):
             target = targets.EcsTask(
                 cluster=cluster,
                 task_definition=task_definition,
                 role=self.role,
-                subnet_selection=vpc_subnets,
-                security_groups=list(security_groups),
-                assign_public_ip=False,
+                subnet_selection=vpc_subnets if awsvpc else None,
+                security_groups=list(security_groups) if awsvpc else None,
+                assign_public_ip=False if awsvpc else None,
                 propagate_tags=ecs.PropagatedTagSource.TASK_DEFINITION,
                 container_overrides=_overrides(main.container_name, rule.environment),
                 dead_letter_queue=self.dead_letter_queue,

@@ -145,6 +145,7 @@ class StateBuilder:
         return state
 
     def _task(self, step: TaskStep) -> tasks.EcsRunTask:
+        awsvpc = step.task_definition.network_mode is ecs.NetworkMode.AWS_VPC
         main = step.task_definition.default_container
         if main is None:
             raise ValueError(
@@ -164,9 +165,10 @@ class StateBuilder:
             cluster=self.cluster,
             task_definition=step.task_definition,
             launch_target=_CapacityProviders(step.capacity_provider_strategies),
-            subnets=self.subnets,
-            security_groups=list(step.security_groups),
-            assign_public_ip=False,
+            # bridge and host tasks have no network configuration of their own
+            subnets=self.subnets if awsvpc else None,
+            security_groups=list(step.security_groups) if awsvpc else None,
+            assign_public_ip=False if awsvpc else None,
             propagated_tag_source=ecs.PropagatedTagSource.TASK_DEFINITION,
             container_overrides=[
                 tasks.ContainerOverride(container_definition=main, environment=variables or None, **overrides)

@@ -46,7 +46,7 @@ def trigger_job(
     network: Network,
     cluster: EcsCluster,
     task_definition: IRetainedTaskDefinition,
-    security_group: ec2.ISecurityGroup,
+    security_group: ec2.ISecurityGroup | None,
 ) -> EventTrigger:
     """The job's triggers ("Triggers"), placed like its schedule, in the job's security group."""
     return EventTrigger(
@@ -58,7 +58,7 @@ def trigger_job(
         task_definition=task_definition.task_definition,
         rules=event_rules(scope, spec.services[service].triggers),
         capacity_provider_strategies=capacity_strategy(spec, service, cluster.capacity_provider_names),
-        security_groups=[security_group],
+        security_groups=[security_group] if security_group else [],
         vpc_subnets=network.private_subnets,
         encryption_key=cluster.encryption_key,
         description=service,

@@ -114,21 +114,22 @@ class ServiceStack(cdk.Stack):
             )
         cdk.CfnOutput(self, "TaskDefinitionArn", value=running)
 
-    def _job(self, spec: AppSpec, name: str, network: Network, cluster: EcsCluster) -> ec2.ISecurityGroup:
+    def _job(
+        self, spec: AppSpec, name: str, network: Network, cluster: EcsCluster
+    ) -> ec2.ISecurityGroup | None:
         """The job's schedule and triggers; the security group its tasks run in (the schedule's,
-        else one of its own)."""
+        else one of its own; none for a bridge or host job)."""
         svc = spec.services[name]
         self.job: ScheduledJob | None = None
-        group: ec2.ISecurityGroup
+        group: ec2.ISecurityGroup | None = None
         if svc.schedule is not None:
             self.job = schedule_job(
                 self, spec, name, network=network, cluster=cluster, task_definition=self.task_definition
             )
             cdk.CfnOutput(self, "ScheduleName", value=self.job.schedule.schedule_name)
             cdk.CfnOutput(self, "DeadLetterQueueUrl", value=self.job.dead_letter_queue.queue_url)
-        if self.job is not None and self.job.security_group is not None:
-            group = self.job.security_group
-        else:  # triggers and workflow steps run awsvpc tasks: they need a group of their own
+            group = self.job.security_group  # None for bridge and host jobs: no group of their own
+        elif spec.network_mode_of(name) == "awsvpc":  # triggers and workflow steps run awsvpc tasks
             group = ec2.SecurityGroup(self, "JobSecurityGroup", vpc=network.vpc, description=f"job {name}")
         if svc.triggers:
             self.triggers = trigger_job(

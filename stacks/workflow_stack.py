@@ -101,4 +101,3 @@ class WorkflowStack(cdk.Stack):
             cdk.CfnOutput(
                 self, naming.state_machine_output(name), value=workflow.state_machine.state_machine_arn
             )
-        cdk.CfnOutput(self, "FailureTopicArn", value=self.failure_topic.topic_arn)

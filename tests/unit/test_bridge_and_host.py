@@ -22,7 +22,6 @@ from config.loader import ENVIRONMENTS_DIR
 from deployer.diagram.model import Flow, balancer_node, service_node
 from deployer.diagram.read import read_picture
 from tests.harness import SynthesisCache, SynthesisedEnvironment, resources_of_type, synthesise
-from tests.spec_problems import line_of
 
 LB_GROUP = {"Fn::GetAtt": ["LoadBalancerSecurityGroupA28D6DD7", "GroupId"]}
 DYNAMIC = (32768, 65535)
@@ -41,6 +40,7 @@ EDGE = """\
     capacity: [{provider: spot}]
     http: {paths: ["/edge/*"]}
 """
+WORKER_USER = '    user: "65534"                 # nobody\n'
 NATIVE_LINES = "    task_definition_file: worker.json\n    capacity:\n      - provider: graviton"
 CALLERS = "    allow_from: [web, worker]\n"
 REPORTS = "    schedule:\n      expression: cron(0 3 * * ? *)\n"
@@ -82,6 +82,8 @@ def environments(root: Path, edits: list[tuple[str, str]]) -> Path:
     for old, new in edits:
         assert old in text, old
         text = text.replace(old, new, 1)
+    if NATIVE_LINES in text:  # the file names the worker's user: the spec key would be refused
+        text = text.replace(WORKER_USER, "", 1)
     (root / "environments" / "local.yaml").write_text(text)
     return root / "environments"
 
@@ -89,9 +91,8 @@ def environments(root: Path, edits: list[tuple[str, str]]) -> Path:
 @pytest.fixture(scope="module")
 def mixed(tmp_path_factory: pytest.TempPathFactory) -> SynthesisedEnvironment:
     """local, plus ``edge`` (host web), ``reports`` as a bridge job with a placement strategy and
-    ``worker`` from a native bridge file (no longer a caller of ``api``: it has no group of its own)."""
+    ``api`` called by ``web`` only."""
     edits = [
-        (WORKER, NATIVE_LINES),
         (REPORTS, REPORTS + "    network_mode: bridge\n    placement: [{spread: instanceId}]\n"),
         ("services:\n", "services:\n" + EDGE),
         (CALLERS, "    allow_from: [web]\n"),
@@ -210,36 +211,12 @@ def test_a_bridge_job_runs_without_network_configuration(mixed: SynthesisedEnvir
     assert only(mixed, stack, "AWS::ECS::TaskDefinition")["NetworkMode"] == "bridge"
 
 
-def test_a_native_bridge_file_deploys_without_subnets_or_security_groups(
-    mixed: SynthesisedEnvironment,
-) -> None:
-    stack = service_stack(mixed, "worker")
-    assert only(mixed, stack, "AWS::ECS::TaskDefinition")["NetworkMode"] == "bridge"
-    service = only(mixed, stack, "AWS::ECS::Service")
-    assert "NetworkConfiguration" not in service
-    assert resources(mixed, stack, "AWS::EC2::SecurityGroup") == []
-
-
-def test_a_native_bridge_file_cannot_be_a_caller(tmp_path: Path) -> None:
-    with pytest.raises(SpecError) as caught:
-        load_spec("local", environments(tmp_path, [(WORKER, NATIVE_LINES)]))
-    [problem] = caught.value.problems
-    line = line_of((ENVIRONMENTS_DIR / "local.yaml").read_text(), CALLERS.strip())
-    assert (problem.path, problem.line) == ("services.api.allow_from[1]", line)
-    assert problem.message.startswith(
-        "worker uses bridge mode: its tasks have no security group of their own"
-    )
-
-
-def test_a_native_bridge_file_on_fargate_is_refused(tmp_path: Path) -> None:
-    on_fargate = NATIVE_LINES.replace("graviton", "FARGATE")
+def test_a_native_bridge_file_is_refused_with_the_spec_key_to_use(tmp_path: Path) -> None:
+    """Native files run awsvpc tasks here; bridge and host come from the spec's network_mode."""
     with pytest.raises(SpecError) as caught:
         load_spec(
-            "local", environments(tmp_path, [(WORKER, on_fargate), (CALLERS, "    allow_from: [web]\n")])
+            "local", environments(tmp_path, [(WORKER, NATIVE_LINES), (CALLERS, "    allow_from: [web]\n")])
         )
     [problem] = caught.value.problems
     assert problem.path == "services.worker.task_definition_file"
-    assert problem.message.startswith(
-        "the file's networkMode bridge runs on EC2 groups only; this service's capacity is FARGATE "
-        "(Fargate tasks always use awsvpc)"
-    )
+    assert "bridge and host network modes come with services.worker.network_mode" in problem.message

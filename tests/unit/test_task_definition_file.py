@@ -27,6 +27,7 @@ def environments(tmp_path: Path, worker_lines: str) -> Path:
     graviton = "    capacity:\n      - provider: graviton\n        weight: 1\n"
     assert graviton in text  # the file asks for Fargate: the worker runs on the default capacity
     text = text.replace(WORKER, "    kind: worker\n" + worker_lines, 1).replace(graviton, "", 1)
+    text = text.replace('    user: "65534"                 # nobody\n', "", 1)  # the file says who runs
     (directory / "local.yaml").write_text(text)
     return directory
 

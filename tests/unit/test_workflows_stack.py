@@ -128,9 +128,9 @@ def test_a_failed_step_notifies_then_fails_the_execution_with_its_error(synth_ca
         "cause.$": "$.error.Cause",
     }
     assert states["Failed"] == {"Type": "Fail", "ErrorPath": "$.error.Error", "CausePath": "$.error.Cause"}
-    topic_id = next(iter(resources_of_type(template, "AWS::SNS::Topic")))
-    topic = template["Resources"][topic_id]["Properties"]
-    assert "EnvironmentKey" in json.dumps(topic["KmsMasterKeyId"])
+    # the notice goes to the environment's alarm topic (cluster stack, encrypted with the key)
+    assert not resources_of_type(template, "AWS::SNS::Topic")
+    assert "EcsClusterAlarmsTopic" in json.dumps(template)
 
 
 def test_executions_are_logged_encrypted_and_retained(synth_cache: SynthesisCache) -> None:
@@ -180,7 +180,7 @@ def test_the_role_may_run_exactly_the_steps_families_and_pass_exactly_their_role
     for action in ("events:PutTargets", "events:PutRule", "events:DescribeRule"):
         assert by_action[action]["Resource"] == f"arn:aws:events:{ACCOUNT_REGION}:rule/{SYNC_RULE}"
     publish = by_action["sns:Publish"]
-    assert publish["Resource"] == {"Ref": next(iter(resources_of_type(template, "AWS::SNS::Topic")))}
+    assert "EcsClusterAlarmsTopic" in json.dumps(publish["Resource"])  # the environment's alarm topic
     assert "xray:PutTraceSegments" not in by_action
     assert actions_of(statements) - {a for a in by_action if a.startswith("logs:")} == {
         "ecs:RunTask", "ecs:DescribeTasks", "ecs:StopTask", "ecs:TagResource", "iam:PassRole",
@@ -203,7 +203,10 @@ def test_no_task_definition_arn_crosses_stacks(synth_cache: SynthesisCache) -> N
     }
     values = [json.dumps(exported[name]) for name in imported]
     assert values and not [v for v in values if "TaskDefinition" in v and "Role" not in v]
-    assert all(any(k in v for k in ("Role", "SecurityGroup", "Subnet", "EnvironmentKey")) for v in values)
+    assert all(
+        any(k in v for k in ("Role", "SecurityGroup", "Subnet", "EnvironmentKey", "AlarmsTopic"))
+        for v in values
+    )
 
 
 def test_a_failed_execution_raises_the_alarm(synth_cache: SynthesisCache) -> None:
