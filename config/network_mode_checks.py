@@ -76,9 +76,10 @@ def _mode_problems(spec: AppSpec, name: str, service: ServiceSpec) -> Iterator[P
 
 
 def _mode_source(spec: AppSpec, name: str) -> tuple[str, str]:
-    """Where the service's network mode is written: its key, and how a message names it."""
-    if spec.task_definition_document(name) is not None:
-        return "task_definition_file", "the file's networkMode "
+    """Where the service's network mode is written: its key, and how a message names it. A
+    task-definition file's networkMode is awsvpc (config.native.placement refuses the others),
+    so only the spec's key can ask for bridge or host."""
+    del spec, name
     return "network_mode", ""
 
 

@@ -16,6 +16,7 @@ from constructs import Construct
 
 from constructs_lib import task_grants
 from constructs_lib.containers import SecretKey
+from constructs_lib.control_tower import IMPORTED_KEY, LOG_GROUP_KMS, acknowledge_control, key_is_imported
 from constructs_lib.nag import ECR_TOKEN, PLAIN_ENVIRONMENT, acknowledge
 
 NON_ROOT_USER = "1000:1000"
@@ -92,6 +93,8 @@ class BatchJobDefinition(Construct):
             encryption_key=log_encryption_key,
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
+        if key_is_imported(self, log_encryption_key):
+            acknowledge_control(self.log_group, LOG_GROUP_KMS, IMPORTED_KEY)
         self.execution_role = _task_role(self, "ExecutionRole", "pulls the image, reads the secrets")
         self.job_role = _task_role(self, "JobRole", "the job's own AWS rights")
         self.container = self._container(container, fargate)

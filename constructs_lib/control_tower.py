@@ -36,8 +36,8 @@ ENHANCED_INSIGHTS = (
     "level metrics); the rule accepts only the literal 'enabled'."
 )
 SCHEDULER_DEAD_LETTERS = (
-    "This queue is the dead-letter queue of an EventBridge Scheduler schedule, not of an SQS "
-    "queue: no queue redrives into it and messages it cannot take have nowhere further to go."
+    "This queue is the dead-letter queue of an EventBridge rule or Scheduler schedule, not of an "
+    "SQS queue: no queue redrives into it and messages it cannot take have nowhere further to go."
 )
 ACCESS_LOG_BUCKET = {
     "s3_bucket_default_encryption_kms_check": (  # CT.S3.PR.10

@@ -8,6 +8,14 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from constructs_lib.control_tower import (
+    IMPORTED_KEY,
+    QUEUE_DLQ,
+    QUEUE_ENCRYPTED,
+    SCHEDULER_DEAD_LETTERS,
+    acknowledge_control,
+    key_is_imported,
+)
 from constructs_lib.nag import acknowledge
 
 
@@ -36,6 +44,9 @@ def dead_letter_queue(
         f"This queue is the dead-letter queue of {what}: it receives the events EventBridge "
         "could not deliver, so it has no dead-letter queue of its own.",
     )
+    acknowledge_control(queue, QUEUE_DLQ, SCHEDULER_DEAD_LETTERS)
+    if key_is_imported(queue, encryption_key):
+        acknowledge_control(queue, QUEUE_ENCRYPTED, IMPORTED_KEY)
     return queue
 
 

@@ -17,6 +17,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
+from constructs_lib.control_tower import IMPORTED_KEY, LOG_GROUP_KMS, acknowledge_control, key_is_imported
 from constructs_lib.nag import acknowledge
 from constructs_lib.service_roles import service_role
 from constructs_lib.workflow_policy import run_task_statements, service_statements
@@ -75,6 +76,8 @@ class Workflow(Construct):
             encryption_key=log_encryption_key,
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
+        if key_is_imported(self, log_encryption_key):
+            acknowledge_control(self.log_group, LOG_GROUP_KMS, IMPORTED_KEY)
         self.role = service_role(
             self,
             "Role",

@@ -8,11 +8,9 @@ from typing import Any
 
 import boto3
 import pytest
-from aws_cdk import aws_sns as sns
 from botocore.stub import Stubber
 
 from config import load_spec, naming
-from constructs_lib.cluster import EcsCluster
 from deployer.aws.status import ClusterState, EnvironmentStatus
 from deployer.batch.status import queue_states
 from deployer.commands.status import status_tables
@@ -20,7 +18,7 @@ from deployer.cost.estimate import estimate
 from deployer.diagram.dot import to_dot
 from deployer.diagram.model import Batch, BatchCompute, BatchQueue
 from deployer.diagram.read import read_picture
-from tests.harness import SynthesisCache, resources_of_type, synthesise
+from tests.harness import SynthesisCache, resources_of_type
 
 BATCH_ENVIRONMENTS = ["local", "dev"]
 
@@ -96,21 +94,12 @@ def test_the_dev_profile_leaves_the_dashboard_out(synth_cache: SynthesisCache) -
     assert not any(of_type(t, "AWS::CloudWatch::Dashboard") for t in synthesised.templates.values())
 
 
-def test_queue_alarms_notify_the_clusters_alarm_topic_when_it_has_one(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The cluster construct gains ``alarm_topic`` on another branch; the Batch stack uses it."""
-    original = EcsCluster.__init__
-
-    def with_topic(self: EcsCluster, *args: Any, **kwargs: Any) -> None:
-        original(self, *args, **kwargs)
-        self.alarm_topic = sns.Topic(self, "Alarms")  # type: ignore[attr-defined]
-
-    monkeypatch.setattr(EcsCluster, "__init__", with_topic)
-    synthesised = synthesise(load_spec("local"))
+def test_queue_alarms_notify_the_clusters_alarm_topic(synth_cache: SynthesisCache) -> None:
+    """The Batch stack's failed-jobs alarm notifies the environment's alarm topic (cluster stack)."""
+    synthesised = synth_cache.get("local")
     [alarm] = of_type(synthesised.templates["shop-local-batch"], "AWS::CloudWatch::Alarm")
     [action] = alarm["Properties"]["AlarmActions"]
-    assert "ImportValue" in str(action) and "Alarms" in str(action)
+    assert "ImportValue" in str(action) and "AlarmsTopic" in str(action)
     assert alarm["Properties"]["OKActions"] == [action]
 
 
@@ -199,7 +188,7 @@ def test_status_lists_the_queues_with_their_active_jobs() -> None:
     assert (queue.name, queue.compute_environments) == ("default", ["spot", "od"])
     assert queue.jobs == {"SUBMITTED": 0, "PENDING": 0, "RUNNABLE": 2, "STARTING": 0, "RUNNING": 1}
     tables = status_tables(
-        EnvironmentStatus("local", [], ClusterState("shop-local", "ACTIVE"), [], [], [queue])
+        EnvironmentStatus("local", [], ClusterState("shop-local", "ACTIVE"), [], [], batch_queues=[queue])
     )
     assert [t.title for t in tables][-1] == "Batch queues (active jobs)"
 

@@ -18,7 +18,7 @@ def with_ec2_queue(job_keys: str = "") -> str:
     text = edited("local", "    fargate: {max_vcpus: 8}\n", "    fargate: {max_vcpus: 8}\n" + EC2_COMPUTE)
     text = edited_text(text, "  jobs:\n", "    heavy:\n      compute_environments: [big]\n  jobs:\n")
     job = "    crunch:\n      queue: heavy\n      image: public.ecr.aws/docker/library/busybox:1.37\n"
-    return text + job + job_keys
+    return edited_text(text, "workflows:\n", job + job_keys + "workflows:\n")
 
 
 def edited_text(text: str, old: str, new: str) -> str:

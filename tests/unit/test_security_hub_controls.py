@@ -44,8 +44,9 @@ def test_ecs_2_and_16_no_public_ip(synth_cache: SynthesisCache, env: str) -> Non
         else:
             assert "NetworkConfiguration" not in service
     for launch_template in all_of(synth_cache, env, "AWS::EC2::LaunchTemplate"):
-        [interface] = launch_template["LaunchTemplateData"]["NetworkInterfaces"]
-        assert interface["AssociatePublicIpAddress"] is False
+        # Batch's launch templates name no interface: Batch places instances in private subnets
+        for interface in launch_template["LaunchTemplateData"].get("NetworkInterfaces", []):
+            assert interface["AssociatePublicIpAddress"] is False
     assert not all_of(synth_cache, env, "AWS::ECS::TaskSet")
 
 
