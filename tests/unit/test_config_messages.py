@@ -290,6 +290,37 @@ ONLY_PROBLEM = [
         ("services.worker", "task_definition_file replaces the container keys; remove: image"),
     ),
     (
+        [
+            (
+                "    image: public.ecr.aws/docker/library/busybox:1.37\n    cpu: 256\n",
+                "    image: public.ecr.aws/docker/library/busybox:1.37\n    task_definition_file: worker.json\n"
+                "    sidecars:\n      log:\n        image: public.ecr.aws/docker/library/busybox:1.37\n    cpu: 256\n",
+            )
+        ],
+        ("services.worker", "task_definition_file replaces the container keys; remove: image, sidecars"),
+    ),
+    (
+        [
+            (
+                "    image: public.ecr.aws/docker/library/busybox:1.37\n    cpu: 256\n    memory: 512\n    capacity:",
+                "    cpu: 256\n    memory: 512\n    capacity:",
+            )
+        ],
+        ("services.worker.image", "required key is missing (or give task_definition_file)"),
+    ),
+    (
+        [after(WEB_ENV, "    depends_on: {web: START}\n")],
+        ("services.web.depends_on.web", "unknown container 'web'; other containers: none"),
+    ),
+    (
+        [after(WEB_ENV, "    allow_from: [api]\n")],
+        (
+            "services.web.allow_from",
+            "web → api → web: each caller's stack holds the rule into the service it calls, so calls cannot go "
+            "both ways; route one direction through a queue or merge the services",
+        ),
+    ),
+    (
         [after(WEB_ENV, "    permissions:\n      - parameter: {name: /shop/bad name}\n")],
         (
             "services.web.permissions[0].parameter.name",
