@@ -309,6 +309,17 @@ ONLY_PROBLEM = [
         ("services.worker.image", "required key is missing (or give task_definition_file)"),
     ),
     (
+        [after(WEB_ENV, "    deployment:\n      strategy: linear\n      step_percent: 2\n")],
+        ("services.web.deployment.step_percent", "linear steps are 3 to 100 percent"),
+    ),
+    (
+        [after(WEB_ENV, "    deployment:\n      step_bake_minutes: 2\n")],
+        (
+            "services.web.deployment.step_bake_minutes",
+            "'step_bake_minutes' is for canary or linear deployments",
+        ),
+    ),
+    (
         [after(WEB_ENV, "    depends_on: {web: START}\n")],
         ("services.web.depends_on.web", "unknown container 'web'; other containers: none"),
     ),
@@ -360,6 +371,7 @@ def test_the_one_problem_of_each_mistake(edits: list[tuple[str, str]], expected:
         [('      paths: ["/*"]\n', '      paths: ["/*"]\n      priority: 11\n'), after("services:\n", ADMIN)],
         [after(WEB_ENV, f'    secrets:\n      A_KEY: {{secret: "{SECRET}", version_stage: AWSPREVIOUS}}\n')],
         [after(WEB_ENV, f'    secrets:\n      A_KEY: {{secret: "{SECRET}", version_id: {VERSION}}}\n')],
+        [after(WEB_ENV, "    deployment:\n      strategy: linear\n      step_percent: 3\n")],
     ],
 )
 def test_the_accepted_value_next_to_each_mistake(edits: list[tuple[str, str]]) -> None:
