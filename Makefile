@@ -37,13 +37,17 @@ bootstrap: install  ## cdk bootstrap the account and region of ENV
 status: install  ## stacks, cluster and services of ENV
 	$(PY) -m deployer status --env $(ENV)
 
+# Two workers (this machine has 2 cores); a file stays on one worker, so the end-to-end
+# timeline and each module's shared synthesis run once.
+PYTEST_PARALLEL ?= -n 2 --dist loadfile
+
 test: install  ## run the whole test suite
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_PARALLEL)
 
 test-fast: install  ## unit tests only
-	$(PY) -m pytest tests/unit
+	$(PY) -m pytest $(PYTEST_PARALLEL) tests/unit
 
-# MUTANTS: mutmut names to run, e.g. MUTANTS='deployer.rollout*' (default: every configured module).
+# MUTANTS: mutmut names to run, e.g. MUTANTS='deployer.aws.rollout*' (default: every configured module).
 MUTANTS ?=
 mutation: install  ## mutation testing (mutmut) of the riskiest modules; slow, not part of `make test`
 	mkdir -p mutants && ln -sfn ../node_modules mutants/node_modules

@@ -1,5 +1,10 @@
 #!/usr/bin/env python3
-"""CDK entry point: ``cdk synth -c env=<name> [-c image.<service>=<ref>]`` (default env: local)."""
+"""CDK entry point: ``cdk synth -c env=<name> [-c image.<service>=<ref>]`` (default env: local).
+
+The context keys are the contract in ``config.cdk_context``. Bad input (the spec, or a context
+value) exits 2 with every problem named and no traceback; any other failure prints one
+``internal error`` paragraph and exits 1 (``DEPLOYER_DEBUG=1`` shows the traceback).
+"""
 
 from __future__ import annotations
 
@@ -9,41 +14,50 @@ from pathlib import Path
 
 import aws_cdk as cdk
 
-from config import SpecError, load_spec
+from config.cdk_context import DeployInputs, environments_dir
+from config.context_checks import context_problems
+from config.loader import load_spec
 from stacks.app_builder import build_environment
-from stacks.release import Release
 
-IMAGE_CONTEXT_PREFIX = "image."
-PIN_CONTEXT_PREFIX = "pin."
+OK, FAILED, BAD_INPUT = 0, 1, 2
+
+
+def synthesise(app: cdk.App, directory: Path | None = None) -> int:
+    """Build the environment ``-c env`` names (from ``directory``, default ``environments_dir()``)
+    into ``app`` and synthesise it; print what went wrong to stderr and return the exit code."""
+    inputs = DeployInputs.from_context(app.node.get_all_context())
+    try:
+        spec = load_spec(inputs.env, directory or environments_dir())
+        problems = context_problems(spec, inputs.images, inputs.rollback_pins)
+        if problems:
+            return _report(BAD_INPUT, "error: " + "\n".join(problems))
+        build_environment(app, spec, images=inputs.images, release=inputs.release, pins=inputs.rollback_pins)
+    except ValueError as error:  # SpecError, and a construct refusing its input
+        return _report(BAD_INPUT, f"error: {error}")
+    try:
+        app.synth()
+    except Exception as error:
+        if os.environ.get("DEPLOYER_DEBUG"):
+            raise
+        return _report(
+            FAILED, f"internal error: {_without_stack(error)}\nrerun with DEPLOYER_DEBUG=1 for the traceback"
+        )
+    return OK
+
+
+def _without_stack(error: Exception) -> str:
+    """The error's message without the JavaScript stack jsii appends to it."""
+    lines = [line for line in str(error).splitlines() if not line.lstrip().startswith("at ")]
+    return f"{type(error).__name__}: " + "\n".join(lines[:20])
+
+
+def _report(code: int, message: str) -> int:
+    print(message, file=sys.stderr)
+    return code
 
 
 def main() -> None:
-    app = cdk.App()
-    env = str(app.node.try_get_context("env") or "local")
-    try:
-        directory = os.environ.get("DEPLOYER_ENVIRONMENTS_DIR")
-        spec = load_spec(env, Path(directory)) if directory else load_spec(env)
-    except SpecError as error:
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(2)
-    images = {
-        key.removeprefix(IMAGE_CONTEXT_PREFIX): str(value)
-        for key, value in app.node.get_all_context().items()
-        if key.startswith(IMAGE_CONTEXT_PREFIX)
-    }
-    pins = {
-        key.removeprefix(PIN_CONTEXT_PREFIX): str(value)
-        for key, value in app.node.get_all_context().items()
-        if key.startswith(PIN_CONTEXT_PREFIX)
-    }
-    try:
-        build_environment(
-            app, spec, images=images, release=Release.from_context(app.node.get_all_context()), pins=pins
-        )
-    except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(2)
-    app.synth()
+    sys.exit(synthesise(cdk.App()))
 
 
 if __name__ == "__main__":

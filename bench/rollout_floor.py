@@ -20,12 +20,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import aws_cdk as cdk
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_ecs_patterns as patterns
+from aws_cdk.assertions import Template
 
 from bench.report import write_section
 from config import load_spec, naming
-from tests.harness import make_app, new_stack, resources_of_type, synthesise
+from deployer.cdk.synth import project_app, synthesise_templates
 
 TARGET_S = 45
 ECS_DEFAULT_STOP_TIMEOUT = 30  # seconds, when a container sets none
@@ -52,12 +54,9 @@ class Floor:
 
 def from_template(name: str, template: dict[str, Any]) -> Floor:
     """The floor of the one web service in ``template`` (a target group and a service)."""
-    [group] = [
-        r["Properties"]
-        for r in resources_of_type(template, "AWS::ElasticLoadBalancingV2::TargetGroup").values()
-    ][:1]
-    [service] = [r["Properties"] for r in resources_of_type(template, "AWS::ECS::Service").values()]
-    [task] = [r["Properties"] for r in resources_of_type(template, "AWS::ECS::TaskDefinition").values()]
+    [group] = properties(template, "AWS::ElasticLoadBalancingV2::TargetGroup")[:1]
+    [service] = properties(template, "AWS::ECS::Service")
+    [task] = properties(template, "AWS::ECS::TaskDefinition")
     attributes = {a["Key"]: a["Value"] for a in group.get("TargetGroupAttributes", [])}
     main = task["ContainerDefinitions"][0]
     return Floor(
@@ -73,16 +72,23 @@ def from_template(name: str, template: dict[str, Any]) -> Floor:
     )
 
 
+def properties(template: dict[str, Any], resource_type: str) -> list[dict[str, Any]]:
+    """The ``Properties`` of every resource of ``resource_type`` in ``template``, in template order."""
+    found = Template.from_json(template).find_resources(resource_type)
+    return [dict(resource.get("Properties", {})) for resource in found.values()]
+
+
 def ours() -> Floor:
-    synthesised = synthesise(load_spec("dev"))
+    spec = load_spec("dev")
     return from_template(
-        "this project, `dev` web", synthesised.templates[naming.service_stack_name(synthesised.spec, "web")]
+        "this project, `dev` web", synthesise_templates(spec)[naming.service_stack_name(spec, "web")]
     )
 
 
 def ecs_patterns() -> Floor:
-    app = make_app()
-    stack = new_stack(app, "Patterns")
+    app = project_app()
+    # The account and region whose availability zones cdk.context.json holds.
+    stack = cdk.Stack(app, "Patterns", env=cdk.Environment(account="123456789012", region="us-east-1"))
     patterns.ApplicationLoadBalancedFargateService(
         stack,
         "Web",

@@ -11,7 +11,8 @@ import yaml
 from config.load_balancers import Usage
 from config.service_kinds import LoadBalancerSpec
 
-IMAGE = "public.ecr.aws/nginx/nginx:1.27"
+IMAGE = "public.ecr.aws/nginx/nginx-unprivileged:1.27"
+USER = "101"  # the image's own non-root user
 # Out of every 10 services: 4 web, 3 backend, 2 worker, 1 job.
 MIX = ("web", "web", "web", "web", "backend", "backend", "backend", "worker", "worker", "job")
 
@@ -23,6 +24,7 @@ def write_generated_spec(directory: Path, env: str, services: int) -> Path:
         "services": {
             f"svc{index:03d}": {
                 "image": IMAGE,
+                "user": USER,
                 "cpu": 256,
                 "memory": 512,
                 "port": 8080,
@@ -51,7 +53,7 @@ def mixed_spec(env: str, services: int) -> dict[str, Any]:
     for index in range(services):
         name = f"svc{index:03d}"
         kind = MIX[index % len(MIX)]
-        service: dict[str, Any] = {"kind": kind, "image": IMAGE, "cpu": 256, "memory": 512}
+        service: dict[str, Any] = {"kind": kind, "image": IMAGE, "user": USER, "cpu": 256, "memory": 512}
         if kind == "web":
             blue_green = len([s for s in generated.values() if s["kind"] == "web"]) % 5 == 4
             usage = usage.plus(blue_green)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from bench.report import write_section
 from bench.specs import write_generated_spec
+from config.cdk_context import ENVIRONMENTS_DIR_VARIABLE, DeployInputs
 
 ROOT = Path(__file__).resolve().parent.parent
 CDK = ROOT / "node_modules" / ".bin" / "cdk"
@@ -34,11 +35,19 @@ def synth_seconds(env: str, environments_dir: Path | None, outdir: Path) -> floa
         "CDK_DISABLE_CLI_TELEMETRY": "true",
     }
     if environments_dir:
-        environment["DEPLOYER_ENVIRONMENTS_DIR"] = str(environments_dir)
+        environment[ENVIRONMENTS_DIR_VARIABLE] = str(environments_dir)
     shutil.rmtree(outdir, ignore_errors=True)
     start = time.perf_counter()
     subprocess.run(
-        [str(CDK), "synth", "--quiet", "--no-notices", "-c", f"env={env}", "-o", str(outdir)],
+        [
+            str(CDK),
+            "synth",
+            "--quiet",
+            "--no-notices",
+            *DeployInputs(env=env).context_args(),
+            "-o",
+            str(outdir),
+        ],
         cwd=ROOT,
         env=environment,
         check=True,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from config.spec_model import SpecModel
 from config.types import InstanceType
 
 FARGATE = "FARGATE"
@@ -13,11 +14,7 @@ FARGATE_SPOT = "FARGATE_SPOT"
 FARGATE_PROVIDERS = (FARGATE, FARGATE_SPOT)
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class StrategyItem(_Model):
+class StrategyItem(SpecModel):
     """One entry of a capacity provider strategy."""
 
     provider: str = Field(
@@ -27,7 +24,7 @@ class StrategyItem(_Model):
     base: int = Field(default=0, ge=0, le=100000, description="tasks placed here first")
 
 
-class Ec2CapacitySpec(_Model):
+class Ec2CapacitySpec(SpecModel):
     """An EC2 Auto Scaling group used as a capacity provider.
 
     Default: one on-demand t3.medium type, 0 to 2 instances, ECS-optimised Amazon Linux 2023,
@@ -59,7 +56,7 @@ class Ec2CapacitySpec(_Model):
     )
 
 
-class ManagedInstancesSpec(_Model):
+class ManagedInstancesSpec(SpecModel):
     """An ECS Managed Instances capacity provider: AWS picks, patches and scales instances.
 
     Default: 2-8 vCPUs and 4-32 GiB per instance, on-demand.

@@ -17,10 +17,16 @@ from config.container_checks import service_problems
 from config.fargate import fargate_size_error
 from config.instance_types import architecture_of
 from config.kind_checks import kind_problems
+from config.network_mode_checks import network_mode_problems
+from config.task_definition_checks import native_spec_problems
+from config.workflow_checks import workflow_problems
 
 if TYPE_CHECKING:
     from config.schema import AppSpec, StrategyItem
 
+# constructs_lib.network gives each AZ a /24 public and a /20 private subnet.
+PUBLIC_SUBNET_PREFIX, PRIVATE_SUBNET_PREFIX = 24, 20
+LARGEST_VPC_PREFIX = 16
 Loc = tuple[str | int, ...]
 Problem = tuple[Loc, str, Any]
 
@@ -56,18 +62,51 @@ def find_problems(spec: AppSpec) -> Iterator[Problem]:
                 field, message = size_error
                 yield ("services", name, field), message, getattr(service, field)
     yield from kind_problems(spec)
+    yield from network_mode_problems(spec)
+    yield from native_spec_problems(spec)
+    yield from workflow_problems(spec)
 
 
 def _network_problems(spec: AppSpec) -> Iterator[Problem]:
     network = spec.network
-    if not 16 <= network.cidr.prefixlen <= 24:
-        yield ("network", "cidr"), "VPC CIDR must be between /16 and /24", str(network.cidr)
+    cidr = network.cidr
+    if cidr.is_loopback or cidr.is_link_local or cidr.is_multicast or cidr.is_reserved or cidr.is_unspecified:
+        yield (
+            ("network", "cidr"),
+            f"{cidr} is a reserved range (loopback, link-local, multicast or unspecified); "
+            "use a private range such as 10.0.0.0/16",
+            str(cidr),
+        )
+    elif cidr.prefixlen < LARGEST_VPC_PREFIX:
+        yield ("network", "cidr"), "a VPC block is /16 at the largest (AWS's limit)", str(cidr)
+    elif azs_that_fit(cidr.prefixlen) < network.max_azs:
+        fit = azs_that_fit(cidr.prefixlen)
+        yield (
+            ("network", "cidr"),
+            f"a /{cidr.prefixlen} VPC holds the subnets of {fit} AZs, not max_azs {network.max_azs} "
+            f"(each AZ takes a /{PUBLIC_SUBNET_PREFIX} public and a /{PRIVATE_SUBNET_PREFIX} private "
+            "subnet): use /17 or larger for up to 6 AZs, /18 for 3, /19 for 1, or lower max_azs",
+            str(cidr),
+        )
     if network.nat_gateways > network.max_azs:
         yield (
             ("network", "nat_gateways"),
             f"{network.nat_gateways} NAT gateways for {network.max_azs} AZs; allowed: 0 to {network.max_azs}",
             network.nat_gateways,
         )
+
+
+def azs_that_fit(prefix: int) -> int:
+    """How many AZs' subnets a VPC of ``/prefix`` holds, as CDK allocates them: every AZ's
+    public subnet first, then the private ones, each aligned to its own size."""
+    size = 2 ** (32 - prefix)
+    public, private = 2 ** (32 - PUBLIC_SUBNET_PREFIX), 2 ** (32 - PRIVATE_SUBNET_PREFIX)
+    fits = 0
+    for azs in range(1, 7):
+        publics_end = -(-azs * public // private) * private  # rounded up to the private size
+        if publics_end + azs * private <= size:
+            fits = azs
+    return fits
 
 
 def _ec2_problems(spec: AppSpec) -> Iterator[Problem]:

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from config.fargate import LOG_RETENTION_DAYS
+from config.task_checks import task_problems
+from config.user_checks import user_problems
 
 if TYPE_CHECKING:
     from config.container_schema import ContainerSpec, SecretRef
@@ -34,15 +36,10 @@ def service_problems(spec: AppSpec, name: str, service: ServiceSpec) -> Iterator
         yield (*base, "image"), "required key is missing (or give task_definition_file)", None
         return
     containers = service.containers(name)
+    yield from task_problems(spec, name, service)
     if name in service.sidecars:
         yield (*base, "sidecars", name), "a sidecar cannot have the service's own name", name
-    if service.log_retention_days not in LOG_RETENTION_DAYS:
-        allowed = ", ".join(map(str, LOG_RETENTION_DAYS))
-        yield (
-            (*base, "log_retention_days"),
-            f"{service.log_retention_days} is not a CloudWatch retention; allowed: {allowed}",
-            service.log_retention_days,
-        )
+    yield from retention_problems((*base, "log_retention_days"), service.log_retention_days)
     yield from _volume_problems(base, service, containers)
     ports: dict[int, str] = {}
     for container_name, container in containers.items():
@@ -98,11 +95,12 @@ def _container_problems(
             container.image,
         )
     yield from _reference_problems(loc, name, container, service.containers(_service_name(loc)), service)
+    yield from user_problems(loc, container)
     for path in container.writable_paths:
         if not path.startswith("/"):
             yield (*loc, "writable_paths"), f"{path!r} is not an absolute path", path
     for variable, ref in container.secrets.items():
-        message = _secret_problem(ref)
+        message = _secret_problem(ref, spec.environment.region)
         if message:
             yield (*loc, "secrets", variable), message, variable
     for limit_name, limit in container.ulimits.items():
@@ -157,11 +155,26 @@ def _service_name(loc: Loc) -> str:
     return str(loc[1])
 
 
-def _secret_problem(ref: SecretRef) -> str | None:
+def _secret_problem(ref: SecretRef, region: str) -> str | None:
     if (ref.secret is None) == (ref.parameter is None):
-        return "give exactly one of secret (a Secrets Manager ARN) or parameter (an SSM name)"
+        return "give exactly one of secret (a Secrets Manager ARN) or parameter (an SSM name or ARN)"
+    parameter_region = (
+        (ref.parameter or "").split(":")[3] if (ref.parameter or "").startswith("arn:") else region
+    )
+    if parameter_region != region:
+        return (
+            f"the parameter is in {parameter_region}; a task of this environment reads SSM parameters "
+            f"of {region} (copy it there)"
+        )
     if ref.parameter is not None and (ref.key or ref.version_stage or ref.version_id):
         return "key, version_stage and version_id apply to Secrets Manager secrets only"
     if ref.version_stage and ref.version_id:
         return "give version_stage or version_id, not both"
     return None
+
+
+def retention_problems(loc: tuple[str | int, ...], days: int) -> Iterator[Problem]:
+    """``days`` at ``loc`` when it is not a retention CloudWatch Logs offers."""
+    if days not in LOG_RETENTION_DAYS:
+        allowed = ", ".join(map(str, LOG_RETENTION_DAYS))
+        yield loc, f"{days} is not a CloudWatch retention; allowed: {allowed}", days

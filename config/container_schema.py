@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
+from config import patterns
 from config.patterns import ENVIRONMENT_KEY, SECRET_KMS_KEY
+from config.permissions_schema import PARAMETER_REFERENCE, parameter_reference_problem
+from config.spec_model import SpecModel, checked
 from config.types import EnvVarName, ImageRef, Name
 
-S3ObjectArn = Annotated[str, StringConstraints(pattern=r"^arn:aws[a-z-]*:s3:::[a-z0-9.-]{3,63}/.+$")]
+S3ObjectArn = Annotated[str, StringConstraints(pattern=patterns.S3_OBJECT_ARN)]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class SecretRef(_Model):
+class SecretRef(SpecModel):
     """Where a secret environment variable comes from: Secrets Manager or SSM Parameter Store.
 
     Exactly one of ``secret`` (a Secrets Manager ARN, optionally with ``key`` for one JSON
@@ -27,14 +26,16 @@ class SecretRef(_Model):
 
     secret: str | None = Field(
         default=None,
-        pattern=r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$",
+        pattern=patterns.SECRETS_MANAGER_ARN,
         description="Secrets Manager secret ARN",
     )
     key: str | None = Field(default=None, min_length=1, description="JSON key inside the secret")
     version_stage: str | None = Field(default=None, min_length=1, description="e.g. AWSCURRENT")
     version_id: str | None = Field(default=None, min_length=1, description="a secret version id")
-    parameter: str | None = Field(
-        default=None, pattern=r"^/?[A-Za-z0-9_.\-/]{1,1011}$", description="SSM parameter name"
+    parameter: Annotated[str, checked(parameter_reference_problem)] | None = Field(
+        default=None,
+        json_schema_extra={"pattern": PARAMETER_REFERENCE},
+        description="SSM parameter name (/app/db-password) or ARN (arn:aws:ssm:…:parameter/<name>)",
     )
     kms_key: str | None = Field(
         default=None,
@@ -46,28 +47,30 @@ class SecretRef(_Model):
     )
 
 
-class HealthCheckSpec(_Model):
-    """A container health check. Default: every 10 s, 5 s timeout, 3 retries, 10 s grace."""
+class HealthCheckSpec(SpecModel):
+    """A container health check. Default: every 10 s, 5 s timeout, 3 retries, 10 s grace.
+    ECS allows an interval of 5-300 s, a timeout of 2-60 s (shorter than the interval), 1-10
+    retries and a start period of 0-300 s."""
 
     command: tuple[str, ...] = Field(
         min_length=1, description='e.g. ["CMD-SHELL", "curl -f localhost:8080/health"]'
     )
     interval_seconds: int = Field(default=10, ge=5, le=300)
-    timeout_seconds: int = Field(default=5, ge=2, le=120)
+    timeout_seconds: int = Field(default=5, ge=2, le=60, description="below interval_seconds")
     retries: int = Field(default=3, ge=1, le=10)
     start_period_seconds: int = Field(default=10, ge=0, le=300)
 
 
-class UlimitSpec(_Model):
+class UlimitSpec(SpecModel):
     soft: int = Field(ge=0)
     hard: int = Field(ge=0)
 
 
-class MountSpec(_Model):
+class MountSpec(SpecModel):
     """A task volume mounted into this container."""
 
     volume: Name
-    path: str = Field(pattern=r"^/.*", description="absolute path in the container")
+    path: str = Field(pattern=patterns.ABSOLUTE_PATH, description="absolute path in the container")
     read_only: bool = False
 
 
@@ -75,7 +78,13 @@ DependencyCondition = Literal["START", "COMPLETE", "SUCCESS", "HEALTHY"]
 AppProtocol = Literal["http", "http2", "grpc"]
 
 
-class ContainerSpec(_Model):
+class RootReason(SpecModel):
+    """Why a container must run as root (the image's own user): shown by ``deployer validate``."""
+
+    reason: str = Field(min_length=20, description="why this container cannot run as a non-root user")
+
+
+class ContainerSpec(SpecModel):
     """One container. Secure defaults: read-only root filesystem, essential, no privileges."""
 
     image: ImageRef
@@ -84,9 +93,14 @@ class ContainerSpec(_Model):
     essential: bool = Field(default=True, description="the task stops when this container stops")
     command: tuple[str, ...] | None = None
     entry_point: tuple[str, ...] | None = None
-    working_directory: str | None = Field(default=None, pattern=r"^/.*")
+    working_directory: str | None = Field(default=None, pattern=patterns.ABSOLUTE_PATH)
     user: str | None = Field(
-        default=None, pattern=r"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$", description="user[:group] to run as"
+        default=None,
+        pattern=patterns.CONTAINER_USER,
+        description="user[:group] to run as, not root; required unless run_as_root gives a reason",
+    )
+    run_as_root: RootReason | None = Field(
+        default=None, description="run as root (no user) for the reason given; default: never"
     )
     environment: dict[EnvVarName, str] = Field(default_factory=dict, description="plain variables")
     secrets: dict[EnvVarName, SecretRef] = Field(default_factory=dict, description="secret variables")
@@ -113,22 +127,24 @@ class ContainerSpec(_Model):
     memory_reservation_mib: int | None = Field(default=None, ge=6, description="soft memory limit")
 
 
-class EfsVolumeSpec(_Model):
+class EfsVolumeSpec(SpecModel):
     """An EFS file system, always with transit encryption and IAM authorisation."""
 
-    file_system_id: str = Field(pattern=r"^fs-[0-9a-f]{8,40}$")
-    access_point_id: str | None = Field(default=None, pattern=r"^fsap-[0-9a-f]{8,40}$")
-    root_directory: str = Field(default="/", pattern=r"^/.*", description="ignored with an access point")
+    file_system_id: str = Field(pattern=patterns.EFS_FILE_SYSTEM)
+    access_point_id: str | None = Field(default=None, pattern=patterns.EFS_ACCESS_POINT)
+    root_directory: str = Field(
+        default="/", pattern=patterns.ABSOLUTE_PATH, description="ignored with an access point"
+    )
 
 
-class EbsVolumeSpec(_Model):
+class EbsVolumeSpec(SpecModel):
     """A service-managed EBS volume, created per task at launch, encrypted."""
 
     size_gib: int = Field(ge=1, le=16384)
     volume_type: Literal["gp3", "gp2", "io1", "io2", "st1", "sc1"] = "gp3"
 
 
-class VolumeSpec(_Model):
+class VolumeSpec(SpecModel):
     """A task volume: exactly one of ``efs``, ``ebs`` or ``scratch: true`` (task-lifetime)."""
 
     efs: EfsVolumeSpec | None = None

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,8 +13,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from config.image_reference import image_reference_problem
 from config.introspection import allowed_keys
-from config.patterns import PATTERN_HINTS
+from config.patterns import IMAGE, PATTERN_HINTS
 from config.yaml_source import Loc
 
 
@@ -39,11 +43,24 @@ class SpecError(ValueError):
         super().__init__(f"{source}: {count}\n{body}")
 
 
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+# Patterns whose mismatch is explained part by part (which component is wrong, and why).
+PATTERN_EXPLAINERS: dict[str, Callable[[str], str | None]] = {IMAGE: image_reference_problem}
+KEY_MARKER = "[key]"  # pydantic's last loc part when a mapping's key (not its value) is invalid
+
+
 def dotted(loc: Loc) -> str:
-    """``('services', 'web', 'capacity', 0)`` → ``services.web.capacity[0]``."""
+    """``('services', 'web', 'capacity', 0)`` → ``services.web.capacity[0]``; a key that is
+    empty or holds other characters than letters, digits, ``_`` and ``-`` is quoted:
+    ``services["my.api"]``."""
     text = ""
     for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        if isinstance(part, int) and not isinstance(part, bool):
+            text += f"[{part}]"
+        elif isinstance(part, str) and _PLAIN_KEY.match(part):
+            text += f".{part}" if text else part
+        else:
+            text += f"[{json.dumps(str(part), ensure_ascii=False)}]"
     return text
 
 
@@ -56,14 +73,13 @@ def from_validation_error(
     for detail in details:
         loc = tuple(detail["loc"])
         if detail["type"] == "too_short" and _item_failed(loc, details):
-            continue  # pydantic counts only the valid items: the item's own problem says it all
-        problems.append(SpecProblem(dotted(loc), _message(detail, model), _line(loc, lines)))
+            continue  # "at least 1 item after validation": its items' own errors say why
+        message = _message(detail, model)
+        if loc and loc[-1] == KEY_MARKER:
+            loc, message = loc[:-1], f"the name {message}"
+        problems.append(SpecProblem(dotted(loc), message, _line(loc, lines)))
     problems.sort(key=lambda p: (p.line or 0, p.path))
     return SpecError(str(source), problems)
-
-
-def _item_failed(loc: Loc, details: list[ErrorDetails]) -> bool:
-    return any(len(d["loc"]) > len(loc) and tuple(d["loc"][: len(loc)]) == loc for d in details)
 
 
 def _line(loc: Loc, lines: dict[Loc, int]) -> int | None:
@@ -89,7 +105,10 @@ def _message(detail: ErrorDetails, model: type[BaseModel]) -> str:
     if kind == "missing":
         return "required key is missing"
     if kind == "string_pattern_mismatch":
-        hint = PATTERN_HINTS.get(str(ctx.get("pattern")), "it has the wrong format")
+        pattern = str(ctx.get("pattern"))
+        if pattern in PATTERN_EXPLAINERS:
+            return PATTERN_EXPLAINERS[pattern](str(value)) or f"{value!r} is not valid"
+        hint = PATTERN_HINTS.get(pattern, "it has the wrong format")
         return f"{value!r} is not valid: {hint}"
     return f"{detail['msg']} (got {_short(value)})"
 
@@ -97,3 +116,8 @@ def _message(detail: ErrorDetails, model: type[BaseModel]) -> str:
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _item_failed(loc: Loc, details: list[ErrorDetails]) -> bool:
+    """Whether an error sits below ``loc`` (an item of the list at ``loc`` failed)."""
+    return any(len(d["loc"]) > len(loc) and tuple(d["loc"][: len(loc)]) == loc for d in details)

@@ -1,4 +1,5 @@
-"""CPU architecture of EC2 instance types, from the type name (no AWS call).
+"""EC2 instance types: which exist (``config/ec2_instance_types.json``, from botocore's EC2
+model, refreshed by ``scripts/refresh_aws_tables.py``) and their CPU architecture.
 
 Graviton families carry a ``g`` right after the generation digit (``m7g``, ``c6gn``,
 ``t4g``, ``r8gd``), plus the first-generation ``a1``. Everything else is x86_64.
@@ -6,11 +7,16 @@ Graviton families carry a ``g`` right after the generation digit (``m7g``, ``c6g
 
 from __future__ import annotations
 
+import difflib
+import json
 import re
+from functools import cache
+from pathlib import Path
 from typing import Literal
 
 Architecture = Literal["x86_64", "arm64"]
 
+INSTANCE_TYPES_FILE = Path(__file__).resolve().parent / "ec2_instance_types.json"
 _GRAVITON_FAMILY = re.compile(r"^(a1|[a-z]+\d+g[a-z]*)$")
 
 
@@ -18,3 +24,23 @@ def architecture_of(instance_type: str) -> Architecture:
     """``"m7g.large"`` → ``"arm64"``; ``"t3.medium"`` → ``"x86_64"``."""
     family = instance_type.split(".", 1)[0]
     return "arm64" if _GRAVITON_FAMILY.match(family) else "x86_64"
+
+
+@cache
+def instance_families() -> dict[str, tuple[str, ...]]:
+    """Every EC2 instance family and its sizes, in the table's order."""
+    table = json.loads(INSTANCE_TYPES_FILE.read_text(encoding="utf-8"))
+    return {family: tuple(sizes) for family, sizes in table["families"].items()}
+
+
+def instance_type_problem(instance_type: str) -> str | None:
+    """Why ``instance_type`` is not an EC2 instance type (with the closest ones), or None."""
+    family, _, size = instance_type.partition(".")
+    families = instance_families()
+    if family not in families:
+        close = difflib.get_close_matches(family, list(families), n=3, cutoff=0.6)
+        hint = f"did you mean {' or '.join(close)}? " if close else ""
+        return f"{instance_type!r}: no EC2 instance family {family!r}; {hint}e.g. t3.medium or m7g.large"
+    if size not in families[family]:
+        return f"{instance_type!r}: {family} comes in {', '.join(families[family])}"
+    return None

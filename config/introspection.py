@@ -18,14 +18,14 @@ def allowed_keys(model: type[BaseModel], loc: Loc) -> list[str]:
         current = _step(current, part)
         if current is None:
             return []
-    target = _unwrap(current)
+    target = unwrap(current)
     if isinstance(target, type) and issubclass(target, BaseModel):
         return list(target.model_fields)
     return []
 
 
 def _step(annotation: object, part: str | int) -> object | None:
-    target = _unwrap(annotation)
+    target = unwrap(annotation)
     if isinstance(target, type) and issubclass(target, BaseModel):
         field = target.model_fields.get(str(part))
         return None if field is None else cast(object, field.annotation)
@@ -38,7 +38,7 @@ def _step(annotation: object, part: str | int) -> object | None:
     return None
 
 
-def _unwrap(annotation: object) -> object:
+def unwrap(annotation: object) -> object:
     """Strip ``Optional``/``Annotated`` wrappers down to the model or container type."""
     while True:
         origin = typing.get_origin(annotation)

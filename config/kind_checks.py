@@ -10,7 +10,10 @@ import difflib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from config.call_graph import first_cycle
+from config.http_checks import http_problems
 from config.load_balancers import load_balancers, quota_problems
+from config.workflow_checks import steps_run_by_workflows
 
 if TYPE_CHECKING:
     from config.schema import AppSpec, ServiceSpec
@@ -33,6 +36,7 @@ def kind_problems(spec: AppSpec) -> Iterator[Problem]:
     for services in load_balancers(spec).values():
         yield from _route_problems(spec, services)
     yield from quota_problems(spec)
+    yield from http_problems(spec)
     yield from _allow_from_problems(spec)
     if not spec.load_balancer.public_ipv4 and not spec.network.ipv6:
         yield (
@@ -58,8 +62,13 @@ def _shape_problems(spec: AppSpec, name: str, service: ServiceSpec) -> Iterator[
     if service.kind == "web" and service.port is None and service.task_definition_file is None:
         yield (*loc, "port"), "a web service needs the port its main container listens on", None
     if service.kind == "job":
-        if service.schedule is None:
-            yield (*loc, "schedule"), "a job needs a schedule, e.g. expression: cron(0 3 * * ? *)", None
+        if service.schedule is None and not service.triggers and name not in steps_run_by_workflows(spec):
+            yield (
+                (*loc, "schedule"),
+                "a job needs a schedule (e.g. expression: cron(0 3 * * ? *)), triggers, or a workflow step "
+                "that runs it",
+                None,
+            )
         if service.allow_from:
             yield (*loc, "allow_from"), "a job runs to completion and takes no connections", None
     scales_from_zero = service.kind == "worker" and service.queue_settings.min_count == 0
@@ -139,8 +148,6 @@ def _route_problems(spec: AppSpec, services: list[str]) -> Iterator[Problem]:
             )
         for index, path in enumerate(http.paths):
             loc = ("services", name, "http", "paths", index)
-            if not path.startswith("/") and path != "*":
-                yield loc, "a path pattern starts with '/' (e.g. /api/*)", path
             key = (frozenset(http.hosts), path)
             if key in seen:
                 yield loc, f"path {path} on these hosts is already routed to service {seen[key]!r}", path
@@ -167,7 +174,7 @@ def _allow_from_problems(spec: AppSpec) -> Iterator[Problem]:
                 yield loc, "a service always reaches itself; remove it", caller
         if service.allow_from and service.port is None and service.task_definition_file is None:
             yield ("services", name, "allow_from"), "allow_from opens the service's port: set port", None
-    cycle = _first_cycle(spec)
+    cycle = first_cycle(spec)
     if cycle:
         yield (
             ("services", cycle[0], "allow_from"),
@@ -175,52 +182,3 @@ def _allow_from_problems(spec: AppSpec) -> Iterator[Problem]:
             "so calls cannot go both ways; route one direction through a queue or merge the services",
             list(cycle),
         )
-
-
-def _first_cycle(spec: AppSpec) -> list[str] | None:
-    """A cycle in "service → the services it is allowed to call", if there is one."""
-    calls: dict[str, list[str]] = {name: [] for name in spec.services}
-    for name, service in spec.services.items():
-        for caller in service.allow_from:
-            if caller in calls and caller != name:
-                calls[caller].append(name)
-    state: dict[str, int] = {}
-
-    def visit(node: str, path: list[str]) -> list[str] | None:
-        state[node] = 1
-        for callee in calls[node]:
-            if state.get(callee) == 1:
-                return [*path[path.index(callee) :], callee]
-            if callee not in state:
-                found = visit(callee, [*path, callee])
-                if found:
-                    return found
-        state[node] = 2
-        return None
-
-    for start in spec.services:
-        if start not in state:
-            found = visit(start, [start])
-            if found:
-                return found
-    return None
-
-
-def call_order(spec: AppSpec) -> list[str]:
-    """Services ordered so each comes after every service it calls (callees first)."""
-    calls = {name: [n for n, s in spec.services.items() if name in s.allow_from] for name in spec.services}
-    ordered: list[str] = []
-    visiting: set[str] = set()
-
-    def place(node: str) -> None:
-        if node in ordered or node in visiting:  # validation has rejected cycles already
-            return
-        visiting.add(node)
-        for callee in calls[node]:
-            if callee != node:
-                place(callee)
-        ordered.append(node)
-
-    for name in spec.services:
-        place(name)
-    return ordered

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from config.errors import SpecError, SpecProblem, from_validation_error
+from config.document_checks import raise_document_problems
+from config.errors import SpecError, SpecProblem, dotted, from_validation_error
 from config.patterns import NAME
-from config.schema import AppSpec
+from config.schema import FILE_ENVIRONMENT, AppSpec
 from config.task_definition_files import load_task_definition_documents
 from config.yaml_source import YamlSyntaxError, parse_yaml
 
@@ -39,19 +40,14 @@ def spec_path(env: str, environments_dir: Path = ENVIRONMENTS_DIR) -> Path:
 def load_spec(env: str, environments_dir: Path = ENVIRONMENTS_DIR) -> AppSpec:
     """Read and validate environment ``env``. Raises ``SpecError`` naming every YAML path."""
     path = spec_path(env, environments_dir)
-    spec = parse_spec(path.read_text(encoding="utf-8"), source=_display(path))
-    if spec.environment.name != env:
-        raise SpecError(
-            _display(path),
-            [
-                SpecProblem(
-                    "environment.name",
-                    f"{spec.environment.name!r} does not match the file name {env!r}",
-                )
-            ],
-        )
+    text = read_text(path, _display(path))
+    spec = parse_model(text, AppSpec, _display(path), context={FILE_ENVIRONMENT: env})
     documents = load_task_definition_documents(spec, environments_dir.parent, _display(path))
-    return spec.with_task_definitions(documents) if documents else spec
+    if not documents:
+        return spec
+    spec = spec.with_task_definitions(documents)
+    raise_document_problems(spec, text, _display(path))
+    return spec
 
 
 def parse_spec(text: str, source: str = "<spec>") -> AppSpec:
@@ -59,16 +55,28 @@ def parse_spec(text: str, source: str = "<spec>") -> AppSpec:
     return parse_model(text, AppSpec, source)
 
 
-def parse_model(text: str, model: type[ModelT], source: str) -> ModelT:
-    """Validate YAML ``text`` as ``model``; ``SpecError`` names every problem's YAML path and line."""
+def read_text(path: Path, source: str) -> str:
+    """The UTF-8 text of ``path``; ``SpecError`` naming the line of the first byte that is not."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        message = f"byte 0x{data[error.start]:02X} is not UTF-8; save the file as UTF-8"
+        raise SpecError(source, [SpecProblem("", message, line)]) from None
+
+
+def parse_model(text: str, model: type[ModelT], source: str, context: dict[str, Any] | None = None) -> ModelT:
+    """Validate YAML ``text`` as ``model`` (``context`` goes to its validators); ``SpecError``
+    names every problem's YAML path and line."""
     try:
         data, lines = parse_yaml(text)
     except YamlSyntaxError as error:
-        raise SpecError(source, [SpecProblem("", f"invalid YAML: {error}")]) from None
+        raise SpecError(source, [SpecProblem(dotted(error.loc), error.reason, error.line)]) from None
     if not isinstance(data, dict):
         raise SpecError(source, [SpecProblem("", "the file must be a YAML mapping of keys")])
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=context)
     except ValidationError as error:
         raise from_validation_error(source, error, model, lines) from None
 

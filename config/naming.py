@@ -6,8 +6,13 @@ deployer (and a human with the AWS console) can find them from the spec alone.
 
 from __future__ import annotations
 
-from config.kind_checks import call_order
+from dataclasses import dataclass
+from typing import Literal
+
+from config.call_graph import call_order
 from config.schema import AppSpec
+
+StackKind = Literal["network", "cluster", "ingress", "service", "workflows"]
 
 
 def stack_prefix(spec: AppSpec) -> str:
@@ -42,6 +47,32 @@ def service_stack_name(spec: AppSpec, service: str) -> str:
     return f"{stack_prefix(spec)}-svc-{service}"
 
 
+def workflow_stack_name(spec: AppSpec) -> str:
+    """The stack of the Step Functions workflows (it exists when the spec has ``workflows``)."""
+    return f"{stack_prefix(spec)}-workflows"
+
+
+def state_machine_name(spec: AppSpec, workflow: str) -> str:
+    """``<app>-<env>-<workflow>``: the workflow's state machine."""
+    return f"{stack_prefix(spec)}-{workflow}"
+
+
+def state_machine_output(workflow: str) -> str:
+    """The workflows stack's output holding ``workflow``'s state machine ARN
+    (``StateMachineArnNightlyExport`` for ``nightly-export``)."""
+    return "StateMachineArn" + "".join(part.capitalize() for part in workflow.split("-"))
+
+
+def trigger_output(
+    kind: Literal["Rule", "DeadLetterQueueUrl"], index: int = 0, workflow: str | None = None
+) -> str:
+    """The stack output naming a trigger's rule (``kind`` Rule, the trigger's ``index``) or the
+    triggers' dead-letter queue: ``TriggerRule0`` in a job's stack, ``<state machine
+    output>TriggerRule0`` in the workflows stack."""
+    prefix = state_machine_output(workflow) if workflow else ""
+    return f"{prefix}Trigger{kind}{index if kind == 'Rule' else ''}"
+
+
 def cluster_name(spec: AppSpec) -> str:
     return stack_prefix(spec)
 
@@ -60,12 +91,31 @@ def task_family(spec: AppSpec, service: str) -> str:
     return f"{stack_prefix(spec)}-{service}"
 
 
-def all_stack_names(spec: AppSpec) -> list[str]:
-    """Every stack of the environment, in deployment order."""
-    ingress = [ingress_stack_name(spec)] if spec.services_of_kind("web") else []
+@dataclass(frozen=True)
+class PlannedStack:
+    """One stack of an environment: its CloudFormation name, what it holds and, for a service
+    stack, which service."""
+
+    name: str
+    kind: StackKind
+    service: str | None = None
+
+
+def stack_plan(spec: AppSpec) -> list[PlannedStack]:
+    """Every stack of the environment in deploy order: network, cluster, the load balancers'
+    stack (when a web service exists), then one stack per service, callees before callers
+    (``call_order``), then the workflows' stack (when there are workflows). The app builds
+    these stacks and the deployer deploys, verifies and destroys them from this one list."""
+    ingress = [PlannedStack(ingress_stack_name(spec), "ingress")] if spec.services_of_kind("web") else []
     return [
-        network_stack_name(spec),
-        cluster_stack_name(spec),
+        PlannedStack(network_stack_name(spec), "network"),
+        PlannedStack(cluster_stack_name(spec), "cluster"),
         *ingress,
-        *(service_stack_name(spec, name) for name in call_order(spec)),
+        *(PlannedStack(service_stack_name(spec, name), "service", name) for name in call_order(spec)),
+        *([PlannedStack(workflow_stack_name(spec), "workflows")] if spec.workflows else []),
     ]
+
+
+def all_stack_names(spec: AppSpec) -> list[str]:
+    """Every stack of the environment, in deployment order (``stack_plan``)."""
+    return [planned.name for planned in stack_plan(spec)]

@@ -11,10 +11,11 @@ import functools
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from config.patterns import REGION
+from config.spec_model import SpecModel
 
 _ARN = r"^arn:aws[a-z-]*:"
 _REGION_ACCOUNT = REGION.strip("^$") + r":\d{12}:"
@@ -67,6 +68,23 @@ def _parameter(value: str) -> str:
     raise PydanticCustomError("spec_check", "{message}", {"message": message})
 
 
+PARAMETER_REFERENCE = r"^(/?[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*|arn:aws[a-z-]*:ssm:.+)$"
+
+
+def parameter_reference_problem(value: str) -> str | None:
+    """Why ``value`` names no single SSM parameter (by name or ARN, as ECS takes it), or None."""
+    if value.startswith("arn:"):
+        if re.match(PARAMETER_ARN, value):
+            return None
+        return f"{value!r} is not an SSM parameter ARN: arn:aws:ssm:<region>:<account>:parameter/<name>"
+    if re.fullmatch(r"/?[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*", value) and len(value) <= 1011:
+        return None
+    return (
+        f"{value!r} is not an SSM parameter: a name such as /app/db-password (letters, digits, "
+        "_ . - between single '/') or an ARN arn:aws:ssm:<region>:<account>:parameter/<name>"
+    )
+
+
 BucketArn = Annotated[str, Field(json_schema_extra={"pattern": BUCKET_ARN}), _matches(BUCKET_ARN)]
 QueueArn = Annotated[str, Field(json_schema_extra={"pattern": QUEUE_ARN}), _matches(QUEUE_ARN)]
 TableArn = Annotated[str, Field(json_schema_extra={"pattern": TABLE_ARN}), _matches(TABLE_ARN)]
@@ -77,11 +95,7 @@ S3Prefix = Annotated[str, Field(json_schema_extra={"pattern": S3_PREFIX}), _matc
 ParameterName = Annotated[str, AfterValidator(_parameter)]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class S3Intent(_Model):
+class S3Intent(SpecModel):
     """Objects in one bucket. Default: read, every key; ``prefix`` limits to keys under it."""
 
     bucket: BucketArn = Field(description="bucket ARN (arn:aws:s3:::name)")
@@ -89,14 +103,14 @@ class S3Intent(_Model):
     access: Literal["read", "write", "read_write"] = Field(default="read", description="read, write or both")
 
 
-class SqsIntent(_Model):
+class SqsIntent(SpecModel):
     """One queue: send messages to it, or consume them (receive, delete, extend visibility)."""
 
     queue: QueueArn = Field(description="queue ARN")
     access: Literal["send", "consume"] = Field(description="send or consume")
 
 
-class DynamoDbIntent(_Model):
+class DynamoDbIntent(SpecModel):
     """Items of one table. Default: read, no index access."""
 
     table: TableArn = Field(description="table ARN")
@@ -104,26 +118,26 @@ class DynamoDbIntent(_Model):
     indexes: bool = Field(default=False, description="also Query and Scan the table's indexes (with read)")
 
 
-class SecretIntent(_Model):
+class SecretIntent(SpecModel):
     """Read one Secrets Manager secret; a partial ARN (no 6-character suffix) matches only its suffix."""
 
     arn: SecretArn = Field(description="secret ARN, complete or without the random suffix")
 
 
-class ParameterIntent(_Model):
+class ParameterIntent(SpecModel):
     """Read one SSM parameter, or every parameter under a path ending in '/' (this account and region)."""
 
     name: ParameterName = Field(description="parameter name (/app/key), path (/app/config/) or ARN")
 
 
-class SnsIntent(_Model):
+class SnsIntent(SpecModel):
     """Publish to one topic (the only access)."""
 
     topic: TopicArn = Field(description="topic ARN")
     access: Literal["publish"] = Field(default="publish", description="publish")
 
 
-class KmsIntent(_Model):
+class KmsIntent(SpecModel):
     """Use one KMS key. Default: decrypt only; encrypt_decrypt adds Encrypt and GenerateDataKey."""
 
     key: KeyArn = Field(description="key ARN (arn:aws:kms:<region>:<account>:key/<id>)")
@@ -134,7 +148,7 @@ Intent = S3Intent | SqsIntent | DynamoDbIntent | SecretIntent | ParameterIntent 
 INTENTS = ("s3", "sqs", "dynamodb", "secret", "parameter", "sns", "kms")
 
 
-class PermissionSpec(_Model):
+class PermissionSpec(SpecModel):
     """One intent: exactly one of s3, sqs, dynamodb, secret, parameter, sns or kms."""
 
     s3: S3Intent | None = None

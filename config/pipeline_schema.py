@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from config import patterns
@@ -20,6 +20,7 @@ from config.checks import raise_problems
 from config.errors import SpecError, SpecProblem
 from config.loader import CONFIG_DIR, ENVIRONMENTS_DIR, available_environments, load_spec, parse_model
 from config.schema import AppSpec
+from config.spec_model import SpecModel
 from config.types import Name
 from config.yaml_source import parse_yaml
 
@@ -38,11 +39,7 @@ def _check(value: str, pattern: str, shape: str) -> str:
     return value
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class SourceSpec(_Model):
+class SourceSpec(SpecModel):
     """The repository the pipeline watches, through an AWS CodeConnections connection."""
 
     connection_arn: str = Field(description="CodeConnections (or CodeStar Connections) connection ARN")
@@ -66,14 +63,14 @@ class SourceSpec(_Model):
         return _check(value, BRANCH, "a branch name (e.g. main)")
 
 
-class StageSpec(_Model):
+class StageSpec(SpecModel):
     """One environment of the pipeline. Default: deployed without a manual approval."""
 
     environment: Name = Field(description="an environment of config/environments/ with target aws")
     requires_approval: bool = Field(default=False, description="a person approves before this deploy")
 
 
-class PipelineSpec(_Model):
+class PipelineSpec(SpecModel):
     """The pipeline: where it runs, what it watches, the environments in deployment order."""
 
     name: Name = Field(description="pipeline name (CodePipeline and its stack)")

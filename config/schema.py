@@ -9,7 +9,13 @@ from __future__ import annotations
 import ipaddress
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from config import patterns
@@ -25,6 +31,8 @@ from config.checks import find_problems, raise_problems
 from config.container_schema import ContainerSpec, VolumeSpec
 from config.cost_profiles import apply_profile_defaults
 from config.permissions_schema import PermissionSpec
+from config.placement_schema import AWSVPC, NetworkMode, PlacementStrategySpec
+from config.service_connect_schema import ServiceConnectTlsSpec
 from config.service_kinds import (
     AutoscalingSpec,
     DeploymentSpec,
@@ -34,24 +42,25 @@ from config.service_kinds import (
     ScheduleSpec,
     ServiceKind,
 )
-from config.types import ImageRef, Name
+from config.spec_model import SpecModel
+from config.trigger_schema import TriggerSpec
+from config.types import ImageRef, Name, Region
+from config.workflow_schema import WorkflowSpec
 
 __all__ = ["FARGATE", "FARGATE_PROVIDERS", "FARGATE_SPOT", "AppSpec", "Ec2CapacitySpec", "StrategyItem"]
 
 
 CapacityKind = Literal["fargate", "ec2", "managed_instances"]
+# Validation context key: the environment the file name says (the loader checks environment.name).
+FILE_ENVIRONMENT = "file_environment"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class EnvironmentSpec(_Model):
+class EnvironmentSpec(SpecModel):
     """Where the environment lives."""
 
     name: Name = Field(description="environment name; must match the file name")
     account: str = Field(pattern=patterns.ACCOUNT, description="12-digit AWS account id")
-    region: str = Field(pattern=patterns.REGION, description="AWS region code")
+    region: Region
     target: Literal["local", "aws"] = Field(
         description="'local': the moto endpoint on loopback; 'aws': a real account"
     )
@@ -60,7 +69,7 @@ class EnvironmentSpec(_Model):
     )
     permissions_boundary: str | None = Field(
         default=None,
-        pattern=r"^arn:aws[a-z-]*:iam::(\d{12}|aws):policy/[\w+=,.@/-]+$",
+        pattern=patterns.MANAGED_POLICY_ARN,
         description="managed policy ARN applied as permissions boundary to every role the app creates",
     )
     task_definition_revisions_kept: int = Field(
@@ -71,6 +80,11 @@ class EnvironmentSpec(_Model):
         description="'dev': cheaper defaults for keys the file leaves out (NAT instance, dual-stack "
         "VPC, Fargate Spot); see docs/cost.md",
     )
+
+    @property
+    def is_local(self) -> bool:
+        """True for the local endpoint (target ``local``), False for a real account (``aws``)."""
+        return self.target == "local"
 
     @field_validator("account", mode="before")
     @classmethod
@@ -85,11 +99,13 @@ class EnvironmentSpec(_Model):
         return value
 
 
-class NetworkSpec(_Model):
+class NetworkSpec(SpecModel):
     """The VPC. Default: 10.0.0.0/16 over 2 AZs with 1 NAT gateway."""
 
     cidr: ipaddress.IPv4Network = Field(
-        default=ipaddress.IPv4Network("10.0.0.0/16"), description="VPC CIDR block (/16 to /24)"
+        default=ipaddress.IPv4Network("10.0.0.0/16"),
+        description="VPC CIDR block: /16 or /17 for up to 6 AZs, /18 for 3, /19 for 1 "
+        "(each AZ takes a /24 public and a /20 private subnet)",
     )
     max_azs: int = Field(default=2, ge=1, le=6, description="availability zones to span")
     nat_gateways: int = Field(
@@ -109,9 +125,12 @@ class NetworkSpec(_Model):
         description="dual-stack VPC: an IPv6 block per subnet, egress-only IPv6 from private subnets "
         "[default with cost_profile dev: true]",
     )
+    service_connect_tls: ServiceConnectTlsSpec = Field(
+        default_factory=ServiceConnectTlsSpec, description="TLS between services (default: off)"
+    )
 
 
-class ClusterSpec(_Model):
+class ClusterSpec(SpecModel):
     """The ECS cluster and its capacity. Default: Fargate only, enhanced insights."""
 
     container_insights: Literal["enhanced", "enabled", "disabled"] = Field(
@@ -144,7 +163,8 @@ class ServiceSpec(ContainerSpec):
     kind: ServiceKind = Field(default="backend", description="web, backend, worker or job")
     http: HttpSpec | None = Field(default=None, description="web: routing and health check [default: /*]")
     queue: QueueSpec | None = Field(default=None, description="worker: queue and scaling [default: on]")
-    schedule: ScheduleSpec | None = Field(default=None, description="job: when it runs (required)")
+    schedule: ScheduleSpec | None = Field(default=None, description="job: when it runs")
+    triggers: tuple[TriggerSpec, ...] = Field(default=(), description="job: events that start a task")
     deployment: DeploymentSpec = Field(default=DeploymentSpec(), description="strategy and rollback")
     autoscaling: AutoscalingSpec | None = Field(default=None, description="target tracking (web, backend)")
     allow_from: tuple[Name, ...] = Field(
@@ -159,6 +179,22 @@ class ServiceSpec(ContainerSpec):
     )
     architecture: Literal["x86_64", "arm64"] = Field(
         default="x86_64", description="CPU architecture of the images (Fargate runtime platform)"
+    )
+    network_mode: NetworkMode = Field(
+        default=AWSVPC,
+        description="awsvpc: a network interface and security group per task; on EC2 groups only: "
+        "bridge (dynamic host ports, many tasks per instance) or host (the instance's network; "
+        "needs host_network_reason)",
+    )
+    host_network_reason: str | None = Field(
+        default=None,
+        min_length=10,
+        description="why this service needs the host's network (Security Hub ECS.17); shown by validate",
+    )
+    placement: tuple[PlacementStrategySpec, ...] = Field(
+        default=(),
+        description="EC2 groups only: placement strategies in order, e.g. [{binpack: memory}] "
+        "[default: none; ECS then spreads tasks across availability zones]",
     )
     ephemeral_storage_gib: int | None = Field(
         default=None, ge=21, le=200, description="Fargate task storage above the default 20 GiB"
@@ -198,7 +234,7 @@ class ServiceSpec(ContainerSpec):
         return {service_name: self, **self.sidecars}
 
 
-class AppSpec(_Model):
+class AppSpec(SpecModel):
     """One environment of one application."""
 
     app: Name = Field(description="application name; prefixes every stack and resource")
@@ -207,6 +243,9 @@ class AppSpec(_Model):
     cluster: ClusterSpec = ClusterSpec()
     load_balancer: LoadBalancerSpec = LoadBalancerSpec()
     services: dict[Name, ServiceSpec] = Field(min_length=1, description="services by name")
+    workflows: dict[Name, WorkflowSpec] = Field(
+        default_factory=dict, description="Step Functions workflows by name"
+    )
 
     _task_definitions: dict[str, dict[str, Any]] = PrivateAttr(default_factory=dict)
 
@@ -226,8 +265,20 @@ class AppSpec(_Model):
         return copy
 
     @model_validator(mode="after")
-    def _check_cross_field(self) -> AppSpec:
-        raise_problems(type(self).__name__, list(find_problems(self)))
+    def _check_cross_field(self, info: ValidationInfo) -> AppSpec:
+        problems = list(find_problems(self))
+        file_environment = (info.context or {}).get(FILE_ENVIRONMENT)
+        if file_environment is not None and self.environment.name != file_environment:
+            problems.insert(
+                0,
+                (
+                    ("environment", "name"),
+                    f"{self.environment.name!r} does not match the file name {file_environment!r}: "
+                    "rename one of them",
+                    self.environment.name,
+                ),
+            )
+        raise_problems(type(self).__name__, problems)
         return self
 
     def strategy_for(self, service: str) -> tuple[StrategyItem, ...]:
@@ -252,6 +303,15 @@ class AppSpec(_Model):
     def long_running(self) -> list[str]:
         """Services that ECS keeps running (every kind but ``job``)."""
         return self.services_of_kind("web", "backend", "worker")
+
+    def network_mode_of(self, service: str) -> NetworkMode:
+        """The service's network mode: its task-definition file's ``networkMode`` when it names
+        one of awsvpc, bridge or host, else the spec's ``network_mode``."""
+        document = self.task_definition_document(service) or {}
+        mode = document.get("networkMode")
+        if mode in ("awsvpc", "bridge", "host"):
+            return mode  # type: ignore[no-any-return]
+        return self.services[service].network_mode
 
     def runs_on_fargate(self, service: str) -> bool:
         """True when the service's strategy uses Fargate providers."""

@@ -8,37 +8,38 @@ Every default is tuned so a healthy rolling deploy of a web service is quick whi
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from config import patterns
+from config.alb_conditions import success_codes_problem
+from config.schedule_expressions import recurring_schedule_problem, time_zone_problem
+from config.spec_model import SpecModel, checked
 
 ServiceKind = Literal["web", "backend", "worker", "job"]
 DeploymentStrategyName = Literal["rolling", "blue_green", "canary", "linear"]
 MAIN_LOAD_BALANCER = "main"
 # Letters and digits only: the name becomes part of construct and output IDs, where '-' is dropped.
-LOAD_BALANCER_NAME = r"^[a-z][a-z0-9]{0,15}$"
+LOAD_BALANCER_NAME = patterns.LOAD_BALANCER_NAME
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class TargetHealthCheckSpec(_Model):
+class TargetHealthCheckSpec(SpecModel):
     """The load balancer's health check of each task. Default: ``GET /`` every 5 s, healthy
     after 2 passes (10 s), unhealthy after 2 failures, 4 s timeout, 200-399 is healthy."""
 
-    path: str = Field(default="/", pattern=r"^/[^\s]*$", description="request path")
+    path: str = Field(default="/", pattern=patterns.REQUEST_PATH, max_length=1024, description="request path")
     interval_seconds: int = Field(default=5, ge=5, le=300)
     timeout_seconds: int = Field(default=4, ge=2, le=120)
     healthy_threshold: int = Field(default=2, ge=2, le=10)
     unhealthy_threshold: int = Field(default=2, ge=2, le=10)
-    success_codes: str = Field(default="200-399", pattern=r"^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$")
+    success_codes: Annotated[str, checked(success_codes_problem)] = Field(
+        default="200-399", description="HTTP codes of a healthy task, 200 to 499: 200, 200,302 or 200-399"
+    )
 
 
-class HttpSpec(_Model):
+class HttpSpec(SpecModel):
     """How a load balancer routes to a web service. Default: load balancer ``main``, every
     path (``/*``) on any host; priority derived from the rule (more specific first, unique
     per load balancer, stable across edits)."""
@@ -77,7 +78,7 @@ class HttpSpec(_Model):
         return value
 
 
-class QueueSpec(_Model):
+class QueueSpec(SpecModel):
     """A worker's SQS queue and the backlog-per-task scaling on it. Default: 60 s visibility,
     4 days retention, 5 receives before the dead-letter queue, 10 messages per task, 0-10 tasks."""
 
@@ -89,19 +90,21 @@ class QueueSpec(_Model):
     max_count: int = Field(default=10, ge=1, le=1000)
 
 
-class ScheduleSpec(_Model):
+class ScheduleSpec(SpecModel):
     """When a job runs, through EventBridge Scheduler. Default: UTC, 2 retries, events older
     than an hour dropped to the dead-letter queue."""
 
-    expression: str = Field(
-        pattern=patterns.SCHEDULE, description="cron(min hour day month weekday year) or rate(N unit)"
+    expression: Annotated[str, checked(recurring_schedule_problem)] = Field(
+        description="cron(minutes hours day-of-month month day-of-week year) or rate(N unit)"
     )
-    timezone: str = Field(default="UTC", pattern=r"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$")
+    timezone: Annotated[str, checked(time_zone_problem)] = Field(
+        default="UTC", description="IANA time zone the expression is read in, e.g. Europe/Paris"
+    )
     retries: int = Field(default=2, ge=0, le=185, description="RunTask retries when it fails to start")
     max_event_age_seconds: int = Field(default=3600, ge=60, le=86400)
 
 
-class DeploymentSpec(_Model):
+class DeploymentSpec(SpecModel):
     """How a new revision replaces the old. Default: rolling, circuit breaker with rollback,
     rollback on the service's own alarms (web: 5xx rate and unhealthy hosts).
 
@@ -122,7 +125,7 @@ class DeploymentSpec(_Model):
     )
 
 
-class AutoscalingSpec(_Model):
+class AutoscalingSpec(SpecModel):
     """Target tracking on the task count. When present, ECS and Application Auto Scaling own
     the desired count: a redeploy never resets it. Default: 1-4 tasks at 60% CPU."""
 
@@ -137,7 +140,7 @@ class AutoscalingSpec(_Model):
     scale_out_cooldown_seconds: int = Field(default=30, ge=0, le=3600)
 
 
-class LoadBalancerSpec(_Model):
+class LoadBalancerSpec(SpecModel):
     """Settings shared by the environment's public Application Load Balancers (one per name
     web services give in ``http.load_balancer``, default ``main``). Default: HTTPS on 443
     with a TLS 1.2+/1.3 policy and HTTP→HTTPS redirect on 80, invalid header fields dropped,

@@ -49,8 +49,17 @@ _EXPORTS = {
     "TopicPermission": "permissions",
     "KeyPermission": "permissions",
     "KeyAccess": "permissions",
+    "TargetTracking": "service_scaling",
+    "EncryptedEbsVolume": "ebs_volume",
+    "CallerIngress": "caller_ingress",
+    "InstancePortsIngress": "instance_ingress",
+    "DYNAMIC_HOST_PORTS": "instance_ingress",
+    "IRetainedTaskDefinition": "retained_task_definition",
+    "SecretKey": "containers",
+    "SecretStore": "containers",
 }
 __all__ = [
+    "DYNAMIC_HOST_PORTS",
     "FARGATE",
     "FARGATE_SPOT",
     "AmiFamily",
@@ -58,11 +67,15 @@ __all__ = [
     "BacklogScaling",
     "BucketAccess",
     "BucketPermission",
+    "CallerIngress",
     "Capacity",
     "ContainerProps",
     "Deployment",
     "EcsCluster",
     "EcsService",
+    "EncryptedEbsVolume",
+    "IRetainedTaskDefinition",
+    "InstancePortsIngress",
     "KeyAccess",
     "KeyPermission",
     "LogRouting",
@@ -78,10 +91,13 @@ __all__ = [
     "QueuePermission",
     "Route",
     "ScheduledJob",
+    "SecretKey",
     "SecretPermission",
+    "SecretStore",
     "TableAccess",
     "TablePermission",
     "TargetHealthCheck",
+    "TargetTracking",
     "TaskPermissions",
     "TopicPermission",
     "VersionedTaskDefinition",
@@ -99,6 +115,7 @@ def __getattr__(name: str) -> Any:
 
 if TYPE_CHECKING:
     from constructs_lib.asg_capacity import AsgCapacity as AsgCapacity
+    from constructs_lib.caller_ingress import CallerIngress as CallerIngress
     from constructs_lib.cluster import (
         FARGATE as FARGATE,
     )
@@ -110,10 +127,15 @@ if TYPE_CHECKING:
     )
     from constructs_lib.containers import ContainerProps as ContainerProps
     from constructs_lib.containers import MountProps as MountProps
+    from constructs_lib.containers import SecretKey as SecretKey
+    from constructs_lib.containers import SecretStore as SecretStore
+    from constructs_lib.ebs_volume import EncryptedEbsVolume as EncryptedEbsVolume
     from constructs_lib.ec2_capacity import AmiFamily as AmiFamily
     from constructs_lib.ec2_capacity import Ec2CapacityGroup as Ec2CapacityGroup
     from constructs_lib.environment_key import EnvironmentKey as EnvironmentKey
     from constructs_lib.images import container_image as container_image
+    from constructs_lib.instance_ingress import DYNAMIC_HOST_PORTS as DYNAMIC_HOST_PORTS
+    from constructs_lib.instance_ingress import InstancePortsIngress as InstancePortsIngress
     from constructs_lib.load_balancer import PublicLoadBalancer as PublicLoadBalancer
     from constructs_lib.managed_instances import ManagedInstancesGroup as ManagedInstancesGroup
     from constructs_lib.native_json import NativeTaskDefinitionError as NativeTaskDefinitionError
@@ -132,9 +154,11 @@ if TYPE_CHECKING:
     from constructs_lib.permissions import TablePermission as TablePermission
     from constructs_lib.permissions import TaskPermissions as TaskPermissions
     from constructs_lib.permissions import TopicPermission as TopicPermission
+    from constructs_lib.retained_task_definition import IRetainedTaskDefinition as IRetainedTaskDefinition
     from constructs_lib.scheduled_job import ScheduledJob as ScheduledJob
     from constructs_lib.service import Deployment as Deployment
     from constructs_lib.service import EcsService as EcsService
+    from constructs_lib.service_scaling import TargetTracking as TargetTracking
     from constructs_lib.task_definition import (
         Capacity as Capacity,
     )

@@ -11,6 +11,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from constructs_lib.bridge_metadata import block_bridge_metadata_commands
 from constructs_lib.ec2_capacity import AmiFamily, Ec2CapacityGroup
 from constructs_lib.nag import (
     AGENT_RESOURCES,
@@ -33,8 +34,13 @@ SSM_SESSION_ACTIONS = (
 class AsgCapacity(Construct):
     """Launch template → Auto Scaling group → capacity provider, added to ``cluster``.
 
-    The launch template requires IMDSv2 with a hop limit of 1, gives no public IP, encrypts
-    the gp3 root volume and blocks awsvpc tasks from instance metadata. The group protects
+    The launch template requires IMDSv2 with a hop limit of 1, gives no public IP, turns on
+    detailed (1-minute) monitoring, encrypts the gp3 root volume and blocks awsvpc tasks from
+    instance metadata; on Amazon Linux an iptables rule blocks bridge-mode containers too
+    (``bridge_metadata``), and on Bottlerocket, which takes no shell user data, the hop limit of
+    1 keeps the IMDSv2 token from crossing Docker's bridge. ``connections`` is the instances'
+    security group (no ingress until given): bridge and host tasks receive traffic through it.
+    The group lists its subnets' Availability Zones, protects
     new instances from scale-in (ECS decides which to remove) and replaces instances one at a
     time when the launch template changes (new instance type or AMI), so neither the cluster
     nor the capacity provider is replaced. Every scaling event goes to ``notifications``
@@ -77,6 +83,7 @@ class AsgCapacity(Construct):
             security_group=self.security_group,
             require_imdsv2=True,
             http_put_response_hop_limit=1,
+            detailed_monitoring=True,  # 1-minute metrics (Control Tower CT.EC2.PR.10)
             associate_public_ip_address=False,
             block_devices=[
                 ec2.BlockDevice(
@@ -109,6 +116,13 @@ class AsgCapacity(Construct):
             launch_template=None if self._mixed(group) else self.launch_template,
             mixed_instances_policy=self._mixed_policy(group) if self._mixed(group) else None,
         )
+        # The subnets decide the zones; listing them too lets Control Tower's CT.AUTOSCALING.PR.1
+        # (which reads only this property) see a group spread over several zones.
+        zones = _zones(vpc, vpc_subnets or ec2.SubnetSelection())
+        if not any(cdk.Token.is_unresolved(zone) for zone in zones):
+            group_resource = self.auto_scaling_group.node.default_child
+            assert isinstance(group_resource, cdk.CfnResource)
+            group_resource.add_property_override("AvailabilityZones", sorted(zones))
         self.capacity_provider = ecs.AsgCapacityProvider(
             self,
             "CapacityProvider",
@@ -138,6 +152,8 @@ class AsgCapacity(Construct):
         user_data = self.launch_template.user_data
         assert user_data is not None
         user_data.add_commands(*(_agent_setting(k, v, bottlerocket) for k, v in settings.items()))
+        if not bottlerocket:
+            user_data.add_commands(*block_bridge_metadata_commands())
         # For Bottlerocket aws-cdk-lib also attaches two AWS managed policies; the inline agent
         # policy it adds and our Session Manager statement already grant what they would.
         role_resource = self.instance_role.node.default_child
@@ -159,6 +175,11 @@ class AsgCapacity(Construct):
         acknowledge(policy, "IAM5[Action::ecs:Submit*]", AGENT_SUBMIT)
         acknowledge(self.auto_scaling_group.node.default_child, "EC26", ASG_ENCRYPTION)  # type: ignore[arg-type]
 
+    @property
+    def connections(self) -> ec2.Connections:
+        """Network rules of the instances, and of the bridge and host tasks on them."""
+        return ec2.Connections(security_groups=[self.security_group])
+
     @staticmethod
     def _mixed(group: Ec2CapacityGroup) -> bool:
         return group.spot or len(group.instance_types) > 1
@@ -178,6 +199,18 @@ class AsgCapacity(Construct):
                 on_demand_allocation_strategy=autoscaling.OnDemandAllocationStrategy.PRIORITIZED,
             ),
         )
+
+
+def _zones(vpc: ec2.IVpc, selection: ec2.SubnetSelection) -> list[str]:
+    """The Availability Zones of the subnets ``selection`` picks in ``vpc``."""
+    return vpc.select_subnets(
+        availability_zones=selection.availability_zones,
+        one_per_az=selection.one_per_az,
+        subnet_filters=selection.subnet_filters,
+        subnet_group_name=selection.subnet_group_name,
+        subnets=selection.subnets,
+        subnet_type=selection.subnet_type,
+    ).availability_zones
 
 
 def _agent_setting(name: str, value: str, bottlerocket: bool) -> str:

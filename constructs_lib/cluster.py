@@ -13,11 +13,21 @@ from aws_cdk import aws_servicediscovery as servicediscovery
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from constructs_lib.alarm_topic import AlarmTopic
 from constructs_lib.asg_capacity import AsgCapacity
+from constructs_lib.control_tower import (
+    CONTAINER_INSIGHTS,
+    ENHANCED_INSIGHTS,
+    IMPORTED_KEY,
+    LOG_GROUP_KMS,
+    acknowledge_control,
+    key_is_imported,
+)
 from constructs_lib.ec2_capacity import Ec2CapacityGroup
 from constructs_lib.log_encryption import allow_cloudwatch_logs
 from constructs_lib.managed_instances import ManagedInstancesGroup, add_managed_instances
 from constructs_lib.scaling_notifications import scaling_events_topic
+from constructs_lib.service_connect_tls import ServiceConnectTls
 
 FARGATE = "FARGATE"
 FARGATE_SPOT = "FARGATE_SPOT"
@@ -31,11 +41,15 @@ class EcsCluster(Construct):
     rotation, retained, when none is given; a given key must let CloudWatch Logs use it, as
     ``EnvironmentKey`` does) and logged to their own encrypted log group
     (one year, retained). ``service_connect_namespace`` (default none) creates an HTTP Cloud
-    Map namespace that services join with Service Connect. Each ``Ec2CapacityGroup``
+    Map namespace that services join with Service Connect; with ``service_connect_tls`` (default
+    off) their traffic is TLS 1.3 from ``service_connect_tls_config`` (a ``ServiceConnectTls``
+    with a short-lived-mode Private CA, or ``service_connect_authority_arn``). Each ``Ec2CapacityGroup``
     becomes an ``AsgCapacity`` (hardened
     launch template, managed scaling, termination protection and draining); each
     ``ManagedInstancesGroup`` an ECS Managed Instances provider. With EC2 groups, every
     scaling event goes to ``scaling_events``, an SNS topic encrypted with the same key.
+    ``alarm_topic`` (an ``AlarmTopic``, encrypted with the same key) is where the alarms of
+    the cluster's services notify the team.
 
     ``capacity_provider_names`` maps ``FARGATE``/``FARGATE_SPOT``/each group name to the
     provider name a service's strategy must use.
@@ -55,6 +69,8 @@ class EcsCluster(Construct):
         container_insights: ecs.ContainerInsights = ecs.ContainerInsights.ENHANCED,
         encryption_key: kms.IKey | None = None,
         service_connect_namespace: str | None = None,
+        service_connect_tls: bool = False,
+        service_connect_authority_arn: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         names = [g.name for g in ec2_capacity] + [g.name for g in managed_instances]
@@ -82,6 +98,8 @@ class EcsCluster(Construct):
             encryption_key=self.encryption_key,
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
+        if key_is_imported(self, self.encryption_key):
+            acknowledge_control(self.exec_log_group, LOG_GROUP_KMS, IMPORTED_KEY)
         self.cluster = ecs.Cluster(
             self,
             "Cluster",
@@ -89,6 +107,11 @@ class EcsCluster(Construct):
             cluster_name=cluster_name,
             container_insights_v2=container_insights,
             enable_fargate_capacity_providers=fargate,
+            managed_storage_configuration=(
+                ecs.ManagedStorageConfiguration(fargate_ephemeral_storage_kms_key=self.encryption_key)
+                if fargate
+                else None
+            ),
             execute_command_configuration=ecs.ExecuteCommandConfiguration(
                 kms_key=self.encryption_key,
                 logging=ecs.ExecuteCommandLogging.OVERRIDE,
@@ -97,7 +120,23 @@ class EcsCluster(Construct):
                 ),
             ),
         )
+        if container_insights == ecs.ContainerInsights.ENHANCED:
+            acknowledge_control(self.cluster, CONTAINER_INSIGHTS, ENHANCED_INSIGHTS)
+        self.alarm_topic: sns.ITopic = AlarmTopic(self, "Alarms", key=self.encryption_key).topic
         self.namespace_name = service_connect_namespace
+        if service_connect_tls and not service_connect_namespace:
+            raise ValueError("service_connect_tls needs service_connect_namespace")
+        self.service_connect_tls_config: ServiceConnectTls | None = (
+            ServiceConnectTls(
+                self,
+                "ServiceConnectTls",
+                key=self.encryption_key,
+                authority_arn=service_connect_authority_arn,
+                common_name=service_connect_namespace or "service-connect",
+            )
+            if service_connect_tls
+            else None
+        )
         if service_connect_namespace:
             self.cluster.add_default_cloud_map_namespace(
                 name=service_connect_namespace,

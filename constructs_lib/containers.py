@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 
 from aws_cdk import Duration
 from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_kms as kms
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,22 @@ class MountProps:
     read_only: bool = False
 
 
+class SecretStore(Enum):
+    """The service a container's secret is read from (the value is its endpoint prefix)."""
+
+    SECRETS_MANAGER = "secretsmanager"
+    SSM_PARAMETER_STORE = "ssm"
+
+
+@dataclass(frozen=True)
+class SecretKey:
+    """A customer-managed KMS key that encrypts secrets the container reads from ``store``
+    (default: Secrets Manager). The task may decrypt with it through that service only."""
+
+    key: kms.IKey
+    store: SecretStore = SecretStore.SECRETS_MANAGER
+
+
 @dataclass(frozen=True)
 class ContainerProps:
     """One container of a task.
@@ -25,7 +43,8 @@ class ContainerProps:
     Defaults: essential, read-only root filesystem (``writable_paths`` get a task-lifetime
     scratch volume each, e.g. ``/tmp``), the image's own user, command and entry point, no
     port, no environment, no health check, no init process, no memory limits of its own
-    (the task's memory is shared).
+    (the task's memory is shared). ``secret_keys`` name the customer-managed KMS keys that
+    encrypt ``secrets`` (none: AWS-managed keys, which need no grant).
     """
 
     name: str
@@ -37,8 +56,10 @@ class ContainerProps:
     entry_point: Sequence[str] | None = None
     working_directory: str | None = None
     user: str | None = None
+    run_as_root_reason: str | None = None  # why ``user`` is absent or root; acknowledged on the task
     environment: Mapping[str, str] = field(default_factory=dict)
     secrets: Mapping[str, ecs.Secret] = field(default_factory=dict)
+    secret_keys: Sequence[SecretKey] = ()
     environment_files: Sequence[ecs.EnvironmentFile] = ()
     health_check: ecs.HealthCheck | None = None
     depends_on: Mapping[str, ecs.ContainerDependencyCondition] = field(default_factory=dict)

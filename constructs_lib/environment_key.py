@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
@@ -14,7 +15,10 @@ class EnvironmentKey(Construct):
 
     Defaults: automatic yearly rotation, retained on stack deletion and replacement (data it
     encrypted stays readable), a key policy that lets this account's IAM policies grant its use
-    and lets CloudWatch Logs encrypt this account's log groups in the region. ``alias`` (e.g.
+    and lets CloudWatch Logs encrypt this account's log groups in the region, and a deny on
+    ``kms:CreateGrant`` unless the grant is for an AWS resource or made by an AWS service (grants
+    are how EBS, Fargate storage and ECS use a key; a person has no reason to make one, and a
+    grant outlives the IAM policy that allowed it: Control Tower CT.KMS.PR.3). ``alias`` (e.g.
     ``alias/shop-prod``, default none) is the name app teams encrypt their secrets with.
     """
 
@@ -30,3 +34,17 @@ class EnvironmentKey(Construct):
         if alias:
             self.key.add_alias(alias)
         allow_cloudwatch_logs(self.key)
+        self.key.add_to_resource_policy(
+            iam.PolicyStatement(
+                effect=iam.Effect.DENY,
+                principals=[iam.AnyPrincipal()],
+                actions=["kms:CreateGrant"],
+                resources=["*"],  # in a key policy, "*" means this key
+                conditions={
+                    "BoolIfExists": {
+                        "kms:GrantIsForAWSResource": "false",
+                        "aws:PrincipalIsAWSService": "false",
+                    }
+                },
+            )
+        )

@@ -8,6 +8,7 @@ from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from constructs_lib.control_tower import ACCESS_LOG_BUCKET, acknowledge_control
 from constructs_lib.nag import acknowledge
 
 _NOT_FOUND = elbv2.ListenerAction.fixed_response(404, content_type="text/plain", message_body="not found")
@@ -151,4 +152,6 @@ class PublicLoadBalancer(Construct):
             "This bucket receives the load balancer's access logs; logging access to the access "
             "logs would need yet another bucket, and S3 data events in CloudTrail cover it.",
         )
+        for rule, reason in ACCESS_LOG_BUCKET.items():
+            acknowledge_control(bucket, rule, reason)
         return bucket

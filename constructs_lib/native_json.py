@@ -43,8 +43,34 @@ _NESTED_REVERSE = {parent: {v: k for k, v in names.items()} for parent, names in
 _VERBATIM = frozenset({"dockerLabels", "options", "driverOpts", "labels"})
 
 
+# Logs that ECS writes with the execution role on Fargate (on EC2 the instance role writes them).
+_ROLE_LOG_DRIVERS_ON_FARGATE = ("awslogs", "splunk")
+_ECR = ".dkr.ecr."
+
+
 class NativeTaskDefinitionError(ValueError):
     """The document cannot be represented; the message lists the offending fields."""
+
+
+def execution_role_needs(body: Mapping[str, Any], fargate: bool) -> list[str]:
+    """What in ``body`` needs an execution role, as ECS decides it (JSON paths with the reason):
+    secrets, log ``secretOptions``, private registry credentials and environment files on any
+    capacity; awslogs and splunk logs and private ECR images on Fargate."""
+    needs = []
+    for index, container in enumerate(body.get("containerDefinitions", [])):
+        logging = container.get("logConfiguration") or {}
+        uses = [
+            field
+            for field in ("secrets", "repositoryCredentials", "environmentFiles")
+            if container.get(field)
+        ]
+        uses += ["logConfiguration.secretOptions"] if logging.get("secretOptions") else []
+        if fargate and logging.get("logDriver") in _ROLE_LOG_DRIVERS_ON_FARGATE:
+            uses.append(f"logConfiguration.logDriver ({logging['logDriver']} on Fargate)")
+        if fargate and _ECR in str(container.get("image", "")):
+            uses.append("image (a private ECR image on Fargate)")
+        needs += [f"containerDefinitions[{index}].{use}" for use in uses]
+    return needs
 
 
 def native_body(document: Mapping[str, Any]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from constructs_lib.control_tower import DEFAULT_SG_PROVIDER, LAMBDA_IN_VPC, acknowledge_control
 from constructs_lib.nat_instance import harden_nat_instances, nat_instance_provider
 
 PUBLIC_SUBNETS = "public"
@@ -70,13 +71,25 @@ class Network(Construct):
             nat_gateway_provider=nat_instances,
             ip_protocol=ec2.IpProtocol.DUAL_STACK if ipv6 else ec2.IpProtocol.IPV4_ONLY,
             subnet_configuration=[
-                ec2.SubnetConfiguration(name=PUBLIC_SUBNETS, subnet_type=ec2.SubnetType.PUBLIC, cidr_mask=24),
+                # Nothing in a public subnet takes an address at launch: load balancers and NAT
+                # gateways bring their own, NAT instances ask for one (Control Tower CT.EC2.PR.11).
+                ec2.SubnetConfiguration(
+                    name=PUBLIC_SUBNETS,
+                    subnet_type=ec2.SubnetType.PUBLIC,
+                    cidr_mask=24,
+                    map_public_ip_on_launch=False,
+                ),
                 ec2.SubnetConfiguration(name=PRIVATE_SUBNETS, subnet_type=private_type, cidr_mask=20),
             ],
             restrict_default_security_group=restrict_default_security_group,
         )
         if nat_instances:
             harden_nat_instances(nat_instances, cidr)
+        provider = cdk.Stack.of(self).node.try_find_child(
+            "Custom::VpcRestrictDefaultSGCustomResourceProvider"
+        )
+        if provider is not None:
+            acknowledge_control(provider, LAMBDA_IN_VPC, DEFAULT_SG_PROVIDER)
         self.vpc.add_gateway_endpoint("S3Endpoint", service=ec2.GatewayVpcEndpointAwsService.S3)
         self.flow_log_group: logs.ILogGroup | None = None
         if flow_logs:

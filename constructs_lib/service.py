@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from constructs import Construct
+
+from constructs_lib.service_scaling import TargetTracking, track_targets
 
 
 @dataclass(frozen=True)
@@ -34,11 +38,23 @@ class EcsService(Construct):
     Defaults: deployment circuit breaker with rollback on; ``min_healthy_percent`` 100 and
     ``max_healthy_percent`` 200 (a rolling deploy never drops below the desired count);
     no public IP; a security group of its own with no ingress (``connections`` opens it);
+    no placement strategies (ECS spreads EC2 tasks across availability zones);
     Fargate platform ``LATEST``; tags propagated from the service to its tasks;
     ``volume_configurations`` attach service-managed (per-task) EBS volumes.
     ``desired_count`` None leaves the count out of the template, so a redeploy never resets
     what autoscaling chose (ECS starts with 1). ``service_connect`` joins the cluster's
     Service Connect namespace; ``deployment`` picks the strategy (default rolling).
+
+    The task definition's network mode decides the networking: ``awsvpc`` tasks get
+    ``vpc_subnets`` and the security group; ``bridge`` and ``host`` tasks (EC2 capacity only)
+    use their instance's network, so the service has neither (``security_group`` is None,
+    ``connections`` holds no group, and giving ``vpc_subnets`` raises ``ValueError``): rules
+    belong on the capacity group's instances (``AsgCapacity.connections``).
+    ``placement_strategies`` (EC2 capacity only) order the instances ECS picks.
+
+    ``pinned_task_definition`` (default none) runs that retained revision of the family instead
+    of ``task_definition`` (a rollback): everything else about the service still comes from
+    ``task_definition``, and ``task_definition_arn`` is the revision that runs.
     """
 
     def __init__(
@@ -58,8 +74,12 @@ class EcsService(Construct):
         deployment: Deployment | None = None,
         health_check_grace_period: cdk.Duration | None = None,
         service_connect: ecs.ServiceConnectProps | None = None,
+        pinned_task_definition: ecs.ITaskDefinition | None = None,
+        placement_strategies: Sequence[ecs.PlacementStrategy] = (),
     ) -> None:
         super().__init__(scope, construct_id)
+        if pinned_task_definition is not None:
+            _check_same_family(pinned_task_definition.task_definition_arn, task_definition.family)
         if not capacity_provider_strategies:
             raise ValueError("capacity_provider_strategies must name at least one provider")
         if desired_count is not None and desired_count < 0:
@@ -69,13 +89,26 @@ class EcsService(Construct):
                 f"min_healthy_percent={min_healthy_percent}, max_healthy_percent="
                 f"{max_healthy_percent}: need 0 <= min <= 100 and max > min"
             )
-        self.security_group = ec2.SecurityGroup(
-            self,
-            "SecurityGroup",
-            vpc=cluster.vpc,
-            description=f"ECS service {service_name or construct_id}",
-            allow_all_outbound=True,
+        own_network = task_definition.network_mode is ecs.NetworkMode.AWS_VPC
+        if not own_network and vpc_subnets is not None:
+            raise ValueError(
+                f"vpc_subnets: a {task_definition.network_mode.name} task uses its instance's "
+                "network; only awsvpc tasks are placed in subnets"
+            )
+        on_instances = not (
+            task_definition.is_fargate_compatible or task_definition.is_managed_instances_compatible
         )
+        if placement_strategies and not on_instances:
+            raise ValueError("placement_strategies choose among EC2 instances: give an EC2 task definition")
+        self.security_group: ec2.SecurityGroup | None = None
+        if own_network:
+            self.security_group = ec2.SecurityGroup(
+                self,
+                "SecurityGroup",
+                vpc=cluster.vpc,
+                description=f"ECS service {service_name or construct_id}",
+                allow_all_outbound=True,
+            )
         common = {
             "cluster": cluster,
             "task_definition": task_definition,
@@ -86,8 +119,7 @@ class EcsService(Construct):
             "min_healthy_percent": min_healthy_percent,
             "max_healthy_percent": max_healthy_percent,
             "propagate_tags": ecs.PropagatedTagSource.SERVICE,
-            "security_groups": [self.security_group],
-            "vpc_subnets": vpc_subnets,
+            **({"security_groups": [self.security_group], "vpc_subnets": vpc_subnets} if own_network else {}),
             "volume_configurations": list(volume_configurations) or None,
             "health_check_grace_period": health_check_grace_period,
             "service_connect_configuration": service_connect,
@@ -95,7 +127,7 @@ class EcsService(Construct):
         }
         self.service: ecs.BaseService
         # aws-cdk-lib places Managed Instances tasks with FargateService too.
-        if task_definition.is_fargate_compatible or task_definition.is_managed_instances_compatible:
+        if not on_instances:
             self.service = ecs.FargateService(
                 self,
                 "Service",
@@ -106,7 +138,31 @@ class EcsService(Construct):
                 **common,  # type: ignore[arg-type]
             )
         else:
-            self.service = ecs.Ec2Service(self, "Service", **common)  # type: ignore[arg-type]
+            self.service = ecs.Ec2Service(
+                self,
+                "Service",
+                placement_strategies=list(placement_strategies) or None,
+                **common,  # type: ignore[arg-type]
+            )
+        self._running = task_definition.task_definition_arn
+        if pinned_task_definition is not None:
+            self._running = pinned_task_definition.task_definition_arn
+            resource = self.service.node.default_child
+            assert isinstance(resource, cdk.CfnResource)
+            resource.add_property_override("TaskDefinition", self._running)
+
+    @property
+    def task_definition_arn(self) -> str:
+        """The revision the service runs: the pinned one when given, else ``task_definition``'s."""
+        return self._running
+
+    def auto_scale(
+        self, tracking: TargetTracking, *, target_group: elbv2.ApplicationTargetGroup | None = None
+    ) -> ecs.ScalableTaskCount:
+        """Let Application Auto Scaling own the task count, tracking each target ``tracking``
+        sets; the request target reads ``target_group`` (required with ``requests_per_target``).
+        Give the service ``desired_count=None`` so a redeploy never resets the count."""
+        return track_targets(self.service, tracking, target_group)
 
     def roll_back_on_alarms(self, alarm_names: Sequence[str]) -> None:
         """Roll a deployment back when any of these CloudWatch alarms fires during it."""
@@ -117,7 +173,8 @@ class EcsService(Construct):
 
     @property
     def connections(self) -> ec2.Connections:
-        """Network rules of the service's tasks (``service.connections.allow_from(...)``)."""
+        """Network rules of the service's tasks (``service.connections.allow_from(...)``);
+        empty in bridge and host mode, where the tasks use their instance's security group."""
         return self.service.connections
 
 
@@ -130,3 +187,14 @@ def _deployment_props(deployment: Deployment) -> dict[str, object]:
     elif deployment.strategy == ecs.DeploymentStrategy.LINEAR:
         props["linear_configuration"] = deployment.traffic_shift
     return props
+
+
+def _check_same_family(arn: str, family: str) -> None:
+    if cdk.Token.is_unresolved(arn) or cdk.Token.is_unresolved(family):
+        return
+    match = re.search(r":task-definition/([^:]+):\d+$", arn)
+    if match is None or match[1] != family:
+        raise ValueError(
+            f"pinned_task_definition={arn!r}: pin a revision of family {family!r} "
+            f"(arn:<partition>:ecs:<region>:<account>:task-definition/{family}:<revision>)"
+        )

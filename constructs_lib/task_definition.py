@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from constructs_lib import task_containers, task_grants
 from constructs_lib.containers import ContainerProps, MountProps
+from constructs_lib.control_tower import (
+    AWSVPC_ONLY,
+    BRIDGE_OR_HOST,
+    FIRELENS_ROOT,
+    IMPORTED_KEY,
+    LOG_GROUP_KMS,
+    NON_ROOT_USER,
+    acknowledge_control,
+    key_is_imported,
+)
+from constructs_lib.memory_limits import RequestedMemory, container_memory
 from constructs_lib.nag import ECR_TOKEN, PLAIN_ENVIRONMENT, acknowledge
 
 if TYPE_CHECKING:
@@ -41,23 +53,31 @@ _COMPATIBILITY = {
     Capacity.MANAGED_INSTANCES: ecs.Compatibility.MANAGED_INSTANCES,
 }
 FLUENT_BIT_IMAGE = "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable"
-LOG_ROUTER = "log-router"
 
 
 class VersionedTaskDefinition(Construct):
-    """An ``awsvpc`` task definition with one log group, whose revisions are retained.
+    """A task definition with one log group, whose revisions are retained.
 
     CloudFormation deregisters the replaced revision on every update, which makes rollback
     to it impossible; this construct retains it (``UpdateReplacePolicy: Retain``, and
     ``DeletionPolicy: Retain`` so history survives a stack deletion) until the deployer
     prunes it.
 
-    Defaults: x86_64; awslogs in non-blocking mode with a 25 MiB buffer to a log group kept
-    one month, retained on deletion, encrypted with ``log_encryption_key`` when given;
-    ``release_labels`` added to every container as docker labels and to the task definition
-    as tags. ``logging=LogRouting.FIRELENS`` adds a Fluent Bit router container
-    (``firelens_image``) that ships to the same log group. ``volumes`` are task volumes
+    Defaults: ``network_mode`` awsvpc (a network interface and security group per task);
+    ``bridge`` (a container port maps to a dynamic host port) and ``host`` (the container port
+    is the host port) need ``Capacity.EC2``. x86_64; awslogs in non-blocking mode with a 25
+    MiB buffer to a log group kept one month, retained on deletion, encrypted with
+    ``log_encryption_key`` when given; ``release_labels`` added to every container as docker
+    labels and to the task definition as tags. ``logging=LogRouting.FIRELENS`` adds a Fluent
+    Bit router container (``firelens_image``) that ships to the same log group. ``volumes`` are task volumes
     (EFS, bind/scratch, or ``configured_at_launch`` for a service-managed EBS volume).
+    Every container gets a hard memory limit, by default the task's memory, and reservations
+    that add up to at most the task's (see ``constructs_lib.memory_limits``).
+
+    The task's own roles get what the task needs to start, and nothing wider: the task role
+    mounts the EFS volumes that use IAM authorisation (``grant_efs_access``), the execution
+    role fetches the containers' S3 environment files (``grant_read_environment_files``) and
+    decrypts their secrets with the ``secret_keys`` (``grant_decrypt_secrets``).
     """
 
     def __init__(
@@ -70,6 +90,7 @@ class VersionedTaskDefinition(Construct):
         memory_mib: int,
         containers: Sequence[ContainerProps],
         capacity: Capacity = Capacity.FARGATE,
+        network_mode: ecs.NetworkMode = ecs.NetworkMode.AWS_VPC,
         cpu_architecture: ecs.CpuArchitecture = ecs.CpuArchitecture.X86_64,
         ephemeral_storage_gib: int | None = None,
         volumes: Sequence[ecs.Volume] = (),
@@ -80,13 +101,21 @@ class VersionedTaskDefinition(Construct):
         release_labels: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
-        _validate(family, containers, volumes)
+        task_containers.validate(family, containers, volumes)
+        if network_mode is not ecs.NetworkMode.AWS_VPC and capacity is not Capacity.EC2:
+            raise ValueError(
+                f"task definition {family!r}: network_mode {network_mode.name} needs Capacity.EC2 "
+                f"(capacity is {capacity.name}, which runs awsvpc tasks only here)"
+            )
+        self._volumes = list(volumes)
+        self._containers = list(containers)
+        self._network_mode = network_mode
         self.task_definition = ecs.TaskDefinition(
             self,
             "TaskDefinition",
             family=family,
             compatibility=_COMPATIBILITY[capacity],
-            network_mode=ecs.NetworkMode.AWS_VPC,
+            network_mode=network_mode,
             cpu=str(cpu),
             memory_mib=str(memory_mib),
             ephemeral_storage_gib=ephemeral_storage_gib,
@@ -114,108 +143,71 @@ class VersionedTaskDefinition(Construct):
             encryption_key=log_encryption_key,
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
-        if logging is LogRouting.FIRELENS:
-            self._add_log_router(firelens_image)
+        if key_is_imported(self, log_encryption_key):
+            acknowledge_control(self.log_group, LOG_GROUP_KMS, IMPORTED_KEY)
+        firelens = logging is LogRouting.FIRELENS
+        memory = container_memory(
+            memory_mib,
+            [RequestedMemory(c.memory_limit_mib, c.memory_reservation_mib) for c in containers]
+            + ([RequestedMemory(None, task_containers.ROUTER_RESERVATION_MIB)] if firelens else []),
+        )
+        if firelens:
+            task_containers.add_log_router(
+                self, self.task_definition, self.log_group, firelens_image, memory=memory[-1]
+            )
         self.containers: dict[str, ecs.ContainerDefinition] = {}
-        for props in containers:
-            self.containers[props.name] = self._add_container(props, labels, logging)
-        self._acknowledge_inherent_findings(containers)
+        for props, container_memory_mib in zip(containers, memory[: len(containers)], strict=True):
+            driver = task_containers.log_driver(self, self.log_group, props.name, firelens)
+            self.containers[props.name] = task_containers.add_container(
+                self, self.task_definition, props, labels, driver, memory=container_memory_mib
+            )
+        self._acknowledge_inherent_findings(containers, firelens)
         for props in containers:
             for target, condition in props.depends_on.items():
                 self.containers[props.name].add_container_dependencies(
                     ecs.ContainerDependency(container=self.containers[target], condition=condition)
                 )
+        self.grant_efs_access(self.task_definition.task_role)
+        if any(c.environment_files for c in containers):
+            self.grant_read_environment_files(self.task_definition.obtain_execution_role())
+        if any(c.secret_keys for c in containers):
+            self.grant_decrypt_secrets(self.task_definition.obtain_execution_role())
 
-    def _log_driver(self, stream_prefix: str, logging: LogRouting) -> ecs.LogDriver:
-        if logging is LogRouting.FIRELENS:
-            region = cdk.Stack.of(self).region
-            return ecs.LogDrivers.firelens(
-                options={
-                    "Name": "cloudwatch_logs",
-                    "region": region,
-                    "log_group_name": self.log_group.log_group_name,
-                    "log_stream_prefix": f"{stream_prefix}/",
-                    "auto_create_group": "false",
-                }
+    def grant_efs_access(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` mount each EFS volume that uses IAM authorisation
+        (``elasticfilesystem:ClientMount``) and write to those a container mounts writable
+        (``ClientWrite``). The task role has it from the start."""
+        return task_grants.efs_access(grantee, cdk.Stack.of(self), self._volumes, self._containers)
+
+    def grant_read_environment_files(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` read exactly the containers' S3 environment files (``s3:GetObject``)
+        and locate their buckets (``s3:GetBucketLocation``). The execution role has it from the
+        start: ECS fetches the files with it."""
+        return task_grants.environment_files_read(grantee, cdk.Stack.of(self), list(self.containers.values()))
+
+    def grant_decrypt_secrets(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` decrypt with the containers' ``secret_keys`` (``kms:Decrypt``), only
+        through the store each key serves (``kms:ViaService``). The execution role has it from
+        the start: ECS reads the secrets with it.
+
+        On the principal's policy rather than the key's, so a key from another stack (the
+        environment key) creates no dependency cycle."""
+        return task_grants.secrets_decrypt(grantee, cdk.Stack.of(self), self._containers)
+
+    def _acknowledge_inherent_findings(self, containers: Sequence[ContainerProps], firelens: bool) -> None:
+        resource = self.task_definition.node.default_child
+        assert resource is not None
+        root = [f"{c.name}: {c.run_as_root_reason}" for c in containers if c.run_as_root_reason]
+        if firelens:
+            root.append(f"{task_containers.LOG_ROUTER}: {FIRELENS_ROOT}")
+        if self._network_mode is not ecs.NetworkMode.AWS_VPC:
+            acknowledge_control(resource, AWSVPC_ONLY, BRIDGE_OR_HOST)
+        if root:
+            acknowledge_control(
+                resource,
+                NON_ROOT_USER,
+                "Containers that run as root, each with its reason. " + "; ".join(root),
             )
-        return ecs.LogDrivers.aws_logs(
-            stream_prefix=stream_prefix,
-            log_group=self.log_group,
-            mode=ecs.AwsLogDriverMode.NON_BLOCKING,
-            max_buffer_size=cdk.Size.mebibytes(25),
-        )
-
-    def _add_log_router(self, image: str) -> None:
-        router = self.task_definition.add_firelens_log_router(
-            LOG_ROUTER,
-            container_name=LOG_ROUTER,
-            image=ecs.ContainerImage.from_registry(image),
-            essential=True,
-            firelens_config=ecs.FirelensConfig(type=ecs.FirelensLogRouterType.FLUENTBIT),
-            logging=self._log_driver(LOG_ROUTER, LogRouting.AWSLOGS),
-            memory_reservation_mib=50,
-            readonly_root_filesystem=False,  # Fluent Bit buffers to its filesystem
-        )
-        self.log_group.grant_write(self.task_definition.task_role)
-        del router
-
-    def _add_container(
-        self, props: ContainerProps, labels: dict[str, str], logging: LogRouting
-    ) -> ecs.ContainerDefinition:
-        container = self.task_definition.add_container(
-            props.name,
-            container_name=props.name,
-            image=props.image,
-            essential=props.essential,
-            command=list(props.command) if props.command is not None else None,
-            entry_point=list(props.entry_point) if props.entry_point is not None else None,
-            working_directory=props.working_directory,
-            user=props.user,
-            readonly_root_filesystem=props.readonly_root_filesystem,
-            environment=dict(props.environment),
-            secrets=dict(props.secrets) or None,
-            environment_files=list(props.environment_files) or None,
-            health_check=props.health_check,
-            stop_timeout=props.stop_timeout,
-            docker_labels={**props.docker_labels, **labels} or None,
-            cpu=props.cpu,
-            memory_limit_mib=props.memory_limit_mib,
-            memory_reservation_mib=props.memory_reservation_mib,
-            linux_parameters=(
-                ecs.LinuxParameters(self, f"{props.name}-linux", init_process_enabled=True)
-                if props.init_process
-                else None
-            ),
-            port_mappings=(
-                [
-                    ecs.PortMapping(
-                        container_port=props.port,
-                        name=f"{props.name}-{props.port}",
-                        app_protocol=props.app_protocol,
-                    )
-                ]
-                if props.port
-                else None
-            ),
-            logging=self._log_driver(props.name, logging),
-        )
-        if props.ulimits:
-            container.add_ulimits(*props.ulimits)
-        for index, path in enumerate(props.writable_paths):
-            volume = f"{props.name}-scratch-{index}"
-            self.task_definition.add_volume(name=volume)
-            container.add_mount_points(
-                ecs.MountPoint(container_path=path, source_volume=volume, read_only=False)
-            )
-        for mount in props.mounts:
-            container.add_mount_points(
-                ecs.MountPoint(
-                    container_path=mount.path, source_volume=mount.volume, read_only=mount.read_only
-                )
-            )
-        return container
-
-    def _acknowledge_inherent_findings(self, containers: Sequence[ContainerProps]) -> None:
         if any(c.environment for c in containers):
             acknowledge(self.task_definition.node.default_child, "ECS2", PLAIN_ENVIRONMENT)  # type: ignore[arg-type]
         role = self.task_definition.execution_role
@@ -236,6 +228,7 @@ class VersionedTaskDefinition(Construct):
         *,
         image_overrides: Mapping[str, str] | None = None,
         release_labels: Mapping[str, str] | None = None,
+        capacity: Capacity | None = None,
     ) -> NativeTaskDefinition:
         """A retained task definition from native ECS JSON (see ``NativeTaskDefinition``)."""
         from constructs_lib.native_task_definition import NativeTaskDefinition
@@ -246,31 +239,8 @@ class VersionedTaskDefinition(Construct):
             document=document,
             image_overrides=image_overrides,
             release_labels=release_labels,
+            capacity=capacity,
         )
-
-
-def _validate(family: str, containers: Sequence[ContainerProps], volumes: Sequence[ecs.Volume]) -> None:
-    prefix = f"task definition {family!r}"
-    if not containers:
-        raise ValueError(f"{prefix}: containers must not be empty")
-    names = [c.name for c in containers]
-    if len(set(names)) != len(names) or LOG_ROUTER in names:
-        raise ValueError(f"{prefix}: container names repeat or use the reserved {LOG_ROUTER!r}: {names}")
-    if not any(c.essential for c in containers):
-        raise ValueError(f"{prefix}: at least one container must be essential")
-    volume_names = {v.name for v in volumes}
-    for container in containers:
-        for target in container.depends_on:
-            if target not in names or target == container.name:
-                raise ValueError(f"{prefix}: container {container.name!r} depends on unknown {target!r}")
-        for mount in container.mounts:
-            if mount.volume not in volume_names:
-                raise ValueError(
-                    f"{prefix}: container {container.name!r} mounts unknown volume {mount.volume!r}"
-                )
-        for path in container.writable_paths:
-            if not re.match(r"^/", path):
-                raise ValueError(f"{prefix}: writable path {path!r} of {container.name!r} is not absolute")
 
 
 __all__ = ["Capacity", "ContainerProps", "LogRouting", "MountProps", "VersionedTaskDefinition"]

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from constructs_lib.nag import acknowledge
@@ -42,11 +44,14 @@ class Route:
 class WebRouting(Construct):
     """A target group, a listener rule and rollback alarms for one web service.
 
-    The rule forwards ``route`` to the service's ``container_name``/``container_port`` (IP
-    targets). Defaults: ``deregistration_delay`` 15 s; ``health_check`` as in
-    ``TargetHealthCheck``. Registering the target lets the load balancer's security group
-    reach the container port and nothing else; aws-cdk-lib puts both rules in the service's
-    stack, so the load balancer's stack never depends on a service. With ``alternate``
+    The rule forwards ``route`` to the service's ``container_name``/``container_port``: IP
+    targets for ``awsvpc`` tasks, instance targets (the instance and its host port) for
+    ``bridge`` and ``host`` tasks. Defaults: ``deregistration_delay`` 15 s; ``health_check`` as
+    in ``TargetHealthCheck``. For an awsvpc service, registering the target lets the load
+    balancer's security group reach the container port and nothing else; aws-cdk-lib puts both
+    rules in the service's stack, so the load balancer's stack never depends on a service. A
+    bridge or host service has no security group: give its instances' group the rule instead
+    (``InstancePortsIngress``), once per capacity group and load balancer. With ``alternate``
     (blue/green, canary, linear) a second target group takes the new revision, and
     ``test_listener`` (when given) routes test traffic to it.
 
@@ -54,7 +59,8 @@ class WebRouting(Construct):
     (default 5%) and any unhealthy target, each for two consecutive minutes; pass the names
     to ``EcsService.roll_back_on_alarms``. Give ``alarm_name_prefix`` (default none:
     generated names) so the service can name them without a reference back into this
-    construct.
+    construct. ``alarm_topic`` (default none) is notified when an alarm fires and when it
+    clears.
     """
 
     def __init__(
@@ -73,6 +79,7 @@ class WebRouting(Construct):
         test_listener: elbv2.IApplicationListener | None = None,
         max_5xx_percent: float = 5,
         alarm_name_prefix: str | None = None,
+        alarm_topic: sns.ITopic | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         if not 1 <= len(route.paths) <= 5:
@@ -137,6 +144,10 @@ class WebRouting(Construct):
             else (None, None)
         )
         self.alarms = self._alarms(max_5xx_percent, names)
+        if alarm_topic is not None:
+            for alarm in self.alarms:
+                alarm.add_alarm_action(cloudwatch_actions.SnsAction(alarm_topic))
+                alarm.add_ok_action(cloudwatch_actions.SnsAction(alarm_topic))
         # Literal names when known: a Ref from the service to its alarms is a cycle risk.
         self.alarm_names = [name or alarm.alarm_name for name, alarm in zip(names, self.alarms, strict=True)]
 
@@ -148,15 +159,19 @@ class WebRouting(Construct):
         check: TargetHealthCheck,
         delay: cdk.Duration,
     ) -> elbv2.ApplicationTargetGroup:
+        on_instance = service.service.task_definition.network_mode is not ecs.NetworkMode.AWS_VPC
         return elbv2.ApplicationTargetGroup(
             self,
             name,
             vpc=service.service.cluster.vpc,
             port=port,
             protocol=elbv2.ApplicationProtocol.HTTP,
-            target_type=elbv2.TargetType.IP,
+            target_type=elbv2.TargetType.INSTANCE if on_instance else elbv2.TargetType.IP,
             deregistration_delay=delay,
             health_check=elbv2.HealthCheck(
+                # An instance target's port is the task's host port, dynamic in bridge mode: the
+                # check must follow it (the ALB default, written out as cfn-lint E3049 asks).
+                port="traffic-port" if on_instance else None,
                 path=check.path,
                 interval=cdk.Duration.seconds(check.interval_seconds),
                 timeout=cdk.Duration.seconds(check.timeout_seconds),

@@ -15,6 +15,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from constructs_lib.control_tower import IMPORTED_KEY, QUEUE_ENCRYPTED, acknowledge_control, key_is_imported
 from constructs_lib.service import EcsService
 
 
@@ -36,7 +37,10 @@ class WorkQueue(Construct):
     Defaults: both queues encrypted with ``encryption_key`` (a KMS key; SQS-managed
     encryption when None) and TLS-only; visibility timeout 60 s; messages kept 4 days;
     after ``max_receive_count`` (default 5) receives a message moves to the dead-letter
-    queue, kept 14 days. The service's task role may consume the queue (and nothing more);
+    queue, kept 14 days. Only this queue may use the dead-letter queue (its redrive-allow
+    policy names it: Control Tower CT.SQS.PR.1); to name it without a reference cycle, the
+    queue has a deterministic physical name derived from its construct path (at most 80
+    characters). The service's task role may consume the queue (and nothing more);
     producers get ``grant_send``.
 
     Scaling: target tracking holds ``visible / running tasks`` at ``messages_per_task``
@@ -69,12 +73,28 @@ class WorkQueue(Construct):
             "encryption_master_key": encryption_key,
             "enforce_ssl": True,
         }
+        stack = cdk.Stack.of(self)
+        queue_name = cdk.Names.unique_resource_name(self, max_length=80, separator="-")
         self.dead_letter_queue = sqs.Queue(
-            self, "DeadLetterQueue", retention_period=cdk.Duration.days(14), **encryption
+            self,
+            "DeadLetterQueue",
+            retention_period=cdk.Duration.days(14),
+            redrive_allow_policy=sqs.RedriveAllowPolicy(
+                redrive_permission=sqs.RedrivePermission.BY_QUEUE,
+                source_queues=[
+                    sqs.Queue.from_queue_arn(
+                        self,
+                        "SourceQueue",
+                        stack.format_arn(service="sqs", resource=queue_name),
+                    )
+                ],
+            ),
+            **encryption,
         )
         self.queue = sqs.Queue(
             self,
             "Queue",
+            queue_name=queue_name,
             visibility_timeout=visibility_timeout or cdk.Duration.seconds(60),
             retention_period=retention_period or cdk.Duration.days(4),
             dead_letter_queue=sqs.DeadLetterQueue(
@@ -82,6 +102,9 @@ class WorkQueue(Construct):
             ),
             **encryption,
         )
+        if key_is_imported(self, encryption_key):
+            for queue in (self.queue, self.dead_letter_queue):
+                acknowledge_control(queue, QUEUE_ENCRYPTED, IMPORTED_KEY)
         self.queue.grant_consume_messages(service.service.task_definition.task_role)
         self._scale(service, cluster_name, scaling)
 

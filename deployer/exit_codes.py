@@ -13,4 +13,6 @@ class ExitCode(IntEnum):
     ROLLED_BACK = 4
     TIMED_OUT = 5
     REPLACEMENT_BLOCKED = 6  # plan: a deploy would replace a stateful or traffic-serving resource
-    INTERRUPTED = 130
+    WORK_FAILED = 7  # workflow start --wait: the execution failed or was aborted
+    INTERRUPTED = 130  # Ctrl-C
+    TERMINATED = 143  # SIGTERM (128 + 15): a CI cancellation, `timeout`

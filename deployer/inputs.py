@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from config.image_targets import ImageTargetError, image_target
 from config.patterns import IMAGE, PATTERN_HINTS
 from config.schema import AppSpec
 
@@ -14,23 +15,32 @@ class BadInputError(ValueError):
 
 
 def parse_image_overrides(spec: AppSpec, values: Sequence[str]) -> dict[str, str]:
-    """``["web=repo:tag", …]`` → ``{"web": "repo:tag"}``, checked against the spec."""
+    """``["web=repo:tag", "web/envoy=repo:tag", …]`` → ``{"web": "repo:tag", …}``, checked
+    against the spec: ``SERVICE`` is the service's main container, ``SERVICE/CONTAINER`` one
+    container (refused when the main container of a task definition file is ambiguous)."""
     images: dict[str, str] = {}
+    targets: dict[tuple[str, str], str] = {}
     for value in values:
-        service, sep, ref = value.partition("=")
-        if not sep or not service or not ref:
-            raise BadInputError(f"--image {value!r}: expected SERVICE=IMAGE_REF, e.g. web=repo/app:1.2.3")
-        if service not in spec.services:
+        key, sep, ref = value.partition("=")
+        if not sep or not key or not ref:
             raise BadInputError(
-                f"--image {value!r}: unknown service {service!r}; services: {', '.join(spec.services)}"
+                f"--image {value!r}: expected SERVICE=IMAGE_REF or SERVICE/CONTAINER=IMAGE_REF, "
+                "e.g. web=repo/app:1.2.3"
             )
+        try:
+            target = image_target(spec, key)
+        except ImageTargetError as error:
+            raise BadInputError(f"--image {value!r}: {error}") from None
         if not re.match(IMAGE, ref):
             raise BadInputError(
                 f"--image {value!r}: {ref!r} is not an image reference; {PATTERN_HINTS[IMAGE]}"
             )
-        if service in images:
-            raise BadInputError(f"--image: service {service!r} is given twice")
-        images[service] = ref
+        if target in targets:
+            raise BadInputError(
+                f"--image: container {'/'.join(target)!r} is given twice ({targets[target]}, {key})"
+            )
+        targets[target] = key
+        images[key] = ref
     return images
 
 

@@ -8,17 +8,17 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from deployer.rollout import Progress as RolloutProgress
+from deployer.aws.rollout import Progress as RolloutProgress
 
 
 @contextmanager
 def rollout_bars(console: Console, services: Sequence[str]) -> Iterator[Callable[[RolloutProgress], None]]:
     """Yield an ``on_progress`` callback that moves each service's bar (thread-safe)."""
     bars = Progress(
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         TextColumn("{task.completed:.0f}/{task.total:.0f} running"),
-        TextColumn("{task.fields[state]}"),
+        TextColumn("{task.fields[state]}", markup=False),
         TimeElapsedColumn(),
         console=console,
         transient=False,

@@ -49,6 +49,8 @@ class ClusterStack(cdk.Stack):
             fargate=cluster_spec.fargate,
             container_insights=_INSIGHTS[cluster_spec.container_insights],
             service_connect_namespace=namespace_name(spec) if spec.long_running else None,
+            service_connect_tls=spec.network.service_connect_tls.enabled and bool(spec.long_running),
+            service_connect_authority_arn=spec.network.service_connect_tls.certificate_authority_arn,
             ec2_capacity=[
                 Ec2CapacityGroup(
                     name=name,
@@ -77,3 +79,4 @@ class ClusterStack(cdk.Stack):
             ],
         )
         cdk.CfnOutput(self, "ClusterName", value=self.ecs_cluster.cluster.cluster_name)
+        cdk.CfnOutput(self, "AlarmTopicArn", value=self.ecs_cluster.alarm_topic.topic_arn)

@@ -6,8 +6,8 @@ import re
 from typing import Any, cast
 
 import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_ssm as ssm
@@ -15,7 +15,14 @@ from constructs import Construct
 
 from config.container_schema import ContainerSpec, SecretRef, VolumeSpec
 from config.patterns import ENVIRONMENT_KEY
-from constructs_lib import ContainerProps, MountProps, container_image
+from constructs_lib import (
+    ContainerProps,
+    EncryptedEbsVolume,
+    MountProps,
+    SecretKey,
+    SecretStore,
+    container_image,
+)
 from stacks.secret_refs import secret_from_arn
 
 _CONDITIONS = {
@@ -34,9 +41,16 @@ _ULIMITS = {
 
 
 def container_props(
-    scope: Construct, name: str, container: ContainerSpec, image: str, labels: dict[str, str]
+    scope: Construct,
+    name: str,
+    container: ContainerSpec,
+    image: str,
+    labels: dict[str, str],
+    *,
+    environment_key: kms.IKey | None,
 ) -> ContainerProps:
-    """The ``ContainerProps`` of container ``name`` running ``image``."""
+    """The ``ContainerProps`` of container ``name`` running ``image``; ``kms_key: environment``
+    in a secret means ``environment_key``."""
     holder = Construct(scope, f"Container-{name}")
     return ContainerProps(
         name=name,
@@ -48,8 +62,14 @@ def container_props(
         entry_point=container.entry_point,
         working_directory=container.working_directory,
         user=container.user,
+        run_as_root_reason=container.run_as_root.reason if container.run_as_root else None,
         environment=container.environment,
         secrets={k: _secret(holder, k, ref) for k, ref in container.secrets.items()},
+        secret_keys=[
+            _secret_key(holder, k, ref, environment_key)
+            for k, ref in container.secrets.items()
+            if ref.kms_key
+        ],
         environment_files=[
             _environment_file(holder, i, arn) for i, arn in enumerate(container.environment_files)
         ],
@@ -109,68 +129,19 @@ def task_volumes(volumes: dict[str, VolumeSpec]) -> list[ecs.Volume]:
     return result
 
 
-def grant_efs(task_role: iam.IRole, volumes: dict[str, VolumeSpec], writable: set[str]) -> None:
-    """IAM authorisation for the EFS volumes: mount, and write where a container writes."""
-    stack = cdk.Stack.of(task_role)
-    for name, volume in volumes.items():
-        if volume.efs is None:
-            continue
-        actions = ["elasticfilesystem:ClientMount"]
-        if name in writable:
-            actions.append("elasticfilesystem:ClientWrite")
-        task_role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=actions,
-                resources=[
-                    f"arn:{stack.partition}:elasticfilesystem:{stack.region}:{stack.account}:"
-                    f"file-system/{volume.efs.file_system_id}"
-                ],
-            )
+def ebs_volumes(scope: Construct, volumes: dict[str, VolumeSpec]) -> list[ecs.ServiceManagedVolume]:
+    """An ``EncryptedEbsVolume`` ("Volume-<name>") for each ``ebs`` volume, for the service."""
+    return [
+        EncryptedEbsVolume(
+            scope,
+            f"Volume-{name}",
+            name=name,
+            size=cdk.Size.gibibytes(volume.ebs.size_gib),
+            volume_type=ec2.EbsDeviceVolumeType[volume.ebs.volume_type.upper()],
         )
-
-
-def grant_environment_files(execution_role: iam.IRole, arns: list[str]) -> None:
-    """Let the execution role fetch exactly these .env objects (ECS needs both actions)."""
-    if not arns:
-        return
-    buckets = sorted({arn.split("/", 1)[0] for arn in arns})
-    execution_role.add_to_principal_policy(
-        iam.PolicyStatement(actions=["s3:GetObject"], resources=sorted(set(arns)))
-    )
-    execution_role.add_to_principal_policy(
-        iam.PolicyStatement(actions=["s3:GetBucketLocation"], resources=buckets)
-    )
-
-
-def grant_secret_keys(
-    execution_role: iam.IRole, secrets: list[SecretRef], environment_key: kms.IKey | None
-) -> None:
-    """Let the execution role decrypt with the customer-managed keys the secrets name, and only
-    through the service that holds each secret (``kms:ViaService``).
-
-    aws-cdk-lib's own grant for an encrypted secret goes on the key's policy, which for the
-    environment key (another stack) would be a dependency cycle; this goes on the role.
-    """
-    region = cdk.Stack.of(execution_role).region
-    by_service: dict[str, set[str]] = {}
-    for ref in secrets:
-        if ref.kms_key is None:
-            continue
-        if ref.kms_key == ENVIRONMENT_KEY and environment_key is None:
-            raise ValueError(f"kms_key '{ENVIRONMENT_KEY}' needs the environment key")
-        key_arn = (
-            environment_key.key_arn if ref.kms_key == ENVIRONMENT_KEY and environment_key else ref.kms_key
-        )
-        service = "ssm" if ref.parameter is not None else "secretsmanager"
-        by_service.setdefault(service, set()).add(key_arn)
-    for service, key_arns in sorted(by_service.items()):
-        execution_role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["kms:Decrypt"],
-                resources=sorted(key_arns),
-                conditions={"StringEquals": {"kms:ViaService": f"{service}.{region}.amazonaws.com"}},
-            )
-        )
+        for name, volume in volumes.items()
+        if volume.ebs
+    ]
 
 
 def _app_protocol(protocol: str | None) -> ecs.AppProtocol | None:
@@ -185,8 +156,12 @@ def _app_protocol(protocol: str | None) -> ecs.AppProtocol | None:
 def _secret(scope: Construct, variable: str, ref: SecretRef) -> ecs.Secret:
     """An ``ecs.Secret``; adding it to a container grants the execution role exactly that ARN."""
     if ref.parameter is not None:
-        parameter = ssm.StringParameter.from_secure_string_parameter_attributes(
-            scope, f"Parameter-{variable}", parameter_name=ref.parameter
+        parameter = (
+            ssm.StringParameter.from_string_parameter_arn(scope, f"Parameter-{variable}", ref.parameter)
+            if ref.parameter.startswith("arn:")  # ECS takes a full ARN, e.g. from another region
+            else ssm.StringParameter.from_secure_string_parameter_attributes(
+                scope, f"Parameter-{variable}", parameter_name=ref.parameter
+            )
         )
         return ecs.Secret.from_ssm_parameter(parameter)
     assert ref.secret is not None
@@ -198,6 +173,18 @@ def _secret(scope: Construct, variable: str, ref: SecretRef) -> ecs.Secret:
             field=ref.key,
         )
     return ecs.Secret.from_secrets_manager(secret, field=ref.key)
+
+
+def _secret_key(
+    scope: Construct, variable: str, ref: SecretRef, environment_key: kms.IKey | None
+) -> SecretKey:
+    """The customer-managed key ``ref.kms_key`` names, for the store the secret is in."""
+    store = SecretStore.SSM_PARAMETER_STORE if ref.parameter is not None else SecretStore.SECRETS_MANAGER
+    if ref.kms_key != ENVIRONMENT_KEY:
+        return SecretKey(kms.Key.from_key_arn(scope, f"Key-{variable}", str(ref.kms_key)), store)
+    if environment_key is None:
+        raise ValueError(f"kms_key '{ENVIRONMENT_KEY}' needs the environment key")
+    return SecretKey(environment_key, store)
 
 
 def _environment_file(scope: Construct, index: int, arn: str) -> ecs.EnvironmentFile:

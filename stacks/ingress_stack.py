@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from constructs import Construct
 
+from config.host_ports import instance_ports
 from config.load_balancers import load_balancers, shifts_traffic
 from config.schema import AppSpec
 from config.service_kinds import MAIN_LOAD_BALANCER
+from constructs_lib import DYNAMIC_HOST_PORTS, EcsCluster, InstancePortsIngress
 from constructs_lib.load_balancer import PublicLoadBalancer
 from constructs_lib.network import Network
 
@@ -32,10 +35,22 @@ class IngressStack(cdk.Stack):
     output ``LoadBalancerDns``); another name ``edge`` gets ``LoadBalancerEdge`` and output
     ``LoadBalancerEdgeDns``. A few resources per load balancer: the stack stays far below
     CloudFormation's 500, and AWS allows 50 load balancers per region.
+
+    Web services in bridge or host mode have no security group of their own: each load
+    balancer gets one ``InstancePortsIngress`` per EC2 group of ``cluster`` they run on (and per
+    host port), here, so services sharing a group share the rule and the cluster's stack never
+    depends on a load balancer.
     """
 
     def __init__(
-        self, scope: Construct, construct_id: str, *, spec: AppSpec, network: Network, **kwargs: Any
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        spec: AppSpec,
+        network: Network,
+        cluster: EcsCluster,
+        **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         settings = spec.load_balancer
@@ -59,6 +74,15 @@ class IngressStack(cdk.Stack):
             )
             cdk.CfnOutput(self, f"{balancer_id}Dns", value=public.load_balancer.load_balancer_dns_name)
             self.balancers[name] = public
+            for group, port in instance_ports(spec, services):
+                InstancePortsIngress(
+                    self,
+                    f"{balancer_id}To-{group}-{port or 'dynamic'}",
+                    load_balancer=public.security_group,
+                    instances=cluster.ec2_groups[group],
+                    ports=ec2.Port.tcp(port) if port else DYNAMIC_HOST_PORTS,
+                    description=f"{name} load balancer to {'host' if port else 'bridge'} tasks on {group}",
+                )
             self._serving.update(dict.fromkeys(services, name))
 
     def balancer_of(self, service: str) -> PublicLoadBalancer | None:

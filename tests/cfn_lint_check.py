@@ -19,6 +19,8 @@ ACCEPTED = {
     "availability-zones context on purpose: subnets must not move when AWS adds an AZ.",
     ("W3005", "CustomVpcRestrictDefaultSGCustomResourceProvider"): "aws-cdk-lib's own custom "
     "resource provider repeats a DependsOn that a GetAtt implies; harmless and not ours to edit.",
+    ("W3005", "StateMachine"): "aws-cdk-lib makes a state machine depend on its role (and the "
+    "role's policy, which Step Functions checks at creation), although RoleArn references the role.",
     (
         "W3005",
         "Resources/Service9571FDD8/DependsOn",

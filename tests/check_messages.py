@@ -3,15 +3,15 @@
 ``python -m tests.check_messages`` prints each one with its file and line (exit 1 if any);
 tests/unit/test_check_messages.py runs the same check in the suite.
 
-A message is a string or f-string that ``config/`` reports as a problem: the message of a
-yielded ``(loc, message, value)`` problem, of ``SpecProblem(path, message)``, of a returned
-``(field, message)`` pair, a ``"message":`` or ``message =`` value, the hints in
-``PATTERN_HINTS`` and ``SHAPES``, and the texts ``config.errors._message`` returns. A message
-counts as tested when a string of a test under tests/ quotes 20 consecutive characters of its
-longest literal part (the text between its placeholders), or all of a shorter one: tests
-assert messages by such fragments, so a message nobody triggers and checks has none. It is a
-static check: it finds the messages to write a test for, and cannot prove that a test quoting
-one also triggers it.
+A message is a string or f-string that ``config/`` (and its packages) reports as a problem:
+the message of a yielded ``(loc, message, value)`` problem, of ``SpecProblem(path, message)``
+or ``FileProblem(path, message)``, of a returned ``(field, message)`` pair, a ``"message":``
+or ``message =`` value, the hints in ``PATTERN_HINTS`` and ``SHAPES``, and the texts
+``config.errors._message`` returns. A message counts as tested when a string of a test under
+tests/ quotes 20 consecutive characters of its longest literal part (the text between its
+placeholders), or all of a shorter one: tests assert messages by such fragments, so a message
+nobody triggers and checks has none. It is a static check: it finds the messages to write a
+test for, and cannot prove that a test quoting one also triggers it.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def _message_nodes(tree: ast.AST) -> Iterator[ast.expr]:
             yield node.value.elts[1]
         elif (
             isinstance(node, ast.Call)
-            and getattr(node.func, "id", "") == "SpecProblem"
+            and getattr(node.func, "id", "") in ("SpecProblem", "FileProblem")
             and len(node.args) > 1
         ):
             yield node.args[1]
@@ -93,7 +93,7 @@ def _message_nodes(tree: ast.AST) -> Iterator[ast.expr]:
 
 def config_messages() -> list[Message]:
     found: dict[tuple[str, int], Message] = {}
-    for path in sorted(CONFIG.glob("*.py")):
+    for path in sorted(CONFIG.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in _message_nodes(tree):
             parts = _literal_parts(node)

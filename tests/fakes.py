@@ -1,8 +1,11 @@
-"""Test doubles shared by tests: an HTTP body for botocore before-send hooks, local clients."""
+"""Test doubles shared by tests: an HTTP body for botocore before-send hooks, local clients, a
+frozen server."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import boto3
@@ -27,3 +30,13 @@ def local_client(service: str, port: str | int) -> Any:
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
     )
+
+
+@contextmanager
+def silent_listener() -> Iterator[int]:
+    """A loopback port whose listening socket completes connections and never answers (a frozen
+    server); yields the port. The kernel's backlog does the accepting."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(16)
+        yield int(sock.getsockname()[1])

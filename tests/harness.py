@@ -10,7 +10,8 @@ from typing import Any
 import aws_cdk as cdk
 
 from config import AppSpec, load_spec
-from deployer.synth import cdk_context as _project_context
+from deployer.cdk.synth import cdk_context as _project_context
+from deployer.cdk.synth import project_app
 from stacks.app_builder import build_environment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,12 +22,7 @@ def cdk_context() -> dict[str, Any]:
     return _project_context(ROOT)
 
 
-def make_app(validation: bool = False, **context: Any) -> cdk.App:
-    """A test ``App`` with the project's context; built-in CloudFormation validation off by default."""
-    return cdk.App(
-        context={**cdk_context(), **context},
-        builtin_cloud_formation_validation=validation,
-    )
+make_app = project_app  # the project's context; built-in CloudFormation validation off by default
 
 
 def new_stack(app: cdk.App | None = None, name: str = "TestStack") -> cdk.Stack:

@@ -18,7 +18,7 @@ import pytest
 
 from config import load_spec, naming
 from config.loader import ENVIRONMENTS_DIR
-from deployer import local_endpoint
+from deployer.local import endpoint as local_endpoint
 from tests.cli import Result, run_deployer
 from tests.fakes import local_client
 from tests.harness import free_port
@@ -69,6 +69,10 @@ def build_timeline(timeline: Timeline, tmp_path: Path) -> None:
     port = timeline.port
     timeline.deploy("deploy")
     timeline.read_json("status", "status", "--env", "local")
+    start = ("workflow", "start", "nightly", "--env", "local", "--name", "e2e-1", "--input", '{"day": "29"}')
+    timeline.read_json("workflow start", *start)
+    timeline.read_json("workflow start again", *start)  # a retried start: the same execution
+    timeline.read_json("workflow status", "workflow", "status", "nightly", "--env", "local")
     timeline.deploy("deploy again")
     # Synthesise once, deploy that assembly: a spec change after the synth (web's LOG_LEVEL, a
     # new task-definition revision otherwise) must not reach AWS.
@@ -186,6 +190,35 @@ def test_status_finds_every_stack_service_and_capacity_provider(timeline: Timeli
             "undelivered": 0,  # read from the schedule's dead-letter queue
         }
     ]
+
+
+def test_status_lists_the_workflow_and_the_jobs_trigger(timeline: Timeline) -> None:
+    status = timeline.json("status")
+    assert status["workflows"] == [
+        {
+            "name": "nightly",
+            "state_machine": "shop-local-nightly",
+            "status": "ACTIVE",
+            "starts": "schedule cron(0 4 * * ? *)",
+            "last_execution": "",
+        }
+    ]
+    [trigger] = status["triggers"]
+    assert (trigger["owner"], trigger["source"], trigger["state"], trigger["undelivered"]) == (
+        "job reports",
+        "S3 shop-local-uploads/exports/",
+        "ENABLED",
+        0,
+    )
+
+
+def test_a_workflow_starts_once_per_name_and_input(timeline: Timeline) -> None:
+    """moto keeps the execution RUNNING (it runs no ECS task): start and status are what it models."""
+    first, again = timeline.json("workflow start"), timeline.json("workflow start again")
+    assert first["execution"].endswith(":execution:shop-local-nightly:e2e-1")
+    assert again == first
+    executions = timeline.json("workflow status")["executions"]
+    assert [(e["name"], e["status"]) for e in executions] == [("e2e-1", "RUNNING")]
 
 
 def test_second_deploy_with_no_change_keeps_every_revision(timeline: Timeline) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from config.loader import ENVIRONMENTS_DIR
-from deployer import local_endpoint
+from deployer.local import endpoint as local_endpoint
 from tests.cli import run_deployer
 from tests.harness import free_port
 

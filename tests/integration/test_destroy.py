@@ -12,8 +12,8 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from config import naming
-from deployer.destroy import destroy_environment, release_instances
-from deployer.moto_cloud_map import register as register_cloud_map
+from deployer.aws.destroy import destroy_environment, release_instances
+from deployer.local.cloud_map import register as register_cloud_map
 from tests.cli import run_deployer
 from tests.harness import SynthesisCache, SynthesisedEnvironment
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from deployer import local_endpoint
+from deployer.local import endpoint as local_endpoint
 from tests.cli import run_deployer
 from tests.fakes import local_client
 from tests.harness import free_port
@@ -40,22 +40,3 @@ def test_up_reuse_status_down() -> None:
 def test_down_when_not_running_is_harmless() -> None:
     result = run_deployer("local", "down", "--port", str(free_port()))
     assert result.code == 0 and "was not running" in result.stdout
-
-
-def test_port_taken_by_a_foreign_server_is_reported(tmp_path: object) -> None:
-    port = free_port()
-    state, _ = local_endpoint.up(port)
-    try:
-        # Forget the pid file: the server is now "someone else's".
-        (local_endpoint.STATE_DIR / f"moto-{port}.pid").rename(
-            local_endpoint.STATE_DIR / f"moto-{port}.pid.bak"
-        )
-        result = run_deployer("local", "up", "--port", str(port))
-        assert result.code == 1
-        assert "not started by this project" in result.stderr
-    finally:
-        (local_endpoint.STATE_DIR / f"moto-{port}.pid.bak").rename(
-            local_endpoint.STATE_DIR / f"moto-{port}.pid"
-        )
-        local_endpoint.down(port)
-    assert state.running

@@ -10,8 +10,8 @@ import pytest
 from moto import mock_aws
 
 from config import load_spec
-from deployer import local_endpoint
-from deployer.lock import LockHeldError, deploy_lock, force_unlock, holder, lock_name
+from deployer.aws.lock import LockHeldError, deploy_lock, force_unlock, holder, lock_name
+from deployer.local import endpoint as local_endpoint
 from tests.cli import run_deployer
 from tests.fakes import local_client
 from tests.harness import free_port

@@ -16,7 +16,7 @@ import pytest
 from moto import mock_aws
 
 from config import naming
-from deployer.moto_cloud_map import register as register_cloud_map
+from deployer.local.cloud_map import register as register_cloud_map
 from tests.harness import SynthesisCache, SynthesisedEnvironment
 
 pytestmark = [
@@ -27,7 +27,7 @@ pytestmark = [
 # Resource types moto 5.2.5 does not create (CREATE_COMPLETE all the same). A new entry
 # here must be a deliberate decision: the deployer's local shim or a template test covers it.
 SKIPPED_BY_MOTO = {
-    "AWS::ECS::CapacityProvider",  # created by deployer.local_shim on the local endpoint
+    "AWS::ECS::CapacityProvider",  # created by deployer.local.shim on the local endpoint
     "AWS::ECS::ClusterCapacityProviderAssociations",  # idem
     "AWS::SNS::TopicPolicy",  # TLS-only policy: tests/unit/test_cluster.py asserts it
     "AWS::S3::BucketPolicy",  # access-log delivery, TLS-only: tests/unit/test_web.py

@@ -10,9 +10,9 @@ import pytest
 from moto import mock_aws
 
 from config import load_spec
-from deployer.history import revisions
 from deployer.inputs import BadInputError
-from deployer.prune import deregister, plan_prune
+from deployer.revisions.history import revisions
+from deployer.revisions.prune import deregister, plan_prune
 
 pytestmark = pytest.mark.moto
 FAMILY = "shop-local-web"

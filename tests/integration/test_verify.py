@@ -12,7 +12,7 @@ from moto import mock_aws
 
 from config import naming, parse_spec
 from config.loader import ENVIRONMENTS_DIR
-from deployer.verify import _stack_checks, run_checks
+from deployer.aws.verify import _stack_checks, run_checks
 
 pytestmark = pytest.mark.moto
 ECR = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
@@ -21,7 +21,9 @@ SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:shop/local/db"
 
 def spec_text() -> str:
     text = (ENVIRONMENTS_DIR / "local.yaml").read_text()
-    text = text.replace("image: public.ecr.aws/nginx/nginx:1.27", f"image: {ECR}/shop-web:1.4.2", 1)
+    text = text.replace(
+        "image: public.ecr.aws/nginx/nginx-unprivileged:1.27", f"image: {ECR}/shop-web:1.4.2", 1
+    )
     return text.replace(
         "    environment:\n      LOG_LEVEL: info\n",
         f'    environment:\n      LOG_LEVEL: info\n    secrets:\n      DB_PASSWORD: {{secret: "{SECRET}", key: password}}\n'

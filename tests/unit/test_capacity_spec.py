@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from config import SpecError, parse_spec
+from config import parse_spec
 from config.instance_types import architecture_of
 from config.loader import ENVIRONMENTS_DIR
 from stacks.app_builder import build_environment
 from tests.harness import make_app, resources_of_type
+from tests.spec_problems import problems_of
 
 LOCAL_TEXT = (ENVIRONMENTS_DIR / "local.yaml").read_text()
-
-
-def problems_of(text: str) -> list[str]:
-    with pytest.raises(SpecError) as caught:
-        parse_spec(text)
-    return [str(p) for p in caught.value.problems]
 
 
 @pytest.mark.parametrize(

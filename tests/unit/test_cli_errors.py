@@ -11,8 +11,8 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError
 
 from config import load_spec
-from deployer import aws_session
-from deployer.cli import friendly_errors
+from deployer.aws import session as aws_session
+from deployer.commands.failures import friendly_errors
 from deployer.exit_codes import ExitCode
 from tests.fakes import RawBody
 
@@ -81,7 +81,7 @@ def test_throttling_is_retried_with_backoff_until_it_succeeds(monkeypatch: pytes
 def test_status_shows_the_newest_service_events_first() -> None:
     from datetime import UTC, datetime
 
-    from deployer.status import _service_state
+    from deployer.aws.status import _service_state
 
     class FakeEcs:
         def describe_task_definition(self, taskDefinition: str) -> dict[str, Any]:  # noqa: N803 - boto3's name

@@ -254,9 +254,15 @@ def test_every_scaling_event_is_published_to_an_encrypted_tls_only_topic(
     mixed: tuple[EcsCluster, assertions.Template],
 ) -> None:
     template = mixed[1]
-    [(topic_id, topic)] = template.find_resources("AWS::SNS::Topic").items()
+    [(topic_id, topic)] = template.find_resources(
+        "AWS::SNS::Topic", {"Properties": {"DisplayName": "ECS capacity scaling events"}}
+    ).items()
     assert "KmsMasterKeyId" in topic["Properties"]
-    [policy] = template.find_resources("AWS::SNS::TopicPolicy").values()
+    [policy] = [
+        p
+        for p in template.find_resources("AWS::SNS::TopicPolicy").values()
+        if p["Properties"]["Topics"] == [{"Ref": topic_id}]
+    ]
     [statement] = policy["Properties"]["PolicyDocument"]["Statement"]
     assert statement["Effect"] == "Deny" and statement["Condition"] == {
         "Bool": {"aws:SecureTransport": "false"}

@@ -51,7 +51,8 @@ GRAVITON_SIZE = "      min_capacity: 1\n      max_capacity: 2\n"
 ADMIN = """\
   admin:
     kind: web
-    image: public.ecr.aws/nginx/nginx:1.27
+    image: public.ecr.aws/nginx/nginx-unprivileged:1.27
+    user: "101"
     port: 8080
     http:
       paths: ["/admin/*"]
@@ -66,11 +67,15 @@ RETENTIONS = (
 ONLY_PROBLEM = [
     (
         [after("  nat_gateways: 1\n", "  cidr: 10.0.0.0/25\n")],
-        ("network.cidr", "VPC CIDR must be between /16 and /24"),
+        (
+            "network.cidr",
+            "a /25 VPC holds the subnets of 0 AZs, not max_azs 2 (each AZ takes a /24 public and a /20 "
+            "private subnet): use /17 or larger for up to 6 AZs, /18 for 3, /19 for 1, or lower max_azs",
+        ),
     ),
     (
         [after("  nat_gateways: 1\n", "  cidr: 10.0.0.0/15\n")],
-        ("network.cidr", "VPC CIDR must be between /16 and /24"),
+        ("network.cidr", "a VPC block is /16 at the largest (AWS's limit)"),
     ),
     (
         [("  nat_gateways: 1\n", "  nat_gateways: 3\n")],
@@ -205,7 +210,7 @@ ONLY_PROBLEM = [
     ),
     (
         [('      paths: ["/*"]\n', '      paths: ["api/*"]\n')],
-        ("services.web.http.paths[0]", "a path pattern starts with '/' (e.g. /api/*)"),
+        ("services.web.http.paths[0]", "'api/*': a path pattern starts with '/' (e.g. /api/*)"),
     ),
     (
         [('      paths: ["/*"]\n', '      paths: ["/*"]\n      priority: 10\n'), after("services:\n", ADMIN)],
@@ -241,7 +246,7 @@ ONLY_PROBLEM = [
         [after(WEB_ENV, f'    secrets:\n      DB_PASSWORD: {{secret: "{SECRET}", parameter: /shop/db}}\n')],
         (
             "services.web.secrets.DB_PASSWORD",
-            "give exactly one of secret (a Secrets Manager ARN) or parameter (an SSM name)",
+            "give exactly one of secret (a Secrets Manager ARN) or parameter (an SSM name or ARN)",
         ),
     ),
     (
@@ -275,7 +280,7 @@ ONLY_PROBLEM = [
         [
             after(
                 WEB_ENV,
-                "    sidecars:\n      envoy:\n        image: public.ecr.aws/nginx/nginx:1.27\n        writable_paths: [tmp]\n",
+                '    sidecars:\n      envoy:\n        image: public.ecr.aws/nginx/nginx:1.27\n        user: "101"\n        writable_paths: [tmp]\n',
             )
         ],
         ("services.web.sidecars.envoy.writable_paths", "'tmp' is not an absolute path"),
@@ -283,19 +288,21 @@ ONLY_PROBLEM = [
     (
         [
             (
-                "    image: public.ecr.aws/docker/library/busybox:1.37\n    cpu: 256\n",
-                "    image: public.ecr.aws/docker/library/busybox:1.37\n    task_definition_file: worker.json\n    cpu: 256\n",
-            )
+                "    image: public.ecr.aws/docker/library/busybox:1.37\n    cpu: 256\n    memory: 512\n",
+                "    image: public.ecr.aws/docker/library/busybox:1.37\n    task_definition_file: worker.json\n",
+            ),
+            ('      max_count: 4\n    user: "65534"                 # nobody\n', "      max_count: 4\n"),
         ],
         ("services.worker", "task_definition_file replaces the container keys; remove: image"),
     ),
     (
         [
             (
-                "    image: public.ecr.aws/docker/library/busybox:1.37\n    cpu: 256\n",
+                "    image: public.ecr.aws/docker/library/busybox:1.37\n    cpu: 256\n    memory: 512\n",
                 "    image: public.ecr.aws/docker/library/busybox:1.37\n    task_definition_file: worker.json\n"
-                "    sidecars:\n      log:\n        image: public.ecr.aws/docker/library/busybox:1.37\n    cpu: 256\n",
-            )
+                "    sidecars:\n      log:\n        image: public.ecr.aws/docker/library/busybox:1.37\n",
+            ),
+            ('      max_count: 4\n    user: "65534"                 # nobody\n', "      max_count: 4\n"),
         ],
         ("services.worker", "task_definition_file replaces the container keys; remove: image, sidecars"),
     ),
@@ -350,7 +357,7 @@ def test_the_one_problem_of_each_mistake(edits: list[tuple[str, str]], expected:
     "edits",
     [
         [after("  nat_gateways: 1\n", "  cidr: 10.0.0.0/16\n")],
-        [after("  nat_gateways: 1\n", "  cidr: 10.0.0.0/24\n")],
+        [after("  nat_gateways: 1\n", "  cidr: 10.0.0.0/19\n"), ("  max_azs: 2\n", "  max_azs: 1\n")],
         [("  nat_gateways: 1\n", "  nat_gateways: 2\n")],
         [("  nat_gateways: 1\n", "  nat_gateways: 0\n")],
         [(GRAVITON_SIZE, "      min_capacity: 2\n      max_capacity: 2\n")],
@@ -380,14 +387,17 @@ def test_the_accepted_value_next_to_each_mistake(edits: list[tuple[str, str]]) -
 
 def test_a_sidecar_named_like_its_service() -> None:
     text = edited(
-        after(WEB_ENV, "    sidecars:\n      web:\n        image: public.ecr.aws/nginx/nginx:1.27\n")
+        after(
+            WEB_ENV,
+            "    sidecars:\n      web:\n        image: public.ecr.aws/nginx/nginx-unprivileged:1.27\n",
+        )
     )
     assert ("services.web.sidecars.web", "a sidecar cannot have the service's own name") in problems(text)
 
 
 def test_an_environment_that_requires_digests() -> None:
     found = problems(edited(after("  target: local\n", "  require_image_digests: true\n")))
-    nginx = "'public.ecr.aws/nginx/nginx:1.27' has no @sha256 digest; this environment requires digests"
+    nginx = "'public.ecr.aws/nginx/nginx-unprivileged:1.27' has no @sha256 digest; this environment requires digests"
     busybox = "'public.ecr.aws/docker/library/busybox:1.37' has no @sha256 digest; this environment requires digests"
     assert found == [
         ("services.web.image", nginx),
@@ -511,16 +521,16 @@ def test_a_task_definition_file_that_is_not_json(tmp_path: Path) -> None:
     (environments / "local.yaml").write_text(
         LOCAL_TEXT.replace(
             "    image: public.ecr.aws/docker/library/busybox:1.37\n    cpu: 256\n    memory: 512\n    capacity:",
-            "    task_definition_file: worker.json\n    cpu: 256\n    memory: 512\n    capacity:",
+            "    task_definition_file: worker.json\n    capacity:",
             1,
-        )
+        ).replace('    user: "65534"                 # nobody\n', "", 1)
     )
     with pytest.raises(SpecError) as caught:
         load_spec("local", environments)
     [problem] = caught.value.problems
     assert problem.path == "services.worker.task_definition_file"
     assert problem.message == (
-        "worker.json is not valid JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"
+        "worker.json: not valid JSON: Expecting property name enclosed in double quotes (line 1, column 2)"
     )
 
 

@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 
-from config import SpecError, parse_spec
+from config import parse_spec
+from config.cdk_context import Release
 from config.loader import ENVIRONMENTS_DIR
 from stacks.app_builder import build_environment
-from stacks.release import Release
 from tests.harness import make_app, resources_of_type
+from tests.spec_problems import problems_of
 
 SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:shop/db"
 PARAMETER_KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -56,12 +57,14 @@ RICH_WEB = f"""
     sidecars:
       envoy:
         image: public.ecr.aws/appmesh/aws-appmesh-envoy:v1.29.6.0-prod
+        user: "1337"
         essential: true
         memory_reservation_mib: 128
         health_check:
           command: ["CMD-SHELL", "curl -s localhost:9901/ready"]
       migrate:
         image: public.ecr.aws/docker/library/busybox:1.37
+        user: "65534"
         essential: false
         command: ["true"]
         mounts:
@@ -242,12 +245,6 @@ def test_firelens_routes_every_container_through_fluent_bit() -> None:
     assert containers["log-router"]["LogConfiguration"]["LogDriver"] == "awslogs"
     assert containers["worker"]["LogConfiguration"]["LogDriver"] == "awsfirelens"
     assert containers["worker"]["LogConfiguration"]["Options"]["Name"] == "cloudwatch_logs"
-
-
-def problems_of(text: str) -> list[str]:
-    with pytest.raises(SpecError) as caught:
-        parse_spec(text)
-    return [str(p) for p in caught.value.problems]
 
 
 @pytest.mark.parametrize(

@@ -11,12 +11,13 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from config import AppSpec, load_spec
+from config import AppSpec, load_spec, naming
 from deployer.cli import app
-from deployer.cost_model import DEV_FIXED_TARGET_USD, Estimate, estimate
-from deployer.cost_tasks import StrategyEntry, fargate_task_price, strategy_shares
+from deployer.cost.estimate import estimate
+from deployer.cost.model import DEV_FIXED_TARGET_USD, Estimate
+from deployer.cost.prices import PRICES, Price
+from deployer.cost.tasks import StrategyEntry, fargate_task_price, strategy_shares
 from deployer.exit_codes import ExitCode
-from deployer.prices import PRICES, Price
 from tests.harness import SynthesisCache, resources_of_type
 
 ENVIRONMENTS = ["local", "dev", "prod"]
@@ -180,7 +181,7 @@ def test_spot_and_on_demand_lines_follow_each_services_strategy(estimates: dict[
 
 
 def test_task_prices_follow_size_architecture_and_provider() -> None:
-    from deployer.cost_tasks import TaskSize
+    from deployer.cost.tasks import TaskSize
 
     x86, arm = TaskSize(0.5, 1.0, "x86_64"), TaskSize(0.5, 1.0, "arm64")
     on_demand = fargate_task_price(x86, "FARGATE", PRICES).usd
@@ -194,9 +195,8 @@ def test_task_prices_follow_size_architecture_and_provider() -> None:
 def synthetic(resources: dict[str, Any]) -> tuple[AppSpec, Templates]:
     """The local spec's templates, with ``resources`` added to its network stack."""
     spec = load_spec("local")
-    templates: Templates = {"shop-local-network": {"Resources": resources}}
-    for name in ("cluster", "ingress", "svc-web", "svc-api", "svc-worker", "svc-reports"):
-        templates[f"shop-local-{name}"] = {"Resources": {}}
+    templates: Templates = {name: {"Resources": {}} for name in naming.all_stack_names(spec)}
+    templates["shop-local-network"] = {"Resources": resources}
     return spec, templates
 
 
@@ -265,7 +265,7 @@ def cached_synthesis(synth_cache: SynthesisCache, monkeypatch: pytest.MonkeyPatc
     def synthesise(spec: AppSpec, *_: Any, **__: Any) -> Templates:
         return synth_cache.get(spec.environment.name).templates
 
-    monkeypatch.setattr("deployer.synth.synthesise_templates", synthesise)
+    monkeypatch.setattr("deployer.commands.cost.synthesise_templates", synthesise)
 
 
 def test_command_prints_the_table_the_price_date_and_region() -> None:

@@ -14,8 +14,9 @@ import pytest
 
 from config import load_spec, parse_spec
 from config.loader import ENVIRONMENTS_DIR
-from deployer.cost_model import Findings
-from deployer.cost_tasks import (
+from deployer.cost.model import Findings
+from deployer.cost.prices import HOURS_PER_MONTH, PRICES, Price
+from deployer.cost.tasks import (
     StrategyEntry,
     TaskSize,
     fargate_task_price,
@@ -23,7 +24,6 @@ from deployer.cost_tasks import (
     strategy_shares,
     task_count,
 )
-from deployer.prices import HOURS_PER_MONTH, PRICES, Price
 
 VCPU = {("x86_64", "FARGATE"): 0.04048, ("arm64", "FARGATE"): 0.03238,
         ("x86_64", "FARGATE_SPOT"): 0.02024, ("arm64", "FARGATE_SPOT"): 0.01619}  # fmt: skip

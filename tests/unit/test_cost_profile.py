@@ -10,15 +10,18 @@ import yaml
 from aws_cdk import assertions
 from aws_cdk import aws_ec2 as ec2
 
-from config import SpecError, parse_spec
+from config import parse_spec
 from config.schema import AppSpec
 from constructs_lib import Network
 from tests.harness import SynthesisCache, new_stack, resources_of_type
+from tests.spec_problems import problems_raised_by
 
 BASE: dict[str, Any] = {
     "app": "shop",
     "environment": {"name": "dev", "account": "111111111111", "region": "eu-west-1", "target": "aws"},
-    "services": {"api": {"image": "public.ecr.aws/nginx/nginx:1.27", "port": 8080}},
+    "services": {
+        "api": {"image": "public.ecr.aws/nginx/nginx-unprivileged:1.27", "port": 8080, "user": "101"}
+    },
 }
 
 
@@ -65,9 +68,7 @@ def test_explicit_settings_win_over_the_profile() -> None:
 
 
 def test_a_load_balancer_without_public_ipv4_needs_a_dual_stack_vpc() -> None:
-    with pytest.raises(SpecError) as error:
-        spec_with(None, load_balancer={"public_ipv4": False})
-    [problem] = [str(p) for p in error.value.problems]
+    [problem] = problems_raised_by(lambda: spec_with(None, load_balancer={"public_ipv4": False}))
     assert problem.startswith("load_balancer.public_ipv4") and "network.ipv6: true" in problem
 
 
@@ -83,9 +84,7 @@ def test_without_fargate_the_cluster_keeps_its_own_default_strategy() -> None:
 
 
 def test_an_unknown_profile_names_its_path_and_the_allowed_ones() -> None:
-    with pytest.raises(SpecError) as error:
-        spec_with("cheap")
-    [problem] = [str(p) for p in error.value.problems]
+    [problem] = problems_raised_by(lambda: spec_with("cheap"))
     assert problem.startswith("environment.cost_profile") and "'standard' or 'dev'" in problem
 
 

@@ -18,14 +18,15 @@ from typer.testing import CliRunner
 from config import routing
 from config.schema import AppSpec
 from deployer.cli import app
-from deployer.diagram_dot import to_dot
-from deployer.diagram_model import INTERNET, Flow, Picture, Placement, Queue, balancer_node, service_node
-from deployer.diagram_read import read_picture
-from deployer.diagram_render import PNG_FONT, png, render, svg
+from deployer.diagram.dot import to_dot
+from deployer.diagram.model import INTERNET, Flow, Picture, Placement, Queue, balancer_node, service_node
+from deployer.diagram.read import read_picture
+from deployer.diagram.render import PNG_FONT, png, render, svg
 from deployer.exit_codes import ExitCode
 from tests.harness import SynthesisCache
 
 ENVIRONMENTS = ["local", "dev"]
+BRIDGE_PORTS = "32768-65535"  # the Linux ephemeral range ECS assigns bridge host ports from
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -109,8 +110,12 @@ def test_network_paths_are_exactly_the_load_balancer_and_allow_from(
         for callee, service in spec.services.items()
         for caller in service.allow_from
     } | {
-        Flow(balancer_node("main"), service_node(web), str(spec.services[web].port))
+        # a bridge task's host port is ECS's to pick: the rule opens the whole dynamic range
+        Flow(
+            balancer_node("main"), service_node(web), BRIDGE_PORTS if bridge else str(spec.services[web].port)
+        )
         for web in spec.services_of_kind("web")
+        for bridge in [spec.services[web].network_mode == "bridge"]
     }
     assert between_services == expected
     public_ports = {"443", "80"} if spec.load_balancer.certificate_arn else {"80"}
@@ -205,7 +210,7 @@ def test_the_png_draws_text_with_the_pinned_font() -> None:
 
 
 def test_bad_dot_is_reported_by_graphviz() -> None:
-    from deployer.diagram_render import RenderError
+    from deployer.diagram.render import RenderError
 
     with pytest.raises(RenderError, match="syntax error"):
         svg("digraph { a -> }")
@@ -216,12 +221,12 @@ def test_bad_dot_is_reported_by_graphviz() -> None:
 
 @pytest.fixture
 def cached_synthesis(synth_cache: SynthesisCache, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The command synthesises through `deployer.synth`; give it the session's templates."""
+    """The command synthesises through `deployer.cdk.synth`; give it the session's templates."""
 
     def synthesise(spec: AppSpec, *_: Any, **__: Any) -> dict[str, dict[str, Any]]:
         return synth_cache.get(spec.environment.name).templates
 
-    monkeypatch.setattr("deployer.synth.synthesise_templates", synthesise)
+    monkeypatch.setattr("deployer.commands.diagram.synthesise_templates", synthesise)
 
 
 @pytest.mark.usefixtures("cached_synthesis")

@@ -14,7 +14,7 @@ import pytest
 from botocore.stub import Stubber
 
 from config import load_spec, naming
-from deployer.job_status import JobState, collect_jobs
+from deployer.aws.job_status import JobState, collect_jobs
 
 SPEC = load_spec("local")
 STACK = naming.service_stack_name(SPEC, "reports")

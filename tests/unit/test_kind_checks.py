@@ -28,10 +28,20 @@ def with_api_lines(lines: str) -> str:
 
 def second_web(paths: str, extra: str = "") -> str:
     service = (
-        "  shop:\n    kind: web\n    image: public.ecr.aws/nginx/nginx:1.27\n    port: 8080\n"
+        "  shop:\n    kind: web\n    image: public.ecr.aws/nginx/nginx-unprivileged:1.27\n"
+        "    user: '101'\n    port: 8080\n"
         f"    http:\n      paths: {paths}\n{extra}"
     )
     return LOCAL_TEXT.replace("  api:\n", service + "  api:\n", 1)
+
+
+# The local file without the reports job's schedule, triggers and the workflow that runs it.
+JOB_WITHOUT_STARTS = (
+    LOCAL_TEXT.split("\nworkflows:")[0]
+    .replace("    schedule:\n      expression: cron(0 3 * * ? *)\n", "", 1)
+    .split("    triggers:")[0]
+    + LOCAL_TEXT.split("\nworkflows:")[0].split("          prefix: exports/\n")[1]
+)
 
 
 @pytest.mark.parametrize(
@@ -42,8 +52,7 @@ def second_web(paths: str, extra: str = "") -> str:
         (with_api_lines("    http:\n      paths: [/x/*]\n"), "services.api.http", "'http' is for kind web"),
         (LOCAL_TEXT.replace("    port: 8080\n    desired_count: 2\n", "    desired_count: 2\n", 1),
          "services.web.port", "a web service needs the port"),
-        (LOCAL_TEXT.replace("    schedule:\n      expression: cron(0 3 * * ? *)\n", "", 1),
-         "services.reports.schedule", "a job needs a schedule"),
+        (JOB_WITHOUT_STARTS, "services.reports.schedule", "a job needs a schedule"),
         (with_api_lines("    allow_from: [web, wroker]\n").replace("    allow_from: [web, worker]\n", "", 1),
          "services.api.allow_from[1]", "did you mean 'worker'"),
         (with_web_lines("    allow_from: [api]\n"), "services.web.allow_from",
@@ -92,7 +101,8 @@ def test_literal_prefix_stops_at_the_first_wildcard() -> None:
 
 def test_more_specific_rules_get_lower_priorities() -> None:
     text = second_web("[/api/v2/*]", "      hosts: [shop.example.com]\n")
-    text = text.replace("  api:\n", "  docs:\n    kind: web\n    image: public.ecr.aws/nginx/nginx:1.27\n"
+    text = text.replace("  api:\n", "  docs:\n    kind: web\n    user: '101'\n"
+                        "    image: public.ecr.aws/nginx/nginx-unprivileged:1.27\n"
                         "    port: 8080\n    http:\n      paths: [/docs/*]\n  api:\n", 1)  # fmt: skip
     priority = {r.service: r.priority for r in routes(parse_spec(text))}
     # host and path < path only < the catch-all

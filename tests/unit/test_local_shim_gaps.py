@@ -1,4 +1,4 @@
-"""What ``deployer/local_shim.py`` completes on the local endpoint, asserted on the templates.
+"""What ``deployer/local/shim.py`` completes on the local endpoint, asserted on the templates.
 
 moto leaves the service on its old revision after a stack update and skips capacity
 providers; the shim then updates the service to the stack's ``TaskDefinitionArn`` output and
@@ -98,7 +98,9 @@ def test_the_cdk_app_reads_the_pin_from_its_context(tmp_path: Path, monkeypatch:
         lambda: real_app(context=context, outdir=str(tmp_path), builtin_cloud_formation_validation=False),
     )
     monkeypatch.delenv("DEPLOYER_ENVIRONMENTS_DIR", raising=False)
-    cdk_app.main()
+    with pytest.raises(SystemExit) as exited:
+        cdk_app.main()
+    assert exited.value.code == 0
     assert_pinned(json.loads((tmp_path / "shop-local-svc-web.template.json").read_text()))
 
 

@@ -18,7 +18,7 @@ import pytest
 from botocore.stub import ANY, Stubber
 
 from config import load_spec
-from deployer.lock import LockHeldError, deploy_lock, force_unlock, holder, lock_name
+from deployer.aws.lock import LockHeldError, deploy_lock, force_unlock, holder, lock_name
 
 SPEC = load_spec("local")
 NAME = "/deployer/shop/local/lock"

@@ -79,4 +79,41 @@ def test_service_security_groups_open_one_container_port_to_one_group(
             assert rule["IpProtocol"] == "tcp" and rule["FromPort"] == rule["ToPort"] == port, where
             opened += 1
     callers = sum(len(s.allow_from) for s in spec.services.values())
-    assert opened == callers + len(spec.services_of_kind("web"))  # allow_from plus load balancer → web
+    own_groups = [web for web in spec.services_of_kind("web") if spec.network_mode_of(web) == "awsvpc"]
+    assert opened == callers + len(own_groups)  # allow_from plus load balancer → awsvpc web
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_instances_open_only_bridge_ports_to_the_load_balancer(synth_cache: SynthesisCache, env: str) -> None:
+    """An EC2 group's instances take no traffic but the load balancer's, on ECS's dynamic host
+    ports (32768-65535, the Linux ephemeral range), and only where bridge web services run."""
+    synthesised = synth_cache.get(env)
+    spec = synthesised.spec
+    cluster = synthesised.templates[naming.cluster_stack_name(spec)]
+    instance_groups = {
+        logical_id: group["Properties"]["GroupDescription"].removeprefix("ECS instances (").removesuffix(")")
+        for logical_id, group in resources_of_type(cluster, "AWS::EC2::SecurityGroup").items()
+        if group["Properties"]["GroupDescription"].startswith("ECS instances (")
+    }
+    assert sorted(instance_groups.values()) == sorted(spec.cluster.ec2_capacity)
+    opened = set()
+    for stack, template in synthesised.templates.items():
+        for where, rule in ingress_rules(template):
+            target = (
+                json.dumps(rule.get("GroupId", "")) if stack != naming.cluster_stack_name(spec) else where
+            )
+            group = next((g for logical_id, g in instance_groups.items() if logical_id in target), None)
+            if group is None:
+                continue
+            assert stack == naming.ingress_stack_name(spec), where
+            assert rule["SourceSecurityGroupId"] == {
+                "Fn::GetAtt": ["LoadBalancerSecurityGroupA28D6DD7", "GroupId"]
+            }
+            opened.add((group, rule["IpProtocol"], rule["FromPort"], rule["ToPort"]))
+    bridge_groups = {
+        item.provider
+        for web in spec.services_of_kind("web")
+        if spec.network_mode_of(web) == "bridge"
+        for item in spec.strategy_for(web)
+    }
+    assert opened == {(group, "tcp", 32768, 65535) for group in bridge_groups}

@@ -14,7 +14,7 @@ from botocore.exceptions import ReadTimeoutError
 from botocore.stub import ANY, Stubber
 
 from config import load_spec
-from deployer.one_off import run_one_off
+from deployer.aws.one_off import run_one_off
 from tests.fakes import RawBody
 
 TD = "arn:aws:ecs:us-east-1:123456789012:task-definition/shop-local-web:3"
@@ -145,7 +145,7 @@ def test_bad_run_arguments(args: list[str], fragment: str) -> None:
 
 def test_network_fallback_reads_every_page_of_exports_and_stack_resources() -> None:
     """Accounts with many stacks page ListExports; a subnet on page two must not be lost."""
-    from deployer.one_off import _network_from_stacks
+    from deployer.aws.one_off import _network_from_stacks
 
     spec = load_spec("local")
     cloudformation = boto3.client("cloudformation", region_name="us-east-1")
@@ -188,7 +188,7 @@ def test_network_fallback_reads_every_page_of_exports_and_stack_resources() -> N
 def test_a_job_starts_from_the_revision_its_stack_deployed() -> None:
     """A job has no service. moto 5.2.5 answers RunTask with a 500 for an EC2 capacity provider
     without instances, so the lookup is replayed with Stubber."""
-    from deployer.one_off import _current
+    from deployer.aws.one_off import _current
 
     spec = load_spec("local")
     cloudformation = boto3.client("cloudformation", region_name="us-east-1")
@@ -203,3 +203,30 @@ def test_a_job_starts_from_the_revision_its_stack_deployed() -> None:
     with Stubber(cloudformation) as stub, Stubber(ecs):  # no ECS call: a job has no service to describe
         stub.add_response("describe_stacks", {"Stacks": [stack]}, {"StackName": "shop-local-svc-reports"})
         assert _current(spec, ecs, cloudformation, "reports") == {"taskDefinition": arn}
+
+
+def test_a_bridge_service_runs_without_network_configuration_and_with_its_placement() -> None:
+    """dev's ``catalog`` is bridge on the Spot group: RunTask refuses a network configuration
+    for it, and the spec's placement applies when the live service reports none."""
+    ecs = boto3.client("ecs", region_name="us-east-1")
+    arn = "arn:aws:ecs:eu-west-1:111111111111:task-definition/shop-dev-catalog:2"
+    strategy = [{"capacityProvider": "cp-shop-dev-spot", "weight": 1, "base": 0}]
+    live = {"serviceName": "catalog", "taskDefinition": arn, "capacityProviderStrategy": strategy}
+    definition = {
+        "taskDefinition": {
+            "family": "shop-dev-catalog",
+            "networkMode": "bridge",
+            "containerDefinitions": [{"name": "catalog", "image": "x", "essential": True}],
+        }
+    }
+    with Stubber(ecs) as stub:
+        stub.add_response("describe_services", {"services": [live]})
+        stub.add_response("describe_task_definition", definition)
+        stub.add_response("run_task", {"tasks": [], "failures": [{"reason": "RESOURCE:MEMORY"}]}, {
+            "cluster": "shop-dev", "taskDefinition": arn, "count": 1, "startedBy": "deployer-run-catalog",
+            "overrides": {"containerOverrides": [{"name": "catalog"}]}, "capacityProviderStrategy": strategy,
+            "placementStrategy": [{"type": "spread", "field": "attribute:ecs.availability-zone"},
+                                  {"type": "binpack", "field": "memory"}],
+            "clientToken": "t", "propagateTags": "TASK_DEFINITION",
+        })  # fmt: skip
+        run_one_off(load_spec("dev"), ecs, "catalog", client_token="t", sleep=lambda _: None)

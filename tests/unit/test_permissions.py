@@ -47,6 +47,7 @@ from constructs_lib.permissions import (
 )
 from stacks.permissions_from_spec import grant_permissions
 from tests.harness import cdk_context, make_app, new_stack, resources_of_type
+from tests.spec_problems import problems_raised_by
 
 ACCOUNT_REGION = "us-east-1:123456789012"
 ALIAS = "arn:aws:kms:us-east-1:123456789012:alias/app"
@@ -399,12 +400,6 @@ def parse(items: str) -> _Spec:
         raise from_validation_error("local.yaml", error, _Spec, lines) from None
 
 
-def problems_of(items: str) -> list[str]:
-    with pytest.raises(SpecError) as caught:
-        parse(items)
-    return [str(problem) for problem in caught.value.problems]
-
-
 SPEC_ITEMS = f"""\
       - s3: {{bucket: "{BUCKET}", prefix: incoming/, access: read_write}}
       - sqs: {{queue: "{QUEUE}", access: consume}}
@@ -453,7 +448,7 @@ def test_every_intent_parses_with_its_documented_defaults() -> None:
     ],
 )  # fmt: skip
 def test_spec_mistakes_name_their_yaml_path_and_line(item: str, path: str, message: str) -> None:
-    [problem] = problems_of(f"      - {item}\n")
+    [problem] = problems_raised_by(lambda: parse(f"      - {item}\n"))
     assert problem.startswith(f"services.web.{path} (line 4): "), problem
     assert message in problem, problem
 

@@ -18,7 +18,7 @@ import pytest
 from config import SpecError, naming
 from config.loader import ENVIRONMENTS_DIR
 from config.pipeline_schema import PIPELINE_FILE, Pipeline, load_pipeline
-from deployer.assembly import read_assembly
+from deployer.cdk.assembly import read_assembly
 from pipeline_app import pinned_cli_version
 from stacks.pipeline_stack import PipelineStack
 from tests.harness import make_app, resources_of_type

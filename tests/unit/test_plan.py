@@ -28,19 +28,20 @@ from moto import mock_aws
 from typer.testing import CliRunner
 
 from config import load_spec, naming
-from deployer.assembly import read_assembly
-from deployer.cli import friendly_errors
+from deployer.cdk.assembly import read_assembly
+from deployer.commands.failures import friendly_errors
+from deployer.commands.plan import plan as plan_command
 from deployer.exit_codes import ExitCode
 from deployer.inputs import BadInputError
-from deployer.plan import plan_command, plan_environment
-from deployer.plan_changesets import ChangeSetPlanner, PlanError, StackPlan
-from deployer.plan_classify import (
+from deployer.plan.changesets import ChangeSetPlanner, PlanError, StackPlan
+from deployer.plan.classify import (
     PROTECTED_TYPES,
     ResourceChange,
     apply_allowances,
     changes_from_response,
     classify,
 )
+from deployer.plan.environment import plan_environment
 from tests.harness import SynthesisCache
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "plan"

@@ -3,7 +3,7 @@ updates start a new ECS deployment, and what each change-set row says.
 
 The tables are spelled out here (README `plan`, docs/ci.md) rather than read from the code,
 and each name is checked against the CloudFormation schemas cfn-lint ships, so a type or a
-property dropped, added or misspelt in ``deployer/plan_classify.py`` fails a test.
+property dropped, added or misspelt in ``deployer/plan/classify.py`` fails a test.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
 
-from deployer.plan_classify import (
+from deployer.plan.classify import (
     PROTECTED_TYPES,
     ROLLING_PROPERTIES,
     PlanRow,

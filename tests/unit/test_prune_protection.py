@@ -13,9 +13,9 @@ import pytest
 from botocore.stub import Stubber
 
 from config import load_spec
-from deployer.history import Revision
 from deployer.inputs import BadInputError
-from deployer.prune import deregister, plan_prune, protected_revisions
+from deployer.revisions.history import Revision
+from deployer.revisions.prune import deregister, plan_prune, protected_revisions
 
 SPEC = load_spec("local")
 ARN = "arn:aws:ecs:us-east-1:123456789012:task-definition/shop-local-web:{}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from deployer.revision_diff import diff, flatten
+from deployer.revisions.diff import diff, flatten
 
 BEFORE = {
     "family": "shop-local-web",

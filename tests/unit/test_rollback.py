@@ -7,9 +7,9 @@ import pytest
 from botocore.stub import Stubber
 
 from config import load_spec
-from deployer.history import Revision
 from deployer.inputs import BadInputError
-from deployer.rollback import choose_target, in_flight_deployment, stop_in_flight
+from deployer.revisions.history import Revision
+from deployer.revisions.rollback import choose_target, in_flight_deployment, stop_in_flight
 
 ARN = "arn:aws:ecs:us-east-1:123456789012:task-definition/shop-local-web:{}"
 

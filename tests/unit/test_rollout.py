@@ -8,8 +8,8 @@ from typing import Any
 import boto3
 from botocore.stub import Stubber
 
+from deployer.aws.rollout import Outcome, Progress, wait_for_rollout
 from deployer.exit_codes import ExitCode
-from deployer.rollout import Outcome, Progress, wait_for_rollout
 
 CLUSTER = "shop-prod"
 OLD = "arn:aws:ecs:eu-west-1:222222222222:task-definition/shop-prod-web:41"
@@ -166,8 +166,8 @@ def test_missing_service() -> None:
 
 
 def test_exit_code_is_the_most_severe_verdict() -> None:
-    from deployer.rollout import Verdict
-    from deployer.wait import exit_code
+    from deployer.aws.rollout import Verdict
+    from deployer.aws.wait import exit_code
 
     def v(outcome: Outcome) -> Verdict:
         return Verdict("s", outcome, NEW, "")

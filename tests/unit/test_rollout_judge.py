@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from deployer.rollout import APPEAR_GRACE_S, Outcome, Progress, Verdict, judge, wait_for_rollout
+from deployer.aws.rollout import APPEAR_GRACE_S, Outcome, Progress, Verdict, judge, wait_for_rollout
 
 PREFIX = "arn:aws:ecs:eu-west-1:222222222222:task-definition/shop-prod-web:"
 OLD, NEW, NEWER = f"{PREFIX}41", f"{PREFIX}42", f"{PREFIX}43"

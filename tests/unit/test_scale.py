@@ -13,10 +13,11 @@ import pytest
 import yaml
 
 from bench.specs import mixed_spec
-from config import AppSpec, SpecError, parse_spec
+from config import AppSpec, parse_spec
 from config.load_balancers import RULES_PER_LOAD_BALANCER, TARGET_GROUPS_PER_LOAD_BALANCER
 from config.routing import routes
 from tests.harness import SynthesisedEnvironment, resources_of_type, synthesise
+from tests.spec_problems import problems_of
 
 SERVICES = 200
 CLOUDFORMATION_RESOURCE_LIMIT = 500
@@ -31,12 +32,6 @@ def spec_of(services: int, edit: Callable[[dict[str, Any]], None] | None = None)
     if edit:
         edit(data)
     return parse_spec(spec_text(data), source="scale.yaml")
-
-
-def problems_of(data: dict[str, Any]) -> list[str]:
-    with pytest.raises(SpecError) as caught:
-        parse_spec(spec_text(data), source="scale.yaml")
-    return [str(p) for p in caught.value.problems]
 
 
 def web_services(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -157,7 +152,7 @@ def test_an_overloaded_load_balancer_fails_naming_how_many_fit() -> None:
     for service in web:
         service["http"]["load_balancer"] = "main"
     first_out = next(name for name, service in data["services"].items() if service is web[59])
-    [problem] = problems_of(data)
+    [problem] = problems_of(spec_text(data))
     assert problem.startswith(f"services.{first_out}.http.load_balancer")
     assert "load balancer 'main' would serve 80 web services" in problem
     assert "81 outbound rules in its security group (quota 60" in problem
@@ -171,7 +166,7 @@ def test_with_a_raised_security_group_quota_target_groups_bind() -> None:
     for service in web_services(data):
         service["http"]["load_balancer"] = "main"
         service["deployment"] = {"strategy": "blue_green"}
-    [problem] = problems_of(data)
+    [problem] = problems_of(spec_text(data))
     assert "160 listener rules (quota 100), 160 target groups (quota 100)" in problem
     assert "The first 50 fit" in problem
 
@@ -186,7 +181,7 @@ def test_priorities_may_repeat_across_load_balancers_but_not_on_one() -> None:
     assert [r.load_balancer for r in routes(spec) if r.priority == 42] == ["main", "edge"]
     data = mixed_spec("scale", 10)
     pin(data, "main")
-    assert any("priority 42 is also used" in p for p in problems_of(data))
+    assert any("priority 42 is also used" in p for p in problems_of(spec_text(data)))
 
 
 def test_services_added_on_another_load_balancer_never_move_a_rule() -> None:
@@ -198,7 +193,7 @@ def test_services_added_on_another_load_balancer_never_move_a_rule() -> None:
 def test_a_load_balancer_name_is_letters_and_digits() -> None:
     data = mixed_spec("scale", 10)
     web_services(data)[0]["http"]["load_balancer"] = "Edge-1"
-    [problem] = problems_of(data)
+    [problem] = problems_of(spec_text(data))
     assert re.match(r"services\.svc000\.http\.load_balancer .*1-16 lowercase letters and digits", problem)
 
 
@@ -206,7 +201,11 @@ def test_deploy_concurrency_reaches_cdk_deploy(monkeypatch: pytest.MonkeyPatch) 
     from typer.testing import CliRunner
 
     from config import load_spec
-    from deployer import cli, deploy
+    from deployer import cli
+    from deployer.aws.session import Clients
+    from deployer.cdk import deploy
+    from deployer.commands import deploy as deploy_command
+    from deployer.commands.output import console
     from deployer.exit_codes import ExitCode
 
     received: dict[str, Any] = {}
@@ -215,7 +214,7 @@ def test_deploy_concurrency_reaches_cdk_deploy(monkeypatch: pytest.MonkeyPatch) 
         received.update(options)
         return ExitCode.FAILED
 
-    monkeypatch.setattr(deploy, "deploy_environment", fake_deploy_environment)
+    monkeypatch.setattr(deploy_command, "deploy_environment", fake_deploy_environment)
     CliRunner().invoke(cli.app, ["deploy", "--env", "dev", "--concurrency", "8"])
     assert received["concurrency"] == 8
 
@@ -227,7 +226,7 @@ def test_deploy_concurrency_reaches_cdk_deploy(monkeypatch: pytest.MonkeyPatch) 
 
     monkeypatch.setattr(deploy, "is_bootstrapped", lambda *_: True)
     monkeypatch.setattr(deploy, "run_cdk", fake_run_cdk)
-    code = deploy._deploy_locked(load_spec("dev"), {}, None, cli.console, None, None, None, 8, False, None)
+    code = deploy._deploy_locked(Clients(load_spec("dev")), {}, console, None, None, None, 8, False, None)
     assert code == ExitCode.FAILED
     [args] = commands
     assert args[args.index("--concurrency") + 1] == "8"

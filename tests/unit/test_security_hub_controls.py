@@ -1,8 +1,8 @@
 """AWS Security Hub ECS controls that cdk-nag and checkov do not check on CloudFormation,
 asserted on every shipped environment's templates (see ../shared/NOTES.md).
 
-The shipped environments have no EFS volume and few users: ECS.18, ECS.20 on every container
-and ECS.8's names are exercised in test_security_hub_exercised.py."""
+The shipped environments have no EFS volume: ECS.18 and ECS.8's names are exercised in
+test_security_hub_exercised.py. ECS.20 runs over every container of every environment here."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from config.naming import task_family
 from tests.harness import SynthesisCache, resources_of_type
 
 ENVIRONMENTS = ["local", "dev", "prod"]
@@ -34,15 +35,33 @@ def containers(synth_cache: SynthesisCache, env: str) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_ecs_2_and_16_no_public_ip(synth_cache: SynthesisCache, env: str) -> None:
+    """awsvpc tasks get no public IP; bridge and host tasks have no interface of their own and
+    use their instance's, which the launch template gives no public IP."""
+    spec = synth_cache.get(env).spec
     for service in all_of(synth_cache, env, "AWS::ECS::Service"):
-        assert service["NetworkConfiguration"]["AwsvpcConfiguration"]["AssignPublicIp"] == "DISABLED"
+        if spec.network_mode_of(service["ServiceName"]) == "awsvpc":
+            assert service["NetworkConfiguration"]["AwsvpcConfiguration"]["AssignPublicIp"] == "DISABLED"
+        else:
+            assert "NetworkConfiguration" not in service
+    for launch_template in all_of(synth_cache, env, "AWS::EC2::LaunchTemplate"):
+        [interface] = launch_template["LaunchTemplateData"]["NetworkInterfaces"]
+        assert interface["AssociatePublicIpAddress"] is False
     assert not all_of(synth_cache, env, "AWS::ECS::TaskSet")
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_ecs_3_and_17_no_host_pid_or_network_mode(synth_cache: SynthesisCache, env: str) -> None:
+    """Host network mode only where the spec opts in with a reason (validate prints it)."""
+    spec = synth_cache.get(env).spec
+    acknowledged = {
+        task_family(spec, name) for name, service in spec.services.items() if service.host_network_reason
+    }
     for task in all_of(synth_cache, env, "AWS::ECS::TaskDefinition"):
-        assert task.get("PidMode") != "host" and task["NetworkMode"] == "awsvpc"
+        assert task.get("PidMode") != "host"
+        if task["Family"] in acknowledged:
+            assert task["NetworkMode"] == "host"
+        else:
+            assert task["NetworkMode"] in ("awsvpc", "bridge")
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
@@ -89,13 +108,14 @@ def test_ecs_19_capacity_providers_have_managed_termination_protection(
             assert provider["AutoScalingGroupProvider"]["ManagedTerminationProtection"] == "ENABLED"
 
 
-@pytest.mark.parametrize("env", ["prod"])
-def test_ecs_20_non_root_user_where_the_spec_gives_one(synth_cache: SynthesisCache, env: str) -> None:
-    spec = synth_cache.get(env).spec
-    by_name = {c["Name"]: c for c in containers(synth_cache, env)}
-    for name, service in spec.services.items():
-        if service.user:
-            assert by_name[name]["User"] == service.user and not service.user.startswith(("0", "root"))
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_ecs_20_every_container_runs_as_a_non_root_user(synth_cache: SynthesisCache, env: str) -> None:
+    """No escape: the shipped environments give every container (sidecars too) its user."""
+    every = containers(synth_cache, env)
+    assert len(every) >= 2
+    for container in every:
+        user = container.get("User", "")
+        assert user and user.split(":")[0] not in ("root", "0"), container["Name"]
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)

@@ -17,7 +17,7 @@ from config.loader import ENVIRONMENTS_DIR
 from tests.harness import SynthesisCache, resources_of_type, synthesise
 
 LOCAL_TEXT = (ENVIRONMENTS_DIR / "local.yaml").read_text()
-NGINX = "    image: public.ecr.aws/nginx/nginx:1.27\n"
+NGINX = "    image: public.ecr.aws/nginx/nginx-unprivileged:1.27\n"
 BUSYBOX = "    image: public.ecr.aws/docker/library/busybox:1.37\n"
 WEB_EXTRAS = """\
     mounts:
@@ -40,9 +40,7 @@ ECS_8_NAMES = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ECS_ENGINE_AUTH_DA
 
 
 def exercised_spec() -> AppSpec:
-    text = LOCAL_TEXT.replace(NGINX, f'{NGINX}    user: "101:101"\n').replace(
-        BUSYBOX, f'{BUSYBOX}    user: "65534"\n'
-    )
+    text = LOCAL_TEXT.replace('    user: "101"', '    user: "101:101"')  # web and api, group too
     text = text.replace(ANCHOR, ANCHOR + WEB_EXTRAS, 1)
     spec = parse_spec(text)
     assert len(spec.services["web"].volumes) == 2 and spec.services["web"].sidecars

@@ -8,14 +8,9 @@ import pytest
 
 from config import SpecError, available_environments, load_spec, parse_spec
 from config.loader import ENVIRONMENTS_DIR
+from tests.spec_problems import problems_of
 
 LOCAL_TEXT = (ENVIRONMENTS_DIR / "local.yaml").read_text()
-
-
-def problems_of(text: str) -> list[str]:
-    with pytest.raises(SpecError) as caught:
-        parse_spec(text, source="local.yaml")
-    return [str(p) for p in caught.value.problems]
 
 
 @pytest.mark.parametrize("env", ["local", "dev", "prod"])
@@ -99,7 +94,7 @@ def test_all_field_problems_are_reported_together() -> None:
 
 
 def test_missing_required_key() -> None:
-    text = LOCAL_TEXT.replace("    image: public.ecr.aws/nginx/nginx:1.27\n", "", 1)
+    text = LOCAL_TEXT.replace("    image: public.ecr.aws/nginx/nginx-unprivileged:1.27\n", "", 1)
     [problem] = problems_of(text)
     assert problem.startswith("services.web.image") and "required key is missing" in problem
 
@@ -135,7 +130,7 @@ def test_top_level_must_be_a_mapping() -> None:
             "instance type",
         ),
         (
-            "image: public.ecr.aws/nginx/nginx:1.27",
+            "image: public.ecr.aws/nginx/nginx-unprivileged:1.27",
             "image: 'Not An Image'",
             "services.web.image",
             "registry/repository:tag",

@@ -134,7 +134,12 @@ def test_job_schedule_role_runs_only_its_task_definition(synth_cache: SynthesisC
     actions = {
         a for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
     }
-    assert actions <= {"ecs:RunTask", "iam:PassRole", "ecs:TagResource", "sqs:SendMessage"}
+    assert actions <= {"ecs:RunTask", "iam:PassRole", "ecs:TagResource", "sqs:SendMessage"} | {
+        "kms:GenerateDataKey",  # Scheduler writes dead letters as this role, to a queue under
+        "kms:Decrypt",  # the environment key: SQS needs the sender to use the key
+    }
+    key_use = next(s for s in statements if "kms:Decrypt" in s["Action"])
+    assert "EnvironmentKey" in json.dumps(key_use["Resource"])  # that one key, no wildcard
 
 
 def test_backend_serves_on_service_connect_and_everyone_is_a_client(synth_cache: SynthesisCache) -> None:

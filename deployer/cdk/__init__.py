@@ -1,0 +1,1 @@
+"""CDK-facing operations: the pinned CDK CLI, in-process synthesis, cloud assemblies, deploy."""

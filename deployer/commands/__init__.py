@@ -1,0 +1,1 @@
+"""The CLI's commands, one module per verb or verb family; ``common`` holds what they share."""

@@ -1,0 +1,90 @@
+"""Manifests read the way Copilot reads them: YAML 1.2 (Go's yaml.v3), not PyYAML's 1.1.
+
+The differences matter: in YAML 1.1 the key ``on:`` of a Scheduled Job is the boolean True and
+``yes``/``off`` are booleans; yaml.v3 reads them as strings. Keys are always strings here, a
+plain scalar is typed by the YAML 1.2 core schema, and the values of string maps
+(``variables``, ``labels``, build ``args``, log ``destination``) keep their literal text, as Go
+decodes ``SSL: True`` into the string ``"True"``. Repeated keys are errors, and every value
+keeps its line number for error messages.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from config.yaml_source import Loc
+
+STRING_MAPS = frozenset({"variables", "labels", "args", "destination"})
+_NULL = re.compile(r"^(~|null|Null|NULL|)$")
+_BOOL = re.compile(r"^(true|True|TRUE|false|False|FALSE)$")
+_INT = re.compile(r"^[-+]?[0-9]+$|^0o[0-7]+$|^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(
+    r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$"
+)
+
+
+class ManifestSyntaxError(ValueError):
+    """Not valid YAML, or a key is repeated; the message names the line."""
+
+
+def read_yaml(text: str) -> tuple[Any, dict[Loc, int]]:
+    """The document in ``text`` and the 1-based line of every value's path."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        raise ManifestSyntaxError(f"{where}{getattr(error, 'problem', None) or error}") from None
+    lines: dict[Loc, int] = {}
+    if node is None:
+        return None, lines
+    return _build(node, (), lines), lines
+
+
+def _build(node: yaml.Node, loc: Loc, lines: dict[Loc, int], string_map: bool = False) -> Any:
+    """``string_map``: ``node`` is a map of strings, whose scalar values keep their text."""
+    lines.setdefault(loc, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        merged: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *anchor`, as yaml.v3 merges it
+                for source in value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]:
+                    merged = {**_build(source, loc, {}, string_map), **merged}
+                continue
+            key = str(key_node.value)
+            if key in result:
+                raise ManifestSyntaxError(f"line {key_node.start_mark.line + 1}: duplicate key {key!r}")
+            lines[(*loc, key)] = key_node.start_mark.line + 1
+            if isinstance(value_node, yaml.ScalarNode):
+                result[key] = _scalar(value_node, literal=string_map)
+            else:
+                result[key] = _build(value_node, (*loc, key), lines, string_map=key in STRING_MAPS)
+        return {**merged, **result}
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, (*loc, index), lines) for index, item in enumerate(node.value)]
+    assert isinstance(node, yaml.ScalarNode)
+    return _scalar(node, literal=False)
+
+
+def _scalar(node: yaml.ScalarNode, literal: bool) -> Any:
+    text = str(node.value)
+    if node.style in ("'", '"', "|", ">"):
+        return text
+    if _NULL.match(text):
+        return None
+    if literal:
+        return text
+    if _BOOL.match(text):
+        return text.lower() == "true"
+    if _INT.match(text):
+        return int(text, 0) if text[:2] in ("0o", "0x") else int(text)
+    if _FLOAT.match(text):
+        special = text.lstrip("+-").lower()
+        if special in (".inf", ".nan"):
+            return float(("-" if text.startswith("-") else "") + special[1:])
+        return float(text)
+    return text

@@ -1,0 +1,1 @@
+"""Task-definition revisions: history, rollback, pruning, native JSON and field diffs."""

@@ -1,0 +1,1 @@
+"""Step Functions workflows of a deployed environment: start, wait, executions, failures."""

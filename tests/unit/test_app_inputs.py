@@ -1,0 +1,73 @@
+"""app.py, the path of `cdk synth`/`cdk deploy` and the pipelines: bad context values exit 2
+naming the key, and no failure prints a Python traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import app as app_module
+from config import load_spec
+from config.context_checks import context_problems
+from tests.harness import make_app
+
+DIGEST = "sha256:" + "ab" * 32
+PROD_WEB_FAMILY = "arn:aws:ecs:eu-west-1:222222222222:task-definition/shop-prod-web"
+
+
+@pytest.mark.parametrize(
+    ("images", "pins", "fragment"),
+    [
+        ({"web": "Nginx:1"}, {}, "-c image.web=Nginx:1: 'Nginx:1' is not an image reference"),
+        ({"nope": "nginx:1"}, {}, "-c image.nope=nginx:1: unknown service 'nope'; services: web, worker"),
+        ({"web": "nginx:1"}, {}, "-c image.web=nginx:1: this environment requires images pinned by @sha256"),
+        ({}, {"web": "arn:aws:ecs:eu-west-1:222222222222:task-definition/other:3"},
+         "expected a revision of this service's task definition, "
+         "arn:aws:ecs:eu-west-1:222222222222:task-definition/shop-prod-web:<revision>"),
+        ({}, {"web": f"{PROD_WEB_FAMILY}:0"}, "expected a revision"),
+        ({}, {"ghost": f"{PROD_WEB_FAMILY}:3"}, "-c pin.ghost="),
+    ],
+)  # fmt: skip
+def test_bad_context_values_name_their_key(
+    images: dict[str, str], pins: dict[str, str], fragment: str
+) -> None:
+    problems = context_problems(load_spec("prod"), images, pins)
+    assert any(fragment in problem for problem in problems), problems
+
+
+def test_good_context_values_pass() -> None:
+    images = {"web": f"registry.example.com/web@{DIGEST}"}
+    assert context_problems(load_spec("prod"), images, {"web": f"{PROD_WEB_FAMILY}:12"}) == []
+
+
+def test_app_exits_2_on_a_bad_context_value_without_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    code = app_module.synthesise(make_app(env="prod", **{"image.web": "nginx//x:1"}))
+    stderr = capsys.readouterr().err
+    assert code == 2
+    assert stderr.startswith("error: -c image.web=nginx//x:1:") and "Traceback" not in stderr
+
+
+def test_app_exits_2_on_a_bad_spec_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "local.yaml").write_text("app: [unclosed\n")
+    assert app_module.synthesise(make_app(env="local"), tmp_path) == 2
+    stderr = capsys.readouterr().err
+    assert "invalid YAML" in stderr and "Traceback" not in stderr
+
+
+def test_a_synthesis_failure_is_one_paragraph_and_exit_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cdk_app = make_app(env="local")
+
+    def failing_synth() -> None:
+        raise RuntimeError("Validation failed\n    at Object.<anonymous> (node:internal)\nsecond line")
+
+    monkeypatch.setattr(cdk_app, "synth", failing_synth)
+    monkeypatch.delenv("DEPLOYER_DEBUG", raising=False)
+    assert app_module.synthesise(cdk_app) == 1
+    stderr = capsys.readouterr().err
+    assert stderr.startswith("internal error: RuntimeError: Validation failed\nsecond line")
+    assert "node:internal" not in stderr and "Traceback" not in stderr

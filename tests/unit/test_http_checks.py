@@ -1,0 +1,77 @@
+"""Application Load Balancer rules and target groups: values the ALB refuses at deploy time
+are refused by validation, each at its YAML path."""
+
+from __future__ import annotations
+
+import pytest
+
+from config import parse_spec
+from tests.spec_problems import assert_problem, edited, refused
+
+LONG_LABEL = "a" * 64
+PATH, HOST = "services.web.http.paths[0]", "services.web.http.hosts[0]"
+CODES = "services.web.http.health_check.success_codes"
+TIMEOUT = "services.web.http.health_check.timeout_seconds"
+PROTECTION = "  deletion_protection: true"
+CERTIFICATE = "certificate_arn: arn:aws:acm:eu-west-1:222222222222"
+
+
+def web_paths(paths: str) -> str:
+    return edited("local", 'paths: ["/*"]', f"paths: {paths}")
+
+
+def prod_hosts(hosts: str) -> str:
+    return edited("prod", "hosts: [shop.example.com]", f"hosts: {hosts}")
+
+
+def local_target_check(lines: str) -> str:
+    return edited(
+        "local", "      health_check:\n        path: /\n", f"      health_check:\n        path: /\n{lines}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "fragment"),
+    [
+        (web_paths('["/api v1/*"]'), PATH, "' ' is not allowed in a path pattern"),
+        (web_paths(f'["/{"a" * 130}"]'), PATH, "at most 128 characters (this one has 131)"),
+        (web_paths('["api/*"]'), PATH, "a path pattern starts with '/'"),
+        (web_paths('["/café/*"]'), PATH, "'é' is not allowed"),
+        (prod_hosts("[shop..example.com]"), HOST, "each dot-separated label is 1 to 63"),
+        (prod_hosts(f"[{LONG_LABEL}.example.com]"), HOST, "1 to 63 characters"),
+        (prod_hosts("[localhost]"), HOST, "at least one '.'"),
+        (prod_hosts("[shop.example.c0m]"), HOST, "only letters after the last one"),
+        (prod_hosts("['shop example.com']"), HOST, "' ' is not allowed in a host"),
+        (prod_hosts("[-shop.example.com]"), HOST, "cannot start or end with '-'"),
+        (prod_hosts(f"[{'a.' * 64}com]"), HOST, "at most 128 characters"),
+        (local_target_check('        success_codes: "600"\n'), CODES,
+         "600 is outside 200-499"),
+        (local_target_check('        success_codes: "299-200"\n'), CODES,
+         "the range 299-200 does not go up"),
+        (local_target_check('        success_codes: "2xx"\n'), CODES,
+         "is not a list of HTTP codes; use codes from 200 to 499"),
+        (local_target_check("        interval_seconds: 5\n        timeout_seconds: 5\n"),
+         TIMEOUT, "the timeout (5 s) must be shorter"),
+        (edited("prod", PROTECTION, f"{PROTECTION}\n  test_listener_port: 443"),
+         "load_balancer.test_listener_port", "port 443 is a production listener"),
+        (edited("local", "services:", "load_balancer:\n  test_listener_port: 80\nservices:"),
+         "load_balancer.test_listener_port", "port 80 is a production listener"),
+        (edited("prod", "certificate_arn: arn:aws:acm:eu-west-1:", "certificate_arn: arn:aws:acm:us-east-1:"),
+         "load_balancer.certificate_arn", "the certificate is in us-east-1; a load balancer in eu-west-1"),
+        (edited("prod", CERTIFICATE, CERTIFICATE.replace("222222222222", "333333333333")),
+         "load_balancer.certificate_arn", "a load balancer uses a certificate of its own account"),
+    ],
+)  # fmt: skip
+def test_alb_refusals_name_the_path(text: str, path: str, fragment: str) -> None:
+    assert_problem(refused(text), path, fragment)
+
+
+def test_wildcard_hosts_paths_and_code_lists_pass() -> None:
+    text = prod_hosts('["*.example.com", "shop-1.example.co.uk", "api?.example.com"]').replace(
+        "      health_check:\n        path: /health",
+        '      paths: ["/api/*", "/v1/~user/*.json"]\n      health_check:\n        path: /health\n'
+        '        success_codes: "200,302"',
+        1,
+    )
+    http = parse_spec(text).services["web"].http_settings
+    assert http.hosts[0] == "*.example.com" and http.health_check.success_codes == "200,302"

@@ -1,0 +1,277 @@
+"""The ``triggers`` and ``workflows`` sections: what they accept, what they refuse and how the
+refusal reads (the YAML path, the line, what to write instead).
+
+Limits come from AWS's own models: botocore's EventBridge (EventPattern length, retry attempts,
+event age, event bus names) and Step Functions (state machine and execution names) shapes.
+"""
+
+from __future__ import annotations
+
+import re
+
+import botocore.session
+import pytest
+
+from config import load_spec, parse_spec
+from config.event_patterns import EVENT_PATTERN_MAX
+from config.trigger_schema import EVENT_BUS_NAME, TriggerSpec
+from config.workflow_checks import STATE_MACHINE_NAME_MAX, walk_steps
+from config.workflow_schema import RESERVED_STEP_NAMES, StepSpec
+from tests.spec_problems import TEXTS, assert_problem, refused
+from tests.unit.test_workflows_stack import FAN_OUT
+
+LOCAL = TEXTS["local"]
+EVENTS = botocore.session.get_session().get_service_model("events")
+STATES = botocore.session.get_session().get_service_model("stepfunctions")
+WORKFLOWS = LOCAL[LOCAL.index("workflows:\n") :]
+BEFORE_WORKFLOWS = LOCAL[: LOCAL.index("workflows:\n")]
+REPORTS_TRIGGER = "    triggers:                     # and whenever an export lands in the uploads bucket\n"
+LAST_TRIGGER_LINE = "          prefix: exports/\n"
+
+
+def with_workflow(body: str) -> str:
+    """The local file with a second workflow ``extra`` holding ``body`` (indented 4)."""
+    return LOCAL + "  extra:\n" + "".join(f"    {line}\n" for line in body.strip("\n").splitlines())
+
+
+def with_trigger(body: str) -> str:
+    """The local file whose reports job has a second trigger: ``body`` (a list item, indented 6)."""
+    lines = "".join(f"      {line}\n" for line in body.strip("\n").splitlines())
+    return LOCAL.replace(LAST_TRIGGER_LINE, LAST_TRIGGER_LINE + lines, 1)
+
+
+def test_local_has_a_triggered_job_and_a_two_step_workflow() -> None:
+    spec = load_spec("local")
+    (trigger,) = spec.services["reports"].triggers
+    assert trigger.event_pattern == {
+        "source": ["aws.s3"],
+        "detail-type": ["Object Created"],
+        "detail": {"bucket": {"name": ["shop-local-uploads"]}, "object": {"key": [{"prefix": "exports/"}]}},
+    }
+    assert trigger.event_fields == {"S3_BUCKET": "$.detail.bucket.name", "S3_KEY": "$.detail.object.key"}
+    assert trigger.summary == "S3 shop-local-uploads/exports/"
+    nightly = spec.workflows["nightly"]
+    assert [(s.name, s.run) for _, s in walk_steps(nightly.steps, ())] == [
+        ("export", "reports"),
+        ("report", "reports"),
+    ]
+    assert nightly.steps[1].retry.attempts == 2 and nightly.steps[1].retry.backoff_rate == 2.0
+
+
+def test_a_pattern_trigger_keeps_its_pattern_and_maps_event_values() -> None:
+    spec = parse_spec(
+        with_trigger(
+            """
+- pattern: {source: [shop.orders], detail-type: [OrderPlaced], detail: {total: [{numeric: [">", 100]}]}}
+  bus: orders
+  from_event: {ORDER_ID: $.detail.id}
+  retries: 0
+  max_event_age_seconds: 60
+"""
+        )
+    )
+    trigger = spec.services["reports"].triggers[1]
+    assert trigger.event_pattern["detail"] == {"total": [{"numeric": [">", 100]}]}
+    assert trigger.event_fields == {"ORDER_ID": "$.detail.id"}
+    assert trigger.summary == "events from shop.orders (bus orders)"
+
+
+def test_retry_and_age_limits_are_eventbridges() -> None:
+    retry = EVENTS.shape_for("MaximumRetryAttempts").metadata
+    age = EVENTS.shape_for("MaximumEventAgeInSeconds").metadata
+    fields = TriggerSpec.model_fields
+    limits = {
+        (m.__class__.__name__, getattr(m, "ge", getattr(m, "le", None))) for m in fields["retries"].metadata
+    }
+    assert limits == {("Ge", retry["min"]), ("Le", retry["max"])}
+    limits = {
+        (m.__class__.__name__, getattr(m, "ge", getattr(m, "le", None)))
+        for m in fields["max_event_age_seconds"].metadata
+    }
+    assert limits == {("Ge", age["min"]), ("Le", age["max"])}
+    assert EVENTS.shape_for("EventPattern").metadata["max"] == EVENT_PATTERN_MAX
+    bus = EVENTS.shape_for("EventBusName").metadata
+    botocore_bus = re.compile(f"^(?:{bus['pattern']})$")
+    for name in (
+        "default",
+        "orders",
+        "my.bus-1_a/b",
+        "x" * bus["max"],
+        "x" * (bus["max"] + 1),
+        "a b",
+        "",
+        "é",
+    ):
+        within = bus["min"] <= len(name) <= bus["max"] and botocore_bus.match(name) is not None
+        assert (re.match(EVENT_BUS_NAME, name) is not None) == within, name
+
+
+def test_state_machine_and_step_names_fit_step_functions() -> None:
+    assert STATES.shape_for("Name").metadata["max"] == STATE_MACHINE_NAME_MAX
+    longest = "a" * STATE_MACHINE_NAME_MAX
+    assert StepSpec(name=longest, run="reports").name == longest
+    with pytest.raises(ValueError, match="is not a step name"):
+        StepSpec(name=longest + "a", run="reports")
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "fragment"),
+    [
+        (with_trigger("- s3: {bucket: Shop_Uploads}"), "services.reports.triggers[1].s3.bucket",
+         "is not an S3 bucket name: 3-63 lowercase letters"),
+        (with_trigger("- {s3: {bucket: shop-uploads}, pattern: {source: [x]}}"),
+         "services.reports.triggers[1]", "give exactly one of s3 and pattern per trigger"),
+        (with_trigger("- {retries: 1}"), "services.reports.triggers[1]",
+         "give exactly one of s3 and pattern per trigger"),
+        (with_trigger("- {s3: {bucket: shop-uploads}, bus: orders}"), "services.reports.triggers[1]",
+         "S3 sends its events to the default bus: remove bus"),
+        (with_trigger("- {pattern: {source: [x]}, bus: 'orders bus'}"), "services.reports.triggers[1].bus",
+         "is not an event bus name: 1-256 letters"),
+        (with_trigger("- {pattern: {}}"), "services.reports.triggers[1]",
+         "an event pattern needs at least one field"),
+        (with_trigger("- {pattern: {sources: [x]}}"), "services.reports.triggers[1]",
+         "'sources' is not a field of an event; the top level takes: version, id, detail-type, source"),
+        (with_trigger("- {pattern: {source: x}}"), "services.reports.triggers[1]",
+         "source: give a non-empty list of values, e.g. [x]"),
+        (with_trigger("- {pattern: {detail: {state: []}}}"), "services.reports.triggers[1]",
+         "detail.state: give a non-empty list of values"),
+        (with_trigger("- {pattern: {detail: {}}}"), "services.reports.triggers[1]",
+         "detail: an empty mapping matches nothing; give its fields or remove it"),
+        (with_trigger("- {pattern: {detail: {key: [{starts: a}]}}}"), "services.reports.triggers[1]",
+         "detail.key: a filter is one of prefix, suffix, anything-but"),
+        (with_trigger("- {pattern: {source: [[a]]}}"), "services.reports.triggers[1]",
+         "source: a list inside a list matches nothing; flatten it"),
+        (with_trigger("- {pattern: {$or: [{source: [a]}]}}"), "services.reports.triggers[1]",
+         "$or: $or takes a list of two or more patterns"),
+        (with_trigger("- {pattern: {source: [" + ", ".join(["a" * 60] * 70) + "]}}"),
+         "services.reports.triggers[1]", "the event pattern is longer than EventBridge's 4096 characters"),
+        (with_trigger("- {s3: {bucket: shop-uploads}, from_event: {KEY: detail.key}}"),
+         "services.reports.triggers[1].from_event.KEY", "is not a JSON path: use $ or $.field.field"),
+        (with_trigger("- {s3: {bucket: shop-uploads}, from_event: {"
+                      + ", ".join(f"V{i}: $.detail.v{i}" for i in range(99)) + "}}"),
+         "services.reports.triggers[1]", "at most 100 values of the event (EventBridge's limit)"),
+    ],
+)  # fmt: skip
+def test_bad_triggers_name_the_path_and_what_is_allowed(text: str, path: str, fragment: str) -> None:
+    assert_problem(refused(text), path, fragment)
+
+
+def test_pattern_or_alternatives_are_checked_too() -> None:
+    text = with_trigger("- {pattern: {$or: [{source: [a]}, {detail: {k: v}}]}}")
+    assert_problem(refused(text), "services.reports.triggers[1]", "detail.k: give a non-empty list of values")
+    parse_spec(with_trigger("- {pattern: {$or: [{source: [a]}, {detail-type: [b]}]}}"))  # accepted
+
+
+def test_triggers_are_for_jobs_only() -> None:
+    text = LOCAL.replace(
+        "    allow_from: [web, worker]\n",
+        "    allow_from: [web, worker]\n    triggers: [{pattern: {source: [x]}}]\n",
+        1,
+    )
+    assert_problem(
+        refused(text), "services.api.triggers", "'triggers' is for kind job; this service is kind backend"
+    )
+
+
+def test_a_job_needs_a_schedule_triggers_or_a_workflow_step() -> None:
+    without_schedule = LOCAL.replace("    schedule:\n      expression: cron(0 3 * * ? *)\n", "", 1)
+    parse_spec(without_schedule)  # its trigger and the workflow start it
+    alone = BEFORE_WORKFLOWS.replace("    schedule:\n      expression: cron(0 3 * * ? *)\n", "", 1)
+    alone = (
+        alone[: alone.index(REPORTS_TRIGGER)] + alone[alone.index("    capacity:\n      - provider: spot") :]
+    )
+    assert_problem(
+        refused(alone),
+        "services.reports.schedule",
+        "a job needs a schedule (e.g. expression: cron(0 3 * * ? *)), "
+        "triggers, or a workflow step that runs it",
+    )
+    parse_spec(alone + WORKFLOWS)  # a workflow step is enough
+
+
+@pytest.mark.parametrize(
+    ("body", "path", "fragment"),
+    [
+        ("steps: [{name: a, run: reprots}]", "workflows.extra.steps[0].run",
+         "unknown service 'reprots'; did you mean 'reports'? services: web, api, worker, reports"),
+        ("steps: [{name: a}]", "workflows.extra.steps[0]",
+         "give exactly one of run, parallel and map per step"),
+        ("steps: [{name: a, run: reports, map: {items: $.x, steps: [{name: b, run: reports}]}}]",
+         "workflows.extra.steps[0]", "give exactly one of run, parallel and map per step (found run, map)"),
+        ("steps: [{name: a, parallel: [[{name: b, run: reports}], [{name: c, run: reports}]], command: [x]}]",
+         "workflows.extra.steps[0]", "command: for a run step only"),
+        ("steps: [{name: a, parallel: [[{name: b, run: reports}], []]}]", "workflows.extra.steps[0]",
+         "a parallel branch needs at least one step"),
+        ("steps: [{name: a, run: reports}, {name: a, run: reports}]", "workflows.extra.steps[1].name",
+         "step name 'a' is used twice in this workflow"),
+        ("steps: [{name: a, parallel: [[{name: b, run: reports}], [{name: b, run: reports}]]}]",
+         "workflows.extra.steps[0].parallel[1][0].name", "step name 'b' is used twice in this workflow"),
+        ("steps: [{name: 'a b', run: reports}]", "workflows.extra.steps[0].name",
+         "is not a step name: 1-80 letters, digits, '-' and '_'"),
+        ("steps: [{name: Failed, run: reports}]", "workflows.extra.steps[0].name",
+         "is the name of the state that handles a failed step; choose another name"),
+        ("steps: [{name: a, run: api}]", "workflows.extra.steps[0].command",
+         "api is a backend service: its task runs until stopped; give the command the step runs"),
+        ("steps: [{name: a, run: reports, environment: {K: v}, from_input: {K: $.k}}]",
+         "workflows.extra.steps[0].from_input", "K also set in environment; keep one"),
+        ("steps: [{name: a, map: {items: files, steps: [{name: b, run: reports}]}}]",
+         "workflows.extra.steps[0].map.items", "is not a JSON path"),
+        ("steps: [{name: a, run: reports}]\nlog_retention_days: 8", "workflows.extra.log_retention_days",
+         "8 is not a CloudWatch retention; allowed: 1, 3, 5, 7, 14"),
+        ("steps: [{name: a, run: reports, retry: {attempts: 100}}]",
+         "workflows.extra.steps[0].retry.attempts", "less than or equal to 99"),
+    ],
+)  # fmt: skip
+def test_bad_workflows_name_the_path_and_what_is_allowed(body: str, path: str, fragment: str) -> None:
+    assert_problem(refused(with_workflow(body)), path, fragment)
+
+
+def test_a_secret_is_never_overridden_in_plain_text() -> None:
+    text = LOCAL.replace(
+        "      LOG_LEVEL: info\n",
+        "      LOG_LEVEL: info\n    secrets:\n      DB_PASSWORD: {parameter: /shop/db}\n",
+        1,
+    )
+    body = "steps: [{name: a, run: web, command: [migrate], environment: {DB_PASSWORD: x}}]"
+    assert_problem(
+        refused(text + "  extra:\n" + f"    {body}\n"),
+        "workflows.extra.steps[0].environment",
+        "DB_PASSWORD is a secret of web; an override would replace it in plain text",
+    )
+
+
+def test_a_long_state_machine_name_is_refused() -> None:
+    app, env = "a" * 30, "e" * 32  # names of 32 characters at most, but <app>-<env>-<workflow> may pass 80
+    text = LOCAL.replace("app: shop", f"app: {app}", 1).replace("  name: local", f"  name: {env}", 1)
+    text += "  nightly-export-all:\n    steps: [{name: a, run: reports}]\n"
+    assert len(f"{app}-{env}-nightly-export-all") > STATE_MACHINE_NAME_MAX
+    assert_problem(
+        refused(text),
+        "workflows.nightly-export-all",
+        f"the state machine name '{app}-{env}-nightly-export-all' is longer than 80 characters",
+    )
+
+
+def test_parallel_map_and_workflow_triggers_are_accepted() -> None:
+    fan_out = parse_spec(LOCAL + FAN_OUT).workflows["fan-out"]
+    names = [step.name for _, step in walk_steps(fan_out.steps, ())]
+    assert names == ["both", "left", "right", "per-file", "resize"]
+    assert fan_out.steps[1].map is not None and fan_out.steps[1].map.max_concurrency == 3
+    assert fan_out.steps[1].map.steps[0].retry.attempts == 0
+    assert fan_out.triggers[0].summary == "S3 shop-local-uploads/batches/"
+    assert fan_out.tracing is True
+
+
+def test_reserved_step_names_are_the_construct_states() -> None:
+    from constructs_lib.workflow import FAILED_STATE, NOTIFY_STATE
+
+    assert set(RESERVED_STEP_NAMES) == {NOTIFY_STATE, FAILED_STATE}
+
+
+def test_execution_input_paths_take_the_documented_shapes() -> None:
+    from config.trigger_schema import JSON_PATH
+
+    for good in ("$", "$.detail.object.key", "$.files[0]", "$.a_b.c-d"):
+        assert re.match(JSON_PATH, good), good
+    for bad in ("detail", "$.", "$..x", "$.a b", "$['x']"):
+        assert not re.match(JSON_PATH, bad), bad
