@@ -47,7 +47,7 @@ test: install  ## run the whole test suite
 test-fast: install  ## unit tests only
 	$(PY) -m pytest $(PYTEST_PARALLEL) tests/unit
 
-# MUTANTS: mutmut names to run, e.g. MUTANTS='deployer.rollout*' (default: every configured module).
+# MUTANTS: mutmut names to run, e.g. MUTANTS='deployer.aws.rollout*' (default: every configured module).
 MUTANTS ?=
 mutation: install  ## mutation testing (mutmut) of the riskiest modules; slow, not part of `make test`
 	mkdir -p mutants && ln -sfn ../node_modules mutants/node_modules

@@ -296,6 +296,49 @@ ONLY_PROBLEM = [
         ("services.worker", "task_definition_file replaces the container keys; remove: image"),
     ),
     (
+        [
+            (
+                "    image: public.ecr.aws/docker/library/busybox:1.37\n    cpu: 256\n    memory: 512\n",
+                "    image: public.ecr.aws/docker/library/busybox:1.37\n    task_definition_file: worker.json\n"
+                "    sidecars:\n      log:\n        image: public.ecr.aws/docker/library/busybox:1.37\n",
+            ),
+            ('      max_count: 4\n    user: "65534"                 # nobody\n', "      max_count: 4\n"),
+        ],
+        ("services.worker", "task_definition_file replaces the container keys; remove: image, sidecars"),
+    ),
+    (
+        [
+            (
+                "    image: public.ecr.aws/docker/library/busybox:1.37\n    cpu: 256\n    memory: 512\n    capacity:",
+                "    cpu: 256\n    memory: 512\n    capacity:",
+            )
+        ],
+        ("services.worker.image", "required key is missing (or give task_definition_file)"),
+    ),
+    (
+        [after(WEB_ENV, "    deployment:\n      strategy: linear\n      step_percent: 2\n")],
+        ("services.web.deployment.step_percent", "linear steps are 3 to 100 percent"),
+    ),
+    (
+        [after(WEB_ENV, "    deployment:\n      step_bake_minutes: 2\n")],
+        (
+            "services.web.deployment.step_bake_minutes",
+            "'step_bake_minutes' is for canary or linear deployments",
+        ),
+    ),
+    (
+        [after(WEB_ENV, "    depends_on: {web: START}\n")],
+        ("services.web.depends_on.web", "unknown container 'web'; other containers: none"),
+    ),
+    (
+        [after(WEB_ENV, "    allow_from: [api]\n")],
+        (
+            "services.web.allow_from",
+            "web → api → web: each caller's stack holds the rule into the service it calls, so calls cannot go "
+            "both ways; route one direction through a queue or merge the services",
+        ),
+    ),
+    (
         [after(WEB_ENV, "    permissions:\n      - parameter: {name: /shop/bad name}\n")],
         (
             "services.web.permissions[0].parameter.name",
@@ -335,6 +378,7 @@ def test_the_one_problem_of_each_mistake(edits: list[tuple[str, str]], expected:
         [('      paths: ["/*"]\n', '      paths: ["/*"]\n      priority: 11\n'), after("services:\n", ADMIN)],
         [after(WEB_ENV, f'    secrets:\n      A_KEY: {{secret: "{SECRET}", version_stage: AWSPREVIOUS}}\n')],
         [after(WEB_ENV, f'    secrets:\n      A_KEY: {{secret: "{SECRET}", version_id: {VERSION}}}\n')],
+        [after(WEB_ENV, "    deployment:\n      strategy: linear\n      step_percent: 3\n")],
     ],
 )
 def test_the_accepted_value_next_to_each_mistake(edits: list[tuple[str, str]]) -> None:

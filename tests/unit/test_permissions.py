@@ -23,7 +23,7 @@ from aws_cdk import aws_ssm as ssm
 from cdk_nag import AwsSolutionsChecks
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from config import ServiceSpec, SpecError, load_spec
+from config import SpecError, load_spec
 from config.errors import from_validation_error
 from config.loader import ENVIRONMENTS_DIR
 from config.permissions_schema import KmsIntent, PermissionSpec, S3Intent, SnsIntent
@@ -491,11 +491,8 @@ def test_grant_permissions_to_a_task_definition_files_own_role_names_the_spec_pa
         grant_permissions(stack, "web", role, parse(SPEC_ITEMS).services["web"].permissions)
 
 
-# --- wired into AppSpec and ServiceStack (runs once ServiceSpec has `permissions`) -----------
+# --- wired into AppSpec and ServiceStack -------------------------------------------------------
 
-wired = pytest.mark.skipif(
-    "permissions" not in ServiceSpec.model_fields, reason="ServiceSpec.permissions is not wired yet"
-)
 LOCAL_TEXT = (ENVIRONMENTS_DIR / "local.yaml").read_text()
 
 
@@ -506,7 +503,6 @@ def local_with(items: str, tmp_path: Path) -> Path:
     return tmp_path
 
 
-@wired
 def test_loader_reports_a_bad_arn_at_its_yaml_path(tmp_path: Path) -> None:
     with pytest.raises(SpecError) as caught:
         load_spec("local", local_with("      - sqs: {queue: orders, access: send}\n", tmp_path))
@@ -514,7 +510,6 @@ def test_loader_reports_a_bad_arn_at_its_yaml_path(tmp_path: Path) -> None:
     assert problem.path == "services.web.permissions[0].sqs.queue" and problem.line
 
 
-@wired
 def test_service_stack_grants_the_task_role_only_and_cdk_nag_accepts_it(tmp_path: Path) -> None:
     """cdk-nag runs on the whole app; only findings on this feature's policies are asserted here
     (tests/unit/test_cdk_nag.py owns the rest)."""
