@@ -29,7 +29,7 @@ from config.capacity_schema import (
     StrategyItem,
 )
 from config.checks import find_problems, raise_problems
-from config.container_schema import ContainerSpec, VolumeSpec
+from config.container_schema import ContainerSpec, RootReason, VolumeSpec
 from config.cost_profiles import apply_profile_defaults
 from config.permissions_schema import PermissionSpec
 from config.placement_schema import AWSVPC, NetworkMode, PlacementStrategySpec
@@ -209,6 +209,11 @@ class ServiceSpec(ContainerSpec):
     task_definition_file: str | None = Field(
         default=None,
         description="native ECS task-definition JSON (path relative to config/), instead of container keys",
+    )
+    run_as_root_containers: dict[str, RootReason] = Field(
+        default_factory=dict,
+        description="task_definition_file only: the file's containers that run as root (no user, or "
+        "root), each with its reason; every other container names a non-root user",
     )
     sidecars: dict[Name, ContainerSpec] = Field(default_factory=dict, description="more containers")
     volumes: dict[Name, VolumeSpec] = Field(default_factory=dict, description="task volumes")

@@ -20,12 +20,28 @@ _REPORTED_ELSEWHERE = ("image", "sidecars", "volumes")
 
 
 def native_spec_problems(spec: AppSpec) -> Iterator[Problem]:
-    """One problem per service that names a file and also a key the file replaces."""
+    """One problem per service that names a file and also a key the file replaces, and per
+    service without a file that names root containers of a file."""
     replaced = (set(ContainerSpec.model_fields) | set(_TASK_KEYS)) - set(_REPORTED_ELSEWHERE)
     for name, service in spec.services.items():
         if service.task_definition_file is None:
+            if service.run_as_root_containers:
+                yield (
+                    ("services", name, "run_as_root_containers"),
+                    "only for a task_definition_file's containers; a container of the spec says "
+                    "run_as_root: {reason: …} itself",
+                    sorted(service.run_as_root_containers),
+                )
             continue
         for key in sorted(replaced & service.model_fields_set):
+            if key == "run_as_root":
+                yield (
+                    ("services", name, key),
+                    "task_definition_file describes the whole task; list the file's containers that run "
+                    "as root in run_as_root_containers: {<container>: {reason: …}}",
+                    service.run_as_root,
+                )
+                continue
             yield (
                 ("services", name, key),
                 f"task_definition_file describes the whole task; {key} would be ignored: "

@@ -22,6 +22,7 @@ from config.native.references import reference_problems
 from config.native.service_rules import service_rule_problems
 from config.native.shape import shape_problems
 from config.native.task_rules import task_rule_problems
+from config.native.users import unknown_root_containers, user_problems
 from config.schema import AppSpec
 from config.task_size import TASK_DEFINITION_LIMIT
 
@@ -41,6 +42,10 @@ def load_task_definition_documents(spec: AppSpec, base_dir: Path, source: str) -
         path = (base_dir / service.task_definition_file).resolve()
         body, found = read_task_definition(path, spec, name)
         problems += [SpecProblem(f"services.{name}.task_definition_file", f"{path.name}: {p}") for p in found]
+        problems += [
+            SpecProblem(f"services.{name}.run_as_root_containers", f"{path.name}: {message}")
+            for message in unknown_root_containers(body, service.run_as_root_containers)
+        ]
         if not found:
             documents[name] = body
     if problems:
@@ -89,6 +94,7 @@ def checked_body(
     problems += task_rule_problems(body, placement)
     problems += guard_problems(body, spec.environment.require_image_digests)
     problems += service_rule_problems(body, spec, service)
+    problems += user_problems(body, service, spec.services[service].run_as_root_containers)
     body = {**body, "family": task_family(spec, service)}
     size = len(json.dumps(body))
     if size > TASK_DEFINITION_LIMIT:

@@ -11,6 +11,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from constructs_lib.control_tower import NON_ROOT_USER, acknowledge_control
 from constructs_lib.native_json import (
     NativeTaskDefinitionError,
     execution_role_needs,
@@ -46,7 +47,8 @@ class NativeTaskDefinition(Construct):
     to. An execution role is required where ECS requires one (``execution_role_needs``).
     Revisions are retained as with ``VersionedTaskDefinition``; ``release_labels`` become
     tags. It creates no log group (``log_group`` is None): the containers log where the
-    document says.
+    document says. ``root_reasons`` (container name → why it runs as root; default none)
+    acknowledges the non-root control (Control Tower CT.ECS.PR.3) for those containers only.
 
     As in ECS, a document without ``requiresCompatibilities`` is an EC2 definition and one
     without ``networkMode`` uses ``bridge`` (Fargate needs ``awsvpc`` written out).
@@ -64,14 +66,16 @@ class NativeTaskDefinition(Construct):
         image_overrides: Mapping[str, str] | None = None,
         release_labels: Mapping[str, str] | None = None,
         capacity: Capacity | None = None,
+        root_reasons: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.log_group: logs.ILogGroup | None = None
         body = native_body(document)
         containers = [dict(c) for c in body.get("containerDefinitions", [])]
-        unknown = sorted(set(image_overrides or {}) - {c.get("name") for c in containers})
-        if unknown:
-            raise NativeTaskDefinitionError(f"image override for unknown container(s): {', '.join(unknown)}")
+        for what, names in (("image override", image_overrides), ("root reason", root_reasons)):
+            unknown = sorted(set(names or {}) - {c.get("name") for c in containers})
+            if unknown:
+                raise NativeTaskDefinitionError(f"{what} for unknown container(s): {', '.join(unknown)}")
         for container in containers:
             container["image"] = (image_overrides or {}).get(container["name"], container["image"])
         body["containerDefinitions"] = containers
@@ -119,6 +123,13 @@ class NativeTaskDefinition(Construct):
         for key, value in (release_labels or {}).items():
             cdk.Tags.of(self.task_definition).add(key, value)
         self.task_definition.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
+        if root_reasons:
+            acknowledge_control(
+                resource,
+                NON_ROOT_USER,
+                "Containers that run as root, each with its reason. "
+                + "; ".join(f"{name}: {reason}" for name, reason in sorted(root_reasons.items())),
+            )
 
     def _stub(self, container: Mapping[str, Any]) -> ecs.ContainerDefinition:
         stub = self.task_definition.add_container(

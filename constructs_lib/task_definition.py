@@ -229,6 +229,7 @@ class VersionedTaskDefinition(Construct):
         image_overrides: Mapping[str, str] | None = None,
         release_labels: Mapping[str, str] | None = None,
         capacity: Capacity | None = None,
+        root_reasons: Mapping[str, str] | None = None,
     ) -> NativeTaskDefinition:
         """A retained task definition from native ECS JSON (see ``NativeTaskDefinition``)."""
         from constructs_lib.native_task_definition import NativeTaskDefinition
@@ -240,6 +241,7 @@ class VersionedTaskDefinition(Construct):
             image_overrides=image_overrides,
             release_labels=release_labels,
             capacity=capacity,
+            root_reasons=root_reasons,
         )
 
 

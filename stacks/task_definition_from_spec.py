@@ -44,6 +44,9 @@ def task_definition_for(
             image_overrides=images,
             release_labels=labels,
             capacity=Capacity(spec.capacity_kind(service)),
+            root_reasons={
+                name: root.reason for name, root in spec.services[service].run_as_root_containers.items()
+            },
         )
     svc = spec.services[service]
     containers = svc.containers(service)

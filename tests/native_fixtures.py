@@ -34,6 +34,27 @@ SERVICES: dict[str, tuple[str, str]] = {
     "queue": ("describe-output.json", "kind: worker\n"),
 }
 
+# The containers of each fixture that run as root (no ``user``, as in most public files): a spec
+# using the fixture lists them in run_as_root_containers with a reason, as a team importing such
+# a file must.
+RUNS_AS_ROOT: dict[str, tuple[str, ...]] = {
+    "github-actions-fargate.json": ("catalog",),
+    "describe-export-top-level.json": ("orders",),
+    "console-nulls.json": ("landing",),
+    "ec2-awsvpc-no-task-memory.json": ("ledger", "statsd"),
+    "units-and-tag-map.json": ("shell",),
+    "appmesh-describe-with-tags.json": ("ids", "xray-daemon"),
+    "firelens-web.json": ("log_router", "storefront"),
+    "efs-access-point.json": ("media",),
+    "ecspresso-rendered.json": ("nginx", "bash"),
+    "ec2-init-container.json": ("migrate", "billing"),
+    "job-fargate-spot.json": ("export",),
+    "web-with-sidecars.json": ("log_router",),
+    "describe-output.json": ("worker",),
+    "refused/two-served-containers.json": ("nginx", "app"),
+}
+ROOT_REASON = "the vendor image runs as root and has no non-root variant yet"
+
 HEADER = f"""app: {APP}
 environment:
   name: {ENV}
@@ -66,10 +87,19 @@ services:
 def environment_text(services: dict[str, tuple[str, str]]) -> str:
     """The spec of ``services`` (name -> (fixture path under the fixtures directory, extra lines))."""
     body = "".join(
-        f"  {name}:\n    task_definition_file: task_definitions/{file}\n" + (f"    {extra}" if extra else "")
+        f"  {name}:\n    task_definition_file: task_definitions/{file}\n"
+        + (f"    {extra}" if extra else "")
+        + _root_lines(file)
         for name, (file, extra) in services.items()
     )
     return HEADER + body
+
+
+def _root_lines(file: str) -> str:
+    if not RUNS_AS_ROOT.get(file):
+        return ""
+    listed = ", ".join(f"{name}: {{reason: {ROOT_REASON}}}" for name in RUNS_AS_ROOT[file])
+    return f"    run_as_root_containers: {{{listed}}}\n"
 
 
 def write_environment(directory: Path, services: dict[str, tuple[str, str]] = SERVICES) -> Path:

@@ -21,6 +21,10 @@ def validate(env: EnvOption = "local", as_json: JsonOption = False) -> None:
         for name, service in spec.services.items()
         for container, spec_container in service.containers(name).items()
         if spec_container.run_as_root is not None
+    ] + [
+        {"service": name, "container": container, "reason": root_reason.reason}
+        for name, service in spec.services.items()
+        for container, root_reason in service.run_as_root_containers.items()
     ]
     summary = f"{env}: valid ({len(spec.services)} services, target {spec.environment.target})"
     host_network = host_network_reasons(spec)

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from tests.cli import run_deployer
-from tests.native_fixtures import FIXTURES, write_environment
+from tests.native_fixtures import FIXTURES, ROOT_REASON, write_environment
 
 # Each refused fixture as a service of its own; the one that is ambiguous only for a web service is one.
 WEB = 'kind: web\n    http: {paths: ["/*"]}\n'
@@ -51,4 +51,16 @@ def test_render_of_a_native_service_runs_jsii_on_the_pinned_node(tmp_path: Path)
     assert [c["image"] for c in document["containerDefinitions"]] == [
         "public.ecr.aws/nginx/nginx:1.28",  # nginx, the main container: the only one with a port
         "public.ecr.aws/docker/library/debian:bookworm-slim",
+    ]
+
+
+def test_validate_lists_each_file_container_that_runs_as_root_with_its_reason(tmp_path: Path) -> None:
+    environments = write_environment(tmp_path, {"sidecars": ("web-with-sidecars.json", "")})
+    env = {"DEPLOYER_ENVIRONMENTS_DIR": str(environments)}
+    human = run_deployer("validate", "--env", "fx", env=env)
+    assert human.code == 0, human.output
+    assert f"runs as root: sidecars/log_router: {ROOT_REASON}" in human.stdout
+    as_json = run_deployer("validate", "--env", "fx", "--json", env=env)
+    assert json.loads(as_json.stdout)["run_as_root"] == [
+        {"service": "sidecars", "container": "log_router", "reason": ROOT_REASON}
     ]

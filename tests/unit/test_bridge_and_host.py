@@ -50,7 +50,12 @@ NATIVE_WORKER = {
     "requiresCompatibilities": ["EC2"],
     "memory": "256",
     "containerDefinitions": [
-        {"name": "worker", "image": "public.ecr.aws/docker/library/busybox:1.37", "essential": True}
+        {
+            "name": "worker",
+            "image": "public.ecr.aws/docker/library/busybox:1.37",
+            "essential": True,
+            "user": "65534",
+        }
     ],
 }
 

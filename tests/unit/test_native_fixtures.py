@@ -17,7 +17,7 @@ from config import AppSpec, load_spec, naming
 from deployer.revisions.render import render_task_definition
 from tests.harness import resources_of_type, synthesise
 from tests.native_fields import differences, registration_of
-from tests.native_fixtures import ENV, FIXTURES, SERVICES, write_environment
+from tests.native_fixtures import ENV, FIXTURES, RUNS_AS_ROOT, SERVICES, write_environment
 
 ACCOUNT = "123456789012"
 # What the template adds or changes, each documented in docs/task-definitions.md ("Import an
@@ -55,6 +55,18 @@ def task_definition(imported: tuple[AppSpec, dict[str, dict[str, Any]]], service
 
 def the_file(service: str) -> dict[str, Any]:
     return registration_of(json.loads((FIXTURES / SERVICES[service][0]).read_text()))
+
+
+def test_ecs_20_only_the_containers_the_spec_lists_run_as_root(imported: Any) -> None:
+    """Security Hub ECS.20 on the synthesised template: a container without a non-root user is
+    one that ``run_as_root_containers`` names, and no other."""
+    runs_as_root = {
+        (service, container["Name"])
+        for service in SERVICES
+        for container in task_definition(imported, service)["Properties"]["ContainerDefinitions"]
+        if container.get("User", "root").split(":")[0] in ("root", "0")
+    }
+    assert runs_as_root == {(s, c) for s, (file, _) in SERVICES.items() for c in RUNS_AS_ROOT.get(file, ())}
 
 
 @pytest.mark.parametrize("service", SERVICES)

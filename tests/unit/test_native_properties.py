@@ -18,7 +18,17 @@ from tests.harness import make_app
 from tests.native_fixtures import CAPACITY_SPEC_TEXT, FIXTURES, SERVICES
 from tests.unit.test_bad_input_properties import paths
 
-DOCUMENTS = [json.loads((FIXTURES / file).read_text()) for file, _ in SERVICES.values()]
+
+def _non_root(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` with a non-root user on every container that has none, so that an edit (not
+    the non-root rule, which test_native_users.py covers) decides whether it passes."""
+    body = document.get("taskDefinition", document)
+    for container in body["containerDefinitions"]:
+        container.setdefault("user", "1000")
+    return document
+
+
+DOCUMENTS = [_non_root(json.loads((FIXTURES / file).read_text())) for file, _ in SERVICES.values()]
 SPEC = parse_spec(CAPACITY_SPEC_TEXT)
 VALUES = st.one_of(
     st.none(),

@@ -210,7 +210,11 @@ def test_a_fargate_only_file_on_an_ec2_group_is_a_contradiction() -> None:
         (
             "requiresCompatibilities",
             "['FARGATE'] does not include EC2, and services.ec2 runs on an EC2 group: add EC2 or change the service's capacity",
-        )
+        ),
+        (
+            "containerDefinitions[0].user",
+            "required: a non-root user for 'catalog' to run as, e.g. '1000', '1000:1000' or 'app' (an image's default user is often root); or list 'catalog' in services.ec2.run_as_root_containers with a reason",
+        ),
     ]
 
 
@@ -228,6 +232,7 @@ def test_without_requires_compatibilities_a_fargate_ready_file_runs_on_fargate(t
     """ECS computes FARGATE compatibility for such a file (awsvpc, task cpu and memory)."""
     document = json.loads((FIXTURES / "github-actions-fargate.json").read_text())
     document.pop("requiresCompatibilities")
+    document["containerDefinitions"][0]["user"] = "1000"
     (tmp_path / "x.json").write_text(json.dumps(document))
     assert problems(tmp_path / "x.json") == []
 
@@ -235,8 +240,10 @@ def test_without_requires_compatibilities_a_fargate_ready_file_runs_on_fargate(t
 def test_digests_are_required_of_every_container_where_the_environment_says_so() -> None:
     spec = parse_spec(SPEC_TEXT.replace("target: local}", "target: local, require_image_digests: true}"))
     _, found = read_task_definition(FIXTURES / "web-with-sidecars.json", spec, "fargate")
-    assert [p.path for p in found] == [f"containerDefinitions[{i}].image" for i in range(3)]
-    assert all("has no @sha256 digest; this environment requires digests" in p.message for p in found)
+    images = [p for p in found if p.path.endswith(".image")]
+    assert [p.path for p in images] == [f"containerDefinitions[{i}].image" for i in range(3)]
+    assert all("has no @sha256 digest; this environment requires digests" in p.message for p in images)
+    assert [p.path for p in found if p not in images] == ["containerDefinitions[2].user"]  # log_router
 
 
 def test_a_missing_file_is_named() -> None:

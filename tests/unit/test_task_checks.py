@@ -113,7 +113,7 @@ def test_a_native_task_definition_over_the_limit_is_refused(tmp_path: Path) -> N
         "requiresCompatibilities": ["FARGATE"],
         "containerDefinitions": [
             {"name": "app", "image": "public.ecr.aws/nginx/nginx-unprivileged:1.27", "essential": True,
-             "portMappings": [{"containerPort": 8080}],
+             "portMappings": [{"containerPort": 8080}], "user": "101",
              "environment": [{"name": "BIG", "value": "x" * 70_000}]}
         ],
     }  # fmt: skip
