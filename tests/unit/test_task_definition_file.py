@@ -33,7 +33,10 @@ def environments(tmp_path: Path, worker_lines: str) -> Path:
 
 
 def test_file_becomes_the_task_definition_and_image_input_still_applies(tmp_path: Path) -> None:
-    spec = load_spec("local", environments(tmp_path, "    task_definition_file: web.json\n"))
+    root = (
+        '    run_as_root_containers: {log_router: {reason: "FireLens must run as root: ECS requires it"}}\n'
+    )
+    spec = load_spec("local", environments(tmp_path, "    task_definition_file: web.json\n" + root))
     app = make_app()
     build_environment(app, spec, images={"worker": "public.ecr.aws/nginx/nginx:1.28"})
     template = app.synth().get_stack_by_name("shop-local-svc-worker").template
