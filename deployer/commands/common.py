@@ -60,6 +60,12 @@ class CommandContext:
         return self.clients(service)
 
     @property
+    def poll_seconds(self) -> float:
+        """How often to ask about a running task: every second on the local endpoint (it answers
+        on loopback and moves a task one state per call), every 6 s on AWS (ECS's rate limits)."""
+        return 1.0 if self.spec.environment.is_local else 6.0
+
+    @property
     def notes(self) -> Console:
         """Where lines that are not the result go: stderr under --json, else the console."""
         return errors if self.as_json else console

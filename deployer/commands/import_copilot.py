@@ -18,7 +18,6 @@ import typer
 from deployer.commands.failures import fail, friendly_errors
 from deployer.commands.output import emit_json, errors
 from deployer.copilot.emit import MARKER
-from deployer.copilot.importer import import_workspace
 from deployer.copilot.report_markdown import IMPORT_LINE, markdown
 from deployer.copilot.settings import SettingError, parse_settings
 from deployer.inputs import BadInputError
@@ -56,6 +55,9 @@ def copilot(
         settings = parse_settings(account or [], region or [], var or [])
     except SettingError as error:
         raise BadInputError(str(error)) from None
+    # Building the manifest models takes a sixth of a second: only this command pays for it.
+    from deployer.copilot.importer import import_workspace
+
     result = import_workspace(path, settings)  # SpecError: exit 2, naming the manifest and key
     files = {**result.files, REPORT_FILE: markdown(result.report) + "\n"}
     _check_overwrites(output, files)

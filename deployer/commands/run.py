@@ -46,6 +46,7 @@ def run(
         environment=overrides,
         client_token=client_token,
         timeout_s=float(timeout),
+        poll_s=ctx.poll_seconds,
         logs=ctx.client("logs"),
         cloudformation=ctx.client("cloudformation"),
         on_log=ctx.notes.print,

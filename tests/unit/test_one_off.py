@@ -230,3 +230,27 @@ def test_a_bridge_service_runs_without_network_configuration_and_with_its_placem
             "clientToken": "t", "propagateTags": "TASK_DEFINITION",
         })  # fmt: skip
         run_one_off(load_spec("dev"), ecs, "catalog", client_token="t", sleep=lambda _: None)
+
+
+@pytest.mark.parametrize(("env", "poll_s"), [("local", 1.0), ("dev", 6.0)])
+def test_run_polls_every_second_on_the_local_endpoint_and_every_six_on_aws(
+    monkeypatch: pytest.MonkeyPatch, env: str, poll_s: float
+) -> None:
+    from typer.testing import CliRunner
+
+    from deployer.aws.one_off import TaskResult
+    from deployer.cli import app
+    from deployer.commands import run as run_command
+    from deployer.commands.common import CommandContext
+
+    asked: dict[str, Any] = {}
+
+    def run_one_off(spec: Any, ecs: Any, service: str, **options: Any) -> TaskResult:
+        asked.update(options)
+        return TaskResult("arn:aws:ecs:us-east-1:123456789012:task/c/abc", 0, "", service)
+
+    monkeypatch.setattr(run_command, "run_one_off", run_one_off)
+    monkeypatch.setattr(CommandContext, "client", lambda self, service: None)  # no endpoint, no AWS
+    result = CliRunner().invoke(app, ["run", "web", "--env", env])
+    assert result.exit_code == 0, result.output
+    assert asked["poll_s"] == poll_s
