@@ -10,7 +10,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # The pinned Node 22 and CDK CLI from node_modules come first, for cdk and for jsii.
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
-export PYTHONDONTWRITEBYTECODE := 1
+# Keep compiled bytecode (in the ignored __pycache__ directories): each `python -m deployer`
+# and each synthesis the CDK CLI starts then loads the project's modules instead of compiling them.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: help install deploy bootstrap status test test-fast mutation synth diff lint local-down schema bench clean
 
@@ -37,9 +39,10 @@ bootstrap: install  ## cdk bootstrap the account and region of ENV
 status: install  ## stacks, cluster and services of ENV
 	$(PY) -m deployer status --env $(ENV)
 
-# Two workers (this machine has 2 cores); a file stays on one worker, so the end-to-end
-# timeline and each module's shared synthesis run once.
-PYTEST_PARALLEL ?= -n 2 --dist loadfile
+# Three workers on this 2-core machine: the end-to-end and CLI tests wait on subprocesses, and
+# a third worker fills those waits (docs/benchmarks.md). A file stays on one worker, so the
+# end-to-end timeline and each module's fixtures run once.
+PYTEST_PARALLEL ?= -n 3 --dist loadfile
 
 test: install  ## run the whole test suite
 	$(PY) -m pytest $(PYTEST_PARALLEL)
@@ -79,3 +82,4 @@ bench: install  ## run the benchmarks (results in docs/benchmarks.md)
 
 clean:  ## remove build output (keeps .venv and node_modules)
 	rm -rf cdk.out build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache mutants
+	find . -path ./node_modules -prune -o -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +

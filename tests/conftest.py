@@ -20,6 +20,9 @@ from tests.harness import SynthesisCache  # noqa: E402
 
 
 @pytest.fixture(scope="session")
-def synth_cache() -> SynthesisCache:
-    """Synthesised environments, built once per session."""
-    return SynthesisCache()
+def synth_cache(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> SynthesisCache:
+    """Synthesised environments, built once per session: under xdist, once for all workers
+    (their base temporary directories share a parent that lives for the run)."""
+    if worker_id == "master":
+        return SynthesisCache()
+    return SynthesisCache(tmp_path_factory.getbasetemp().parent / "synthesised")

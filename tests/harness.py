@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import json
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,16 +47,50 @@ class SynthesisedEnvironment:
 
 
 class SynthesisCache:
-    """Synthesises each environment once and keeps the templates."""
+    """Synthesises each environment once per test session and keeps the templates.
 
-    def __init__(self) -> None:
+    With a ``directory`` (the xdist workers' shared one), the first worker to ask for an
+    environment synthesises it under a file lock and writes the templates there; the others
+    read them instead of synthesising again. The directory lives for one session only."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self._directory = directory
         self._cache: dict[tuple[str, tuple[tuple[str, str], ...]], SynthesisedEnvironment] = {}
 
     def get(self, env: str, images: dict[str, str] | None = None) -> SynthesisedEnvironment:
         key = (env, tuple(sorted((images or {}).items())))
         if key not in self._cache:
-            self._cache[key] = synthesise(load_spec(env), images)
+            self._cache[key] = self._shared(env, images) if self._directory else self._synthesise(env, images)
         return self._cache[key]
+
+    def _synthesise(self, env: str, images: dict[str, str] | None) -> SynthesisedEnvironment:
+        return synthesise(load_spec(env), images)
+
+    def _shared(self, env: str, images: dict[str, str] | None) -> SynthesisedEnvironment:
+        assert self._directory is not None
+        digest = hashlib.sha256(json.dumps(sorted((images or {}).items())).encode()).hexdigest()[:16]
+        path = self._directory / f"{env}-{digest}.json"
+        with _locked(path.with_suffix(".lock")):
+            if path.exists():
+                stored = json.loads(path.read_text())
+                messages = [(stack, level, text) for stack, level, text in stored["messages"]]
+                return SynthesisedEnvironment(load_spec(env), stored["templates"], messages)
+            synthesised = self._synthesise(env, images)
+            stored = {"templates": synthesised.templates, "messages": synthesised.messages}
+            path.write_text(json.dumps(stored))
+            return synthesised
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (created if missing) for the block."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def synthesise(

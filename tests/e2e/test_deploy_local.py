@@ -3,7 +3,9 @@
 This is `make deploy` on a free loopback port, followed by a release, a rollback and the
 other commands. Every command that changes the environment runs once, in a fixed order, in
 the module's ``timeline`` fixture, which records each result and the state after it; the
-tests only read those records, so they pass or fail alike in any order or alone.
+tests only read those records, so they pass or fail alike in any order or alone. CDK's built-in
+CloudFormation validation is off in these synths (``CDK_VALIDATION=false``: 3.5 s each);
+tests/unit/test_builtin_validation.py runs it on ``local``.
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ class Timeline:
         """Run a deployer command; a ``needed`` step that fails stops every later step."""
         if self.stopped_at:
             return None
-        result = run_deployer(*args, **kwargs)
+        env = {"CDK_VALIDATION": "false", **kwargs.pop("env", {})}
+        result = run_deployer(*args, env=env, **kwargs)
         self.results[step] = result
         if needed and result.code != 0:
             self.stopped_at = step
