@@ -16,7 +16,7 @@ from constructs import Construct
 
 from constructs_lib import task_grants
 from constructs_lib.containers import SecretKey
-from constructs_lib.control_tower import IMPORTED_KEY, LOG_GROUP_KMS, acknowledge_control, key_is_imported
+from constructs_lib.log_encryption import retained_log_group
 from constructs_lib.nag import ECR_TOKEN, PLAIN_ENVIRONMENT, acknowledge
 
 NON_ROOT_USER = "1000:1000"
@@ -86,15 +86,7 @@ class BatchJobDefinition(Construct):
             raise ValueError(f"retry attempts {retry.attempts}: allowed 1 to 10")
         if len(retry.exit_on_codes) > 3:
             raise ValueError("at most 3 exit codes: AWS Batch takes 5 exit conditions, 2 are fixed")
-        self.log_group = logs.LogGroup(
-            self,
-            "LogGroup",
-            retention=log_retention,
-            encryption_key=log_encryption_key,
-            removal_policy=cdk.RemovalPolicy.RETAIN,
-        )
-        if key_is_imported(self, log_encryption_key):
-            acknowledge_control(self.log_group, LOG_GROUP_KMS, IMPORTED_KEY)
+        self.log_group = retained_log_group(self, "LogGroup", retention=log_retention, key=log_encryption_key)
         self.execution_role = _task_role(self, "ExecutionRole", "pulls the image, reads the secrets")
         self.job_role = _task_role(self, "JobRole", "the job's own AWS rights")
         self.container = self._container(container, fargate)

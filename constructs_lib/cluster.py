@@ -18,13 +18,10 @@ from constructs_lib.asg_capacity import AsgCapacity
 from constructs_lib.control_tower import (
     CONTAINER_INSIGHTS,
     ENHANCED_INSIGHTS,
-    IMPORTED_KEY,
-    LOG_GROUP_KMS,
     acknowledge_control,
-    key_is_imported,
 )
 from constructs_lib.ec2_capacity import Ec2CapacityGroup
-from constructs_lib.log_encryption import allow_cloudwatch_logs
+from constructs_lib.log_encryption import allow_cloudwatch_logs, retained_log_group
 from constructs_lib.managed_instances import ManagedInstancesGroup, add_managed_instances
 from constructs_lib.scaling_notifications import scaling_events_topic
 from constructs_lib.service_connect_tls import ServiceConnectTls
@@ -91,15 +88,9 @@ class EcsCluster(Construct):
             )
             allow_cloudwatch_logs(encryption_key)
         self.encryption_key = encryption_key
-        self.exec_log_group = logs.LogGroup(
-            self,
-            "ExecLogGroup",
-            retention=logs.RetentionDays.ONE_YEAR,
-            encryption_key=self.encryption_key,
-            removal_policy=cdk.RemovalPolicy.RETAIN,
+        self.exec_log_group = retained_log_group(
+            self, "ExecLogGroup", retention=logs.RetentionDays.ONE_YEAR, key=self.encryption_key
         )
-        if key_is_imported(self, self.encryption_key):
-            acknowledge_control(self.exec_log_group, LOG_GROUP_KMS, IMPORTED_KEY)
         self.cluster = ecs.Cluster(
             self,
             "Cluster",

@@ -19,12 +19,10 @@ from constructs_lib.control_tower import (
     AWSVPC_ONLY,
     BRIDGE_OR_HOST,
     FIRELENS_ROOT,
-    IMPORTED_KEY,
-    LOG_GROUP_KMS,
     NON_ROOT_USER,
     acknowledge_control,
-    key_is_imported,
 )
+from constructs_lib.log_encryption import retained_log_group
 from constructs_lib.memory_limits import RequestedMemory, container_memory
 from constructs_lib.nag import ECR_TOKEN, PLAIN_ENVIRONMENT, acknowledge
 
@@ -136,15 +134,7 @@ class VersionedTaskDefinition(Construct):
         labels = dict(release_labels or {})
         for key, value in labels.items():
             cdk.Tags.of(self.task_definition).add(key, value)
-        self.log_group = logs.LogGroup(
-            self,
-            "LogGroup",
-            retention=log_retention,
-            encryption_key=log_encryption_key,
-            removal_policy=cdk.RemovalPolicy.RETAIN,
-        )
-        if key_is_imported(self, log_encryption_key):
-            acknowledge_control(self.log_group, LOG_GROUP_KMS, IMPORTED_KEY)
+        self.log_group = retained_log_group(self, "LogGroup", retention=log_retention, key=log_encryption_key)
         firelens = logging is LogRouting.FIRELENS
         memory = container_memory(
             memory_mib,

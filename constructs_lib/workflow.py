@@ -17,7 +17,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
-from constructs_lib.control_tower import IMPORTED_KEY, LOG_GROUP_KMS, acknowledge_control, key_is_imported
+from constructs_lib.log_encryption import retained_log_group
 from constructs_lib.nag import acknowledge
 from constructs_lib.service_roles import service_role
 from constructs_lib.workflow_policy import run_task_statements, service_statements
@@ -67,17 +67,14 @@ class Workflow(Construct):
         if not steps:
             raise ValueError("a workflow needs at least one step")
         runs = task_steps(steps)
-        self.log_group = logs.LogGroup(
+        self.log_group = retained_log_group(
             self,
             "Executions",
-            # Step Functions keeps the logs resource policy small for names under this prefix.
-            log_group_name=f"/aws/vendedlogs/states/{state_machine_name}" if state_machine_name else None,
             retention=log_retention,
-            encryption_key=log_encryption_key,
-            removal_policy=cdk.RemovalPolicy.RETAIN,
+            key=log_encryption_key,
+            # Step Functions keeps the logs resource policy small for names under this prefix.
+            name=f"/aws/vendedlogs/states/{state_machine_name}" if state_machine_name else None,
         )
-        if key_is_imported(self, log_encryption_key):
-            acknowledge_control(self.log_group, LOG_GROUP_KMS, IMPORTED_KEY)
         self.role = service_role(
             self,
             "Role",

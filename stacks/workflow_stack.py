@@ -7,7 +7,6 @@ from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_ecs as ecs
-from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from config import naming
@@ -25,9 +24,8 @@ class WorkflowStack(cdk.Stack):
     (schedule, triggers), after the service stacks whose task definitions the steps run
     (``services``: service name → its stack).
 
-    Failed steps notify the environment's alarm topic (``EcsCluster.alarm_topic``) when the
-    cluster has one, else this stack's ``failure_topic`` (encrypted with the environment key);
-    the failed-execution alarms notify the alarm topic only.
+    Failed steps and the failed-execution alarms notify the environment's alarm topic
+    (``EcsCluster.alarm_topic``, encrypted with the environment key).
     """
 
     def __init__(
@@ -42,16 +40,7 @@ class WorkflowStack(cdk.Stack):
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
-        # EcsCluster.alarm_topic (the environment's notification topic) comes with the
-        # monitoring change; until then the workflows' alarms have no action.
-        alarm_topic: sns.ITopic | None = cluster.alarm_topic
-        self.failure_topic = alarm_topic or sns.Topic(
-            self,
-            "FailureTopic",
-            display_name=f"{naming.stack_prefix(spec)} workflow failures",
-            master_key=cluster.encryption_key,
-            enforce_ssl=True,
-        )
+        topic = cluster.alarm_topic
         ecs_cluster = ecs.Cluster.from_cluster_attributes(
             self, "ClusterByName", cluster_name=naming.cluster_name(spec), vpc=network.vpc
         )
@@ -66,8 +55,8 @@ class WorkflowStack(cdk.Stack):
                 vpc_subnets=network.private_subnets,
                 state_machine_name=state_machine,
                 description=workflow_spec.description,
-                failure_topic=self.failure_topic,
-                alarm_topic=alarm_topic,
+                failure_topic=topic,
+                alarm_topic=topic,
                 log_encryption_key=cluster.encryption_key,
                 log_retention=retention(workflow_spec.log_retention_days),
                 tracing=workflow_spec.tracing,
