@@ -5,12 +5,11 @@
 
 from __future__ import annotations
 
-import json
 import sys
-
-from cfnlint.api import ManualArgs, lint
+from typing import Any
 
 from config import available_environments, load_spec
+from tests.cfn_lint_rules import lint_template
 from tests.harness import synthesise
 
 # (rule, path fragment or "" for every path): accepted findings, each with its reason.
@@ -33,13 +32,14 @@ def _accepted(rule: str, path: str) -> bool:
     return any(rule == r and fragment in path for (r, fragment) in ACCEPTED)
 
 
-def findings(env: str) -> list[str]:
-    """Every cfn-lint error, warning and informational match for ``env``'s templates."""
-    synthesised = synthesise(load_spec(env))
-    config = ManualArgs(regions=[synthesised.spec.environment.region])
+def findings(env: str, templates: dict[str, dict[str, Any]] | None = None) -> list[str]:
+    """Every cfn-lint error, warning and informational match for ``env``'s templates
+    (``templates``, stack name → template; default: synthesise ``env``)."""
+    spec = load_spec(env)
+    templates = synthesise(spec).templates if templates is None else templates
     results = []
-    for stack, template in sorted(synthesised.templates.items()):
-        for match in lint(json.dumps(template), config=config):
+    for stack, template in sorted(templates.items()):
+        for match in lint_template(template, spec.environment.region):
             path = "/".join(map(str, match.path))
             if not _accepted(match.rule.id, path):
                 results.append(f"{env}/{stack}: {match.rule.id} {match.message} ({path})")

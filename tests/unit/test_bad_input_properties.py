@@ -15,13 +15,13 @@ from typing import Any
 
 import aws_cdk as cdk
 import yaml
-from cfnlint.api import ManualArgs, lint
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import app as app_module
 from config import AppSpec, SpecError, parse_spec
 from config.loader import ENVIRONMENTS_DIR
+from tests.cfn_lint_rules import lint_template
 from tests.harness import ROOT, cdk_context
 
 VALID = {
@@ -195,7 +195,7 @@ def test_specs_that_validate_synthesise_through_app_py_and_lint_clean(edit: tupl
         errors = [
             f"{template.name}: {match.rule.id} {match.message}"
             for template in sorted(outdir.glob("*.template.json"))
-            for match in lint(template.read_text(), config=ManualArgs(regions=[region]))
+            for match in lint_template(template.read_text(), region)
             if match.rule.id.startswith("E")
         ]
         assert errors == []

@@ -11,10 +11,10 @@ import json
 from typing import Any
 
 import pytest
-from cfnlint.api import ManualArgs, lint
 
 from config import AppSpec, load_spec, naming
 from deployer.revisions.render import render_task_definition
+from tests.cfn_lint_rules import lint_template
 from tests.harness import resources_of_type, synthesise
 from tests.native_fields import differences, registration_of
 from tests.native_fixtures import ENV, FIXTURES, RUNS_AS_ROOT, SERVICES, write_environment
@@ -135,10 +135,7 @@ def test_cfn_lint_finds_nothing_in_the_task_definitions(imported: Any) -> None:
         f"Task{service.capitalize()}": _literal(task_definition(imported, service)) for service in SERVICES
     }
     template = {"AWSTemplateFormatVersion": "2010-09-09", "Resources": resources}
-    assert [
-        f"{m.rule.id} {m.message} ({'/'.join(map(str, m.path))})"
-        for m in lint(json.dumps(template), config=ManualArgs(regions=["us-east-1"]))
-    ] == []
+    assert [f"{m.rule.id} {m.message} ({'/'.join(map(str, m.path))})" for m in lint_template(template)] == []
 
 
 @pytest.mark.parametrize("service", ["storefront", "ledger"])
@@ -146,7 +143,7 @@ def test_cfn_lint_finds_nothing_in_a_whole_service_stack(imported: Any, service:
     """A web service whose main container is not the first, and an EC2 worker."""
     spec, templates = imported
     template = templates[naming.service_stack_name(spec, service)]
-    findings = lint(json.dumps(template), config=ManualArgs(regions=["us-east-1"]))
+    findings = lint_template(template)
     assert [f"{m.rule.id} {m.message}" for m in findings] == []
 
 

@@ -1,0 +1,28 @@
+"""cfn-lint with its rules loaded once per process and region: loading them (hundreds of JSON
+files) costs more than linting a template, and the rules do not change between templates, as
+in cfn-lint's own command line, which lints many files with one runner."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+from cfnlint.config import ConfigMixIn
+from cfnlint.decode.decode import decode_str
+from cfnlint.rules import Match
+from cfnlint.runner import Runner
+
+
+@cache
+def _runner(region: str) -> Runner:
+    return Runner(ConfigMixIn(regions=[region]))
+
+
+def lint_template(template: dict[str, Any] | str, region: str = "us-east-1") -> list[Match]:
+    """Every cfn-lint match (errors, warnings, informational) in ``template`` for ``region``,
+    as ``cfnlint.api.lint`` finds them."""
+    decoded, errors = decode_str(template if isinstance(template, str) else json.dumps(template))
+    if errors:
+        return list(errors)
+    return [] if decoded is None else list(_runner(region).validate_template(decoded))
