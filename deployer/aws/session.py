@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Mapping
 from typing import Any
-
-import boto3
-from botocore.config import Config
 
 from config.schema import AppSpec
 from deployer.inputs import BadInputError
@@ -17,13 +15,20 @@ LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "t
 PORT_VARIABLE = "DEPLOYER_LOCAL_PORT"
 MIN_PORT, MAX_PORT = 1, 65535
 
-# botocore's default "legacy" mode retries too little on ECS throttling.
-CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 8}, connect_timeout=5, read_timeout=30)
+# botocore.config.Config arguments. botocore's default "legacy" mode retries too little on ECS
+# throttling.
+CLIENT_CONFIG: Mapping[str, Any] = {
+    "retries": {"mode": "standard", "max_attempts": 8},
+    "connect_timeout": 5,
+    "read_timeout": 30,
+}
 # The local endpoint does not throttle: a failed call is a stopped or stuck server, so at most
 # 3 attempts in all, of 2 s to connect and 20 s to answer (about a minute, not four).
-LOCAL_CLIENT_CONFIG = Config(
-    retries={"mode": "standard", "total_max_attempts": 3}, connect_timeout=2, read_timeout=20
-)
+LOCAL_CLIENT_CONFIG: Mapping[str, Any] = {
+    "retries": {"mode": "standard", "total_max_attempts": 3},
+    "connect_timeout": 2,
+    "read_timeout": 20,
+}
 
 
 def local_port(port: int | None = None) -> int:
@@ -50,12 +55,19 @@ def aws_environment(spec: AppSpec, port: int | None = None) -> dict[str, str]:
     return variables
 
 
-def client(spec: AppSpec, service: str, port: int | None = None, config: Config | None = None) -> Any:
+def client(
+    spec: AppSpec, service: str, port: int | None = None, config: Mapping[str, Any] | None = None
+) -> Any:
     """A boto3 client for ``service`` in the environment, with standard-mode retries (or
-    ``config``)."""
-    kwargs: dict[str, Any] = {"region_name": spec.environment.region, "config": config or CLIENT_CONFIG}
+    ``config``, ``botocore.config.Config`` arguments)."""
+    # boto3 and botocore's client machinery take a third of a second to import: a command that
+    # makes no client (validate, render, bad input) never pays it.
+    import boto3
+    from botocore.config import Config
+
+    settings = LOCAL_CLIENT_CONFIG if spec.environment.is_local else config or CLIENT_CONFIG
+    kwargs: dict[str, Any] = {"region_name": spec.environment.region, "config": Config(**settings)}
     if spec.environment.is_local:
-        kwargs["config"] = LOCAL_CLIENT_CONFIG
         kwargs["endpoint_url"] = local_endpoint.endpoint_url(local_port(port))
         kwargs["aws_access_key_id"] = LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"]
         kwargs["aws_secret_access_key"] = LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"]

@@ -16,14 +16,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from botocore.config import Config
 from botocore.exceptions import ClientError, ConnectionClosedError, EndpointConnectionError, ReadTimeoutError
 
 from config import naming
 from config.schema import AppSpec
 
 # One HTTP attempt per call: this module decides when a SubmitJob may be sent again.
-SUBMIT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 1}, connect_timeout=5, read_timeout=30)
+SUBMIT_CONFIG = {"retries": {"mode": "standard", "max_attempts": 1}, "connect_timeout": 5, "read_timeout": 30}
 SUBMIT_ATTEMPTS = 4
 _RETRYABLE_CODES = {"ThrottlingException", "TooManyRequestsException", "ServerException"}
 _LOST_ANSWER = (ConnectionClosedError, EndpointConnectionError, ReadTimeoutError)
