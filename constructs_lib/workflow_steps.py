@@ -31,7 +31,9 @@ class TaskStep:
     fails when the task cannot start or its essential container exits non-zero. ``command``,
     ``environment`` (literal values) and ``environment_from_input`` (JSON paths into the step's
     input) override the main container's. Placement is the capacity provider strategy, the
-    network ``security_groups`` (use the service's own, so its network rules apply)."""
+    network ``security_groups`` (use the service's own, so its network rules apply).
+    ``revision`` runs that revision of the family (default: its newest ACTIVE revision when the
+    step starts, which is the one the family's stack last deployed)."""
 
     name: str
     task_definition: ecs.TaskDefinition
@@ -42,6 +44,7 @@ class TaskStep:
     environment_from_input: Mapping[str, str] = field(default_factory=dict)
     retry: StepRetry = field(default_factory=StepRetry)
     timeout: cdk.Duration | None = None
+    revision: int | None = None
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,7 @@ class StateBuilder:
             integration_pattern=sfn.IntegrationPattern.RUN_JOB,
             cluster=self.cluster,
             task_definition=step.task_definition,
+            revision_number=step.revision,
             launch_target=_CapacityProviders(step.capacity_provider_strategies),
             # bridge and host tasks have no network configuration of their own
             subnets=self.subnets if awsvpc else None,

@@ -122,6 +122,7 @@ class _EnvironmentBuilder:
                 network=network,
                 cluster=self.cluster.ecs_cluster,
                 services=self.services,
+                pins=self.pins,
                 **common,
             )
         assert planned.service is not None

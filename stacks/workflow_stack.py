@@ -22,7 +22,8 @@ from stacks.workflows_from_spec import RunnableService, workflow_steps
 class WorkflowStack(cdk.Stack):
     """Composes one ``Workflow`` per ``spec.workflows`` entry, with its ``WorkflowStarts``
     (schedule, triggers), after the service stacks whose task definitions the steps run
-    (``services``: service name → its stack).
+    (``services``: service name → its stack). A service rolled back (``pins``, as for its own
+    stack) runs its pinned revision in the steps too.
 
     Failed steps and the failed-execution alarms notify the environment's alarm topic
     (``EcsCluster.alarm_topic``, encrypted with the environment key).
@@ -37,6 +38,7 @@ class WorkflowStack(cdk.Stack):
         network: Network,
         cluster: EcsCluster,
         services: Mapping[str, RunnableService],
+        pins: Mapping[str, str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
@@ -51,7 +53,7 @@ class WorkflowStack(cdk.Stack):
                 self,
                 f"Workflow-{name}",
                 cluster=ecs_cluster,
-                steps=workflow_steps(spec, workflow_spec.steps, services, cluster),
+                steps=workflow_steps(spec, workflow_spec.steps, services, cluster, pins),
                 vpc_subnets=network.private_subnets,
                 state_machine_name=state_machine,
                 description=workflow_spec.description,

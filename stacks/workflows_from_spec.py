@@ -26,25 +26,35 @@ class RunnableService(Protocol):
 
 
 def workflow_steps(
-    spec: AppSpec, steps: Sequence[StepSpec], services: Mapping[str, RunnableService], cluster: EcsCluster
+    spec: AppSpec,
+    steps: Sequence[StepSpec],
+    services: Mapping[str, RunnableService],
+    cluster: EcsCluster,
+    pins: Mapping[str, str] | None = None,
 ) -> list[Step]:
     """The construct's steps for ``steps``; a run step uses its service's task definition,
-    security group and capacity provider strategy."""
-    return [_step(spec, step, services, cluster) for step in steps]
+    security group and capacity provider strategy. A service rolled back (``pins``: service →
+    task-definition ARN, ``-c pin.<service>``) runs its pinned revision in steps too, not the
+    newer revision it was rolled back from."""
+    return [_step(spec, step, services, cluster, pins or {}) for step in steps]
 
 
 def _step(
-    spec: AppSpec, step: StepSpec, services: Mapping[str, RunnableService], cluster: EcsCluster
+    spec: AppSpec,
+    step: StepSpec,
+    services: Mapping[str, RunnableService],
+    cluster: EcsCluster,
+    pins: Mapping[str, str],
 ) -> Step:
     retry = _retry(step.retry)
     if step.parallel is not None:
-        branches = [workflow_steps(spec, branch, services, cluster) for branch in step.parallel]
+        branches = [workflow_steps(spec, branch, services, cluster, pins) for branch in step.parallel]
         return ParallelStep(name=step.name, branches=branches, retry=retry)
     if step.map is not None:
         return MapStep(
             name=step.name,
             items_path=step.map.items,
-            steps=workflow_steps(spec, step.map.steps, services, cluster),
+            steps=workflow_steps(spec, step.map.steps, services, cluster, pins),
             max_concurrency=step.map.max_concurrency,
             retry=retry,
         )
@@ -60,6 +70,7 @@ def _step(
         environment_from_input=step.from_input,
         retry=retry,
         timeout=cdk.Duration.minutes(step.timeout_minutes) if step.timeout_minutes else None,
+        revision=int(pins[step.run].rsplit(":", 1)[1]) if step.run in pins else None,
     )
 
 

@@ -29,6 +29,18 @@ def outputs_of(stack: dict[str, Any]) -> dict[str, str]:
     return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
 
 
+def live_pins(cloudformation: Any, stacks: dict[str, str]) -> dict[str, str]:
+    """The rollback pin (output ``PinnedTaskDefinition``) of each service in ``stacks`` (service
+    → its stack's name) whose stack has one; a missing stack has none."""
+    pins = {}
+    for service, name in stacks.items():
+        stack = find_stack(cloudformation, name)
+        pinned = outputs_of(stack).get("PinnedTaskDefinition") if stack else None
+        if pinned:
+            pins[service] = pinned
+    return pins
+
+
 def stack_outputs(cloudformation: Any, name: str) -> dict[str, str]:
     """The stack's outputs as ``{OutputKey: OutputValue}`` (the stack must exist)."""
     return outputs_of(cloudformation.describe_stacks(StackName=name)["Stacks"][0])

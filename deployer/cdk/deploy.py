@@ -9,9 +9,10 @@ from rich.console import Console
 from rich.text import Text
 
 from config import naming
+from config.workflow_checks import steps_run_by_workflows
 from deployer.aws.lock import deploy_lock
 from deployer.aws.session import Clients
-from deployer.aws.stack_state import stack_status
+from deployer.aws.stack_state import live_pins, stack_status
 from deployer.aws.wait import exit_code, wait_for_services
 from deployer.cdk.pinned_cli import context_args, run_cdk
 from deployer.exit_codes import ExitCode
@@ -97,7 +98,7 @@ def _deploy_locked(  # noqa: PLR0917 - the arguments of deploy_environment, pass
             return ExitCode.FAILED
         if bootstrap_environment(clients, cdk_output_to_stderr):
             return ExitCode.FAILED
-    targets = [naming.service_stack_name(spec, s) for s in only_services] if only_services else ["--all"]
+    targets, pins = deploy_targets(clients, only_services, pins)
     args = [
         "deploy",
         # The CLI deploys a directory given as --app as it is, without synthesising.
@@ -119,6 +120,26 @@ def _deploy_locked(  # noqa: PLR0917 - the arguments of deploy_environment, pass
     register_capacity_providers(spec, ecs, clients("autoscaling"), cloudformation)
     point_services_at_stack_revisions(spec, ecs, cloudformation)
     return ExitCode.OK
+
+
+def deploy_targets(
+    clients: Clients, only_services: Sequence[str] | None, pins: Mapping[str, str] | None
+) -> tuple[list[str], dict[str, str]]:
+    """The stacks to deploy and the pins to deploy them with.
+
+    Workflow steps run a service's pinned revision while it is rolled back: deploying some
+    services (a rollback, ``--service``) deploys the workflows stack too when a step runs one of
+    them, keeping the pins of the other services its steps run (read from their stacks)."""
+    spec = clients.spec
+    if not only_services:
+        return ["--all"], dict(pins or {})
+    targets = [naming.service_stack_name(spec, s) for s in only_services]
+    stepped = steps_run_by_workflows(spec)
+    if not stepped & set(only_services):
+        return targets, dict(pins or {})
+    others = {s: naming.service_stack_name(spec, s) for s in sorted(stepped - set(only_services))}
+    kept = live_pins(clients("cloudformation"), others)
+    return [*targets, naming.workflow_stack_name(spec)], {**kept, **(pins or {})}
 
 
 def _verdicts(clients: Clients, console: Console, only: Sequence[str] | None) -> int:

@@ -16,7 +16,8 @@ import pytest
 
 from config import load_spec, naming, parse_spec
 from constructs_lib.workflow_policy import SYNC_RULE
-from tests.harness import SynthesisCache, SynthesisedEnvironment, resources_of_type, synthesise
+from stacks.app_builder import build_environment
+from tests.harness import SynthesisCache, SynthesisedEnvironment, make_app, resources_of_type, synthesise
 from tests.spec_problems import TEXTS
 
 ACCOUNT_REGION = "us-east-1:123456789012"
@@ -317,3 +318,25 @@ def test_the_stack_plan_puts_workflows_last_and_only_when_there_are_some() -> No
     assert naming.state_machine_output("nightly-export") == "StateMachineArnNightlyExport"
     assert naming.trigger_output("Rule", 1, "nightly") == "StateMachineArnNightlyTriggerRule1"
     assert naming.trigger_output("DeadLetterQueueUrl") == "TriggerDeadLetterQueueUrl"
+
+
+def test_a_rolled_back_service_runs_its_pinned_revision_in_steps_too() -> None:
+    """``deployer rollback api`` pins api's stack to revision 4; a step that runs api runs
+    revision 4 as well, not the newer revision (still ACTIVE, retained) it was rolled back from,
+    and the role, which may run every revision of the family, needs no change."""
+    spec = parse_spec(TEXTS["local"] + FAN_OUT)
+    pinned = "arn:aws:ecs:us-east-1:123456789012:task-definition/shop-local-api:4"
+    app = make_app()
+    build_environment(app, spec, pins={"api": pinned})
+    template = app.synth().get_stack_by_name(naming.workflow_stack_name(spec)).template
+    machine = state_machine(template, "shop-local-fan-out")
+    both = definition(machine)["States"]["both"]
+    left, right = (branch["States"][branch["StartAt"]] for branch in both["Branches"])
+    assert right["Parameters"]["TaskDefinition"] == "shop-local-api:4"
+    assert left["Parameters"]["TaskDefinition"] == "shop-local-reports"  # not pinned: the family
+    run = next(
+        s
+        for s in role_statements(template, machine["Properties"]["RoleArn"]["Fn::GetAtt"][0])
+        if "ecs:RunTask" in s["Action"]
+    )
+    assert "task-definition/shop-local-api:*" in json.dumps(run["Resource"])
