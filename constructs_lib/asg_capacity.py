@@ -13,6 +13,7 @@ from constructs import Construct
 
 from constructs_lib.bridge_metadata import block_bridge_metadata_commands
 from constructs_lib.ec2_capacity import AmiFamily, Ec2CapacityGroup
+from constructs_lib.launch_template import hardened_launch_template
 from constructs_lib.nag import (
     AGENT_RESOURCES,
     AGENT_SUBMIT,
@@ -73,29 +74,17 @@ class AsgCapacity(Construct):
         self.security_group = ec2.SecurityGroup(
             self, "InstanceSecurityGroup", vpc=vpc, description=f"ECS instances ({group.name})"
         )
-        self.launch_template = ec2.LaunchTemplate(
+        self.launch_template = hardened_launch_template(
             self,
             "LaunchTemplate",
+            user_data=ec2.UserData.custom("") if bottlerocket else ec2.UserData.for_linux(),
+            root_volume_gib=group.root_volume_gib,
+            root_device="/dev/xvdb" if bottlerocket else "/dev/xvda",  # Bottlerocket's data volume
             instance_type=None if self._mixed(group) else group.instance_types[0],
             machine_image=group.machine_image or _ecs_image(group),
-            user_data=ec2.UserData.custom("") if bottlerocket else ec2.UserData.for_linux(),
             role=self.instance_role,
             security_group=self.security_group,
-            require_imdsv2=True,
-            http_put_response_hop_limit=1,
-            detailed_monitoring=True,  # 1-minute metrics (Control Tower CT.EC2.PR.10)
             associate_public_ip_address=False,
-            block_devices=[
-                ec2.BlockDevice(
-                    device_name="/dev/xvdb" if bottlerocket else "/dev/xvda",
-                    volume=ec2.BlockDeviceVolume.ebs(
-                        group.root_volume_gib,
-                        encrypted=True,
-                        volume_type=ec2.EbsDeviceVolumeType.GP3,
-                        delete_on_termination=True,
-                    ),
-                )
-            ],
         )
         self.auto_scaling_group = autoscaling.AutoScalingGroup(
             self,

@@ -11,6 +11,7 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from constructs_lib.launch_template import hardened_launch_template
 from constructs_lib.nag import acknowledge
 
 BATCH_INSTANCE_POLICY = (
@@ -88,24 +89,8 @@ class BatchComputeEnvironment(Construct):
         user_data = ec2.MultipartUserData()
         user_data.add_user_data_part(ec2.UserData.for_linux(), ec2.MultipartBody.SHELL_SCRIPT, True)
         user_data.add_commands("echo ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config")
-        self.launch_template = ec2.LaunchTemplate(
-            self,
-            "LaunchTemplate",
-            user_data=user_data,
-            require_imdsv2=True,
-            http_put_response_hop_limit=1,
-            detailed_monitoring=True,  # 1-minute metrics (Control Tower CT.EC2.PR.10)
-            block_devices=[
-                ec2.BlockDevice(
-                    device_name="/dev/xvda",
-                    volume=ec2.BlockDeviceVolume.ebs(
-                        compute.root_volume_gib,
-                        encrypted=True,
-                        volume_type=ec2.EbsDeviceVolumeType.GP3,
-                        delete_on_termination=True,
-                    ),
-                )
-            ],
+        self.launch_template = hardened_launch_template(
+            self, "LaunchTemplate", user_data=user_data, root_volume_gib=compute.root_volume_gib
         )
         self.instance_role = iam.Role(
             self,
