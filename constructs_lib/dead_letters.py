@@ -20,16 +20,28 @@ from constructs_lib.nag import acknowledge
 
 
 def dead_letter_queue(
-    scope: Construct, construct_id: str, *, encryption_key: kms.IKey | None, what: str
+    scope: Construct,
+    construct_id: str,
+    *,
+    encryption_key: kms.IKey | None,
+    what: str,
+    scheduler: bool = False,
 ) -> sqs.Queue:
     """A TLS-only queue kept 14 days, encrypted with ``encryption_key`` (default: SQS-managed
-    encryption), for the events ``what`` (e.g. "the job's schedule") could not deliver.
+    encryption), for the events the rules of ``what`` (e.g. "the job's triggers") could not
+    deliver, or with ``scheduler`` the runs EventBridge Scheduler could not start.
 
     A rule delivers to a queue encrypted with a customer-managed key only when the key policy
-    lets EventBridge use it: this adds that statement, limited to this account's rules.
+    lets EventBridge use it: this adds that statement, limited to this account's rules. A
+    schedule sends with its own role instead, which the caller grants the key.
     """
-    if encryption_key is not None:
+    if encryption_key is not None and not scheduler:
         allow_eventbridge(encryption_key)
+    undelivered = (
+        "the runs EventBridge Scheduler could not start"
+        if scheduler
+        else "the events EventBridge could not deliver"
+    )
     queue = sqs.Queue(
         scope,
         construct_id,
@@ -41,8 +53,8 @@ def dead_letter_queue(
     acknowledge(
         queue,
         "SQS3",
-        f"This queue is the dead-letter queue of {what}: it receives the events EventBridge "
-        "could not deliver, so it has no dead-letter queue of its own.",
+        f"This queue is the dead-letter queue of {what}: it receives {undelivered}, so it has no "
+        "dead-letter queue of its own.",
     )
     acknowledge_control(queue, QUEUE_DLQ, SCHEDULER_DEAD_LETTERS)
     if key_is_imported(queue, encryption_key):

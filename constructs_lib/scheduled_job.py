@@ -10,17 +10,9 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as targets
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from constructs_lib.control_tower import (
-    IMPORTED_KEY,
-    QUEUE_DLQ,
-    QUEUE_ENCRYPTED,
-    SCHEDULER_DEAD_LETTERS,
-    acknowledge_control,
-    key_is_imported,
-)
+from constructs_lib.dead_letters import dead_letter_queue
 from constructs_lib.nag import acknowledge
 from constructs_lib.service_roles import schedule_role
 
@@ -72,23 +64,9 @@ class ScheduledJob(Construct):
             self.security_group = ec2.SecurityGroup(
                 self, "SecurityGroup", vpc=cluster.vpc, description=f"job {description or construct_id}"
             )
-        self.dead_letter_queue = sqs.Queue(
-            self,
-            "DeadLetterQueue",
-            encryption=sqs.QueueEncryption.KMS if encryption_key else sqs.QueueEncryption.SQS_MANAGED,
-            encryption_master_key=encryption_key,
-            enforce_ssl=True,
-            retention_period=cdk.Duration.days(14),
+        self.dead_letter_queue = dead_letter_queue(
+            self, "DeadLetterQueue", encryption_key=encryption_key, what="the job's schedule", scheduler=True
         )
-        acknowledge(
-            self.dead_letter_queue,
-            "SQS3",
-            "This queue is the dead-letter queue of the job's schedule: it receives the runs "
-            "EventBridge Scheduler could not start, so it has no dead-letter queue of its own.",
-        )
-        acknowledge_control(self.dead_letter_queue, QUEUE_DLQ, SCHEDULER_DEAD_LETTERS)
-        if key_is_imported(self, encryption_key):
-            acknowledge_control(self.dead_letter_queue, QUEUE_ENCRYPTED, IMPORTED_KEY)
         self.role = schedule_role(
             self,
             "ScheduleRole",
