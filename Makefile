@@ -39,9 +39,9 @@ bootstrap: install  ## cdk bootstrap the account and region of ENV
 status: install  ## stacks, cluster and services of ENV
 	$(PY) -m deployer status --env $(ENV)
 
-# Three workers on this 2-core machine: the end-to-end and CLI tests wait on subprocesses, and
-# a third worker fills those waits (docs/benchmarks.md). A file stays on one worker, so the
-# end-to-end timeline and each module's fixtures run once.
+# Three workers on this 2-core machine: as fast as two when it is idle, faster when it is busy
+# (the end-to-end and CLI tests wait on subprocesses; docs/benchmarks.md). A file stays on one
+# worker, so the end-to-end timeline and each module's fixtures run once.
 PYTEST_PARALLEL ?= -n 3 --dist loadfile
 
 test: install  ## run the whole test suite
