@@ -129,7 +129,8 @@ def deploy_targets(
 
     Workflow steps run a service's pinned revision while it is rolled back: deploying some
     services (a rollback, ``--service``) deploys the workflows stack too when a step runs one of
-    them, keeping the pins of the other services its steps run (read from their stacks)."""
+    them, keeping the pins of the other services its steps run (read from their stacks; a job
+    is never pinned, as rollback refuses jobs, so its stack is not read)."""
     spec = clients.spec
     if not only_services:
         return ["--all"], dict(pins or {})
@@ -137,7 +138,8 @@ def deploy_targets(
     stepped = steps_run_by_workflows(spec)
     if not stepped & set(only_services):
         return targets, dict(pins or {})
-    others = {s: naming.service_stack_name(spec, s) for s in sorted(stepped - set(only_services))}
+    pinnable = (stepped & set(spec.long_running)) - set(only_services)
+    others = {s: naming.service_stack_name(spec, s) for s in sorted(pinnable)}
     kept = live_pins(clients("cloudformation"), others)
     return [*targets, naming.workflow_stack_name(spec)], {**kept, **(pins or {})}
 
