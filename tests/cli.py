@@ -1,14 +1,23 @@
-"""Run the deployer CLI as users do: a separate `python -m deployer` process."""
+"""Run the deployer CLI as users do: ``python -m deployer`` in a process of its own.
+
+By default the process is a child forked from a warm one that has imported the CLI
+(``tests.forked_cli``: the same code, 0.2 s instead of 0.5 s for a `validate`); ``fresh=True``, or an
+environment that changes what the CLI reads when it is imported, starts a new interpreter.
+"""
 
 from __future__ import annotations
 
+import atexit
 import os
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.forked_cli import ForkedCli
+
 ROOT = Path(__file__).resolve().parent.parent
+_warm: dict[str, ForkedCli] = {}  # this process's warm CLI, under "cli"
 
 
 @dataclass(frozen=True)
@@ -22,8 +31,14 @@ class Result:
         return self.stdout + self.stderr
 
 
-def run_deployer(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> Result:
+def run_deployer(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 300, fresh: bool = False
+) -> Result:
     environment = {**os.environ, "COLUMNS": "200", **(env or {})}
+    if not fresh:
+        forked = _warm_cli(environment).try_run(args, environment, timeout)
+        if forked is not None:
+            return Result(forked.code, forked.stdout, forked.stderr)
     completed = subprocess.run(
         [sys.executable, "-m", "deployer", *args],
         cwd=ROOT,
@@ -34,3 +49,19 @@ def run_deployer(*args: str, env: dict[str, str] | None = None, timeout: float =
         check=False,
     )
     return Result(completed.returncode, completed.stdout, completed.stderr)
+
+
+def _warm_cli(environment: dict[str, str]) -> ForkedCli:
+    """This process's warm CLI, (re)started when it cannot serve ``environment``."""
+    current = _warm.get("cli")
+    if current is None or not current.serves(environment):
+        if current is not None:
+            current.close()
+        current = _warm["cli"] = ForkedCli(ROOT, environment)
+    return current
+
+
+@atexit.register
+def _close_warm_cli() -> None:
+    for cli in _warm.values():
+        cli.close()

@@ -1,0 +1,76 @@
+"""The warm CLI (tests/forked_cli.py) runs a command exactly as a fresh `python -m deployer`:
+the same exit code, stdout and stderr, the request's environment, a timeout that kills the
+child; and it is not used when the environment changes what the CLI reads at import."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from config.loader import ENVIRONMENTS_DIR
+from tests.cli import ROOT, run_deployer
+from tests.forked_cli import IMPORT_TIME_VARIABLES, ForkedCli
+
+
+@pytest.fixture(scope="module")
+def warm() -> Iterator[ForkedCli]:
+    cli = ForkedCli(ROOT, {**os.environ, "COLUMNS": "200"})
+    yield cli
+    cli.close()
+
+
+def forked(warm: ForkedCli, *args: str, env: dict[str, str] | None = None, timeout: float = 60) -> tuple:
+    result = warm.try_run(args, {**warm.env, **(env or {})}, timeout)
+    assert result is not None
+    return result.code, result.stdout, result.stderr
+
+
+def fresh(*args: str, env: dict[str, str] | None = None) -> tuple:
+    result = run_deployer(*args, env=env, fresh=True)
+    return result.code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("validate", "--env", "local"),
+        ("validate", "--env", "nope", "--json"),
+        ("rollback", "web", "--env", "local", "--to", "abc"),  # a usage error names `python -m deployer`
+        ("--help",),
+    ],
+)
+def test_a_forked_command_is_a_fresh_one(warm: ForkedCli, args: tuple[str, ...]) -> None:
+    assert forked(warm, *args) == fresh(*args)
+
+
+def test_the_child_runs_with_the_requests_environment(warm: ForkedCli, tmp_path: Path) -> None:
+    (tmp_path / "local.yaml").write_text(
+        (ENVIRONMENTS_DIR / "local.yaml").read_text().replace("cpu: 256", "cpu: lots", 1)
+    )
+    env = {"DEPLOYER_ENVIRONMENTS_DIR": str(tmp_path)}
+    code, _, stderr = forked(warm, "validate", "--env", "local", env=env)
+    assert code == 2 and "services.web.cpu" in stderr
+    assert forked(warm, "validate", "--env", "local")[0] == 0  # the next child has its own environment
+
+
+def test_a_command_over_its_timeout_is_killed(warm: ForkedCli) -> None:
+    """An endpoint that accepts and never answers: the command would wait for its read timeout."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = str(silent.getsockname()[1])
+        with pytest.raises(subprocess.TimeoutExpired):
+            forked(warm, "status", "--env", "local", "--port", port, timeout=1)
+    assert forked(warm, "validate", "--env", "local")[0] == 0  # still serving
+
+
+@pytest.mark.parametrize("variable", ["COLUMNS", "NO_COLOR"])
+def test_an_import_time_variable_change_needs_a_fresh_process(warm: ForkedCli, variable: str) -> None:
+    assert variable in IMPORT_TIME_VARIABLES
+    assert warm.serves(warm.env)
+    assert not warm.serves({**warm.env, variable: "7"})
