@@ -1,27 +1,32 @@
 """cfn-lint with its rules loaded once per process and region: loading them (hundreds of JSON
 files) costs more than linting a template, and the rules do not change between templates, as
-in cfn-lint's own command line, which lints many files with one runner."""
+in cfn-lint's own command line, which lints many files with one runner. cfn-lint is imported on
+first use: it takes half a second, and every test worker imports every test module."""
 
 from __future__ import annotations
 
 import json
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cfnlint.config import ConfigMixIn
-from cfnlint.decode.decode import decode_str
-from cfnlint.rules import Match
-from cfnlint.runner import Runner
+if TYPE_CHECKING:
+    from cfnlint.rules import Match
+    from cfnlint.runner import Runner
 
 
 @cache
 def _runner(region: str) -> Runner:
+    from cfnlint.config import ConfigMixIn
+    from cfnlint.runner import Runner
+
     return Runner(ConfigMixIn(regions=[region]))
 
 
 def lint_template(template: dict[str, Any] | str, region: str = "us-east-1") -> list[Match]:
     """Every cfn-lint match (errors, warnings, informational) in ``template`` for ``region``,
     as ``cfnlint.api.lint`` finds them."""
+    from cfnlint.decode.decode import decode_str
+
     decoded, errors = decode_str(template if isinstance(template, str) else json.dumps(template))
     if errors:
         return list(errors)

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from copy import deepcopy
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from config import AppSpec, SpecError, parse_spec
 from config.loader import ENVIRONMENTS_DIR
 from tests.cfn_lint_rules import lint_template
 from tests.harness import ROOT, cdk_context
+from tests.yaml_text import yaml_text
 
 VALID = {
     env: yaml.safe_load((ENVIRONMENTS_DIR / f"{env}.yaml").read_text()) for env in ("local", "dev", "prod")
@@ -54,7 +56,7 @@ def paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 
 def mutate(document: Any, path: tuple[Any, ...], action: str, value: Any) -> Any:
-    copy = yaml.safe_load(yaml.safe_dump(document))
+    copy = deepcopy(document)
     parent = copy
     for part in path[:-1]:
         parent = parent[part]
@@ -74,7 +76,7 @@ def mutated_specs(draw: st.DrawFn) -> str:
     document = VALID[env]
     path = draw(st.sampled_from(paths(document)))
     action = draw(st.sampled_from(["replace", "replace", "delete", "unknown_key"]))
-    return yaml.safe_dump(mutate(document, path, action, draw(BAD_VALUES)), allow_unicode=True)
+    return yaml_text(mutate(document, path, action, draw(BAD_VALUES)), allow_unicode=True)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -41,7 +41,6 @@ def fresh(*args: str, env: dict[str, str] | None = None) -> tuple:
         ("validate", "--env", "local"),
         ("validate", "--env", "nope", "--json"),
         ("rollback", "web", "--env", "local", "--to", "abc"),  # a usage error names `python -m deployer`
-        ("--help",),
     ],
 )
 def test_a_forked_command_is_a_fresh_one(warm: ForkedCli, args: tuple[str, ...]) -> None:

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-import yaml
 
 from bench.specs import mixed_spec
 from config import AppSpec, parse_spec
@@ -18,13 +17,14 @@ from config.load_balancers import RULES_PER_LOAD_BALANCER, TARGET_GROUPS_PER_LOA
 from config.routing import routes
 from tests.harness import SynthesisedEnvironment, resources_of_type, synthesise
 from tests.spec_problems import problems_of
+from tests.yaml_text import yaml_text
 
 SERVICES = 200
 CLOUDFORMATION_RESOURCE_LIMIT = 500
 
 
 def spec_text(data: dict[str, Any]) -> str:
-    return yaml.safe_dump(data, sort_keys=False)
+    return yaml_text(data, sort_keys=False)
 
 
 def spec_of(services: int, edit: Callable[[dict[str, Any]], None] | None = None) -> AppSpec:
