@@ -31,3 +31,11 @@ def lint_template(template: dict[str, Any] | str, region: str = "us-east-1") -> 
     if errors:
         return list(errors)
     return [] if decoded is None else list(_runner(region).validate_template(decoded))
+
+
+@cache
+def resource_schema(resource_type: str, region: str = "us-east-1") -> dict[str, Any]:
+    """cfn-lint's CloudFormation resource schema of ``resource_type`` in ``region``."""
+    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+
+    return dict(PROVIDER_SCHEMA_MANAGER.get_resource_schema(region, resource_type).schema)

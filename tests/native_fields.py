@@ -13,25 +13,43 @@ returns that a registration does not take.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-import botocore.session
-from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+from tests.cfn_lint_rules import resource_schema
 
-_ECS = botocore.session.get_session().get_service_model("ecs")
-REGISTER = _ECS.operation_model("RegisterTaskDefinition").input_shape
-DESCRIBE_ONLY = set(_ECS.shape_for("TaskDefinition").members) - set(REGISTER.members)
-CFN = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", "AWS::ECS::TaskDefinition").schema
+
+@cache
+def _ecs() -> Any:
+    """botocore's ECS model, loaded on first use (with cfn-lint's schema, half a second that
+    every test worker would pay when it imports the test modules)."""
+    import botocore.session
+
+    return botocore.session.get_session().get_service_model("ecs")
+
+
+@cache
+def _cfn() -> Any:
+    """cfn-lint's CloudFormation schema of ``AWS::ECS::TaskDefinition``."""
+    return resource_schema("AWS::ECS::TaskDefinition")
+
+
+def _register() -> Any:
+    return _ecs().operation_model("RegisterTaskDefinition").input_shape
+
+
+CFN = object()  # ``differences``' default schema: CloudFormation's AWS::ECS::TaskDefinition
 
 
 def registration_of(document: dict[str, Any]) -> dict[str, Any]:
     """The file's task definition: describe output (``taskDefinition`` + ``tags``) unwrapped."""
-    if set(document) <= set(_ECS.operation_model("DescribeTaskDefinition").output_shape.members):
+    if set(document) <= set(_ecs().operation_model("DescribeTaskDefinition").output_shape.members):
         document = {
             **document["taskDefinition"],
             **({"tags": document["tags"]} if "tags" in document else {}),
         }
-    return {k: v for k, v in document.items() if k not in DESCRIBE_ONLY}
+    describe_only = set(_ecs().shape_for("TaskDefinition").members) - set(_register().members)
+    return {k: v for k, v in document.items() if k not in describe_only}
 
 
 def absent(value: Any, shape: Any, required: bool = False) -> bool:
@@ -43,9 +61,12 @@ def absent(value: Any, shape: Any, required: bool = False) -> bool:
     return value == "" and shape.type_name == "string" and bool(shape.enum)
 
 
-def differences(native: Any, cfn: Any, shape: Any = REGISTER, schema: Any = CFN, path: str = "") -> list[str]:
+def differences(native: Any, cfn: Any, shape: Any = None, schema: Any = CFN, path: str = "") -> list[str]:
     """Every place where ``cfn`` does not carry ``native`` exactly (``path`` names it). With
-    ``schema`` None, ``cfn`` is native JSON too (``deployer render``'s output), same names."""
+    ``schema`` None, ``cfn`` is native JSON too (``deployer render``'s output), same names;
+    ``shape`` defaults to the ``RegisterTaskDefinition`` request."""
+    shape = _register() if shape is None else shape
+    schema = _cfn() if schema is CFN else schema
     schema = _resolve(schema) if schema is not None else None
     if shape.type_name == "structure":
         if not isinstance(cfn, dict):
@@ -84,5 +105,5 @@ def cfn_name(native: str, schema: dict[str, Any]) -> str:
 
 def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
     while "$ref" in schema:
-        schema = CFN["definitions"][schema["$ref"].rsplit("/", 1)[-1]]
+        schema = _cfn()["definitions"][schema["$ref"].rsplit("/", 1)[-1]]
     return schema

@@ -13,8 +13,6 @@ from moto import mock_aws
 
 from config import naming
 from deployer.aws.destroy import destroy_environment, release_instances
-from deployer.local import batch as local_batch
-from deployer.local.cloud_map import register as register_cloud_map
 from tests.cli import run_deployer
 from tests.harness import SynthesisCache, SynthesisedEnvironment
 
@@ -41,6 +39,9 @@ class Recorder:
 
 @pytest.fixture
 def deployed(synth_cache: SynthesisCache) -> Iterator[SynthesisedEnvironment]:
+    from deployer.local import batch as local_batch  # moto's Batch models: loaded when used
+    from deployer.local.cloud_map import register as register_cloud_map
+
     synthesised = synth_cache.get("local")
     register_cloud_map()
     local_batch.apply()  # as the local endpoint does: moto cannot create CDK's Batch resources

@@ -16,8 +16,6 @@ import pytest
 from moto import mock_aws
 
 from config import naming
-from deployer.local import batch as local_batch
-from deployer.local.cloud_map import register as register_cloud_map
 from tests.harness import SynthesisCache, SynthesisedEnvironment
 
 pytestmark = [
@@ -45,6 +43,11 @@ SKIPPED_BY_MOTO = {
 def deployed(
     synth_cache: SynthesisCache,
 ) -> Iterator[tuple[SynthesisedEnvironment, dict[str, list[dict[str, Any]]]]]:
+    # Imported here: moto's Batch and Cloud Map models take most of a second, and every test
+    # worker imports every test module.
+    from deployer.local import batch as local_batch
+    from deployer.local.cloud_map import register as register_cloud_map
+
     synthesised = synth_cache.get("local")
     register_cloud_map()
     local_batch.apply()  # as the local endpoint does: moto cannot create CDK's Batch resources

@@ -12,7 +12,6 @@ from typing import Any
 
 import botocore.session
 import pytest
-from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
 
 from constructs_lib.native_json import (
     READ_ONLY_FIELDS,
@@ -21,14 +20,15 @@ from constructs_lib.native_json import (
     from_cloudformation,
     to_cloudformation,
 )
+from tests.cfn_lint_rules import resource_schema
 
+TASK_DEFINITION = "AWS::ECS::TaskDefinition"
 NATIVE = botocore.session.get_session().get_service_model("ecs").operation_model("RegisterTaskDefinition")
-CFN = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", "AWS::ECS::TaskDefinition").schema
 
 
 def _cfn_definition(schema: dict[str, Any]) -> dict[str, Any]:
     while "$ref" in schema:
-        schema = CFN["definitions"][schema["$ref"].rsplit("/", 1)[-1]]
+        schema = resource_schema(TASK_DEFINITION)["definitions"][schema["$ref"].rsplit("/", 1)[-1]]
     return schema
 
 
@@ -86,18 +86,18 @@ def unknown_native_names(value: Any, shape: Any, path: str = "") -> list[str]:
 
 def test_every_native_field_becomes_a_cloudformation_property_name() -> None:
     document = {k: v for k, v in native_example(NATIVE.input_shape).items() if k in SUPPORTED_FIELDS}
-    assert unknown_cfn_names(to_cloudformation(document), CFN) == []
+    assert unknown_cfn_names(to_cloudformation(document), resource_schema(TASK_DEFINITION)) == []
 
 
 def test_every_cloudformation_property_becomes_a_native_field_name() -> None:
-    properties = cfn_example(CFN)
+    properties = cfn_example(resource_schema(TASK_DEFINITION))
     properties.pop("TaskDefinitionArn")  # the resource's return value, not an input
     assert unknown_native_names(from_cloudformation(properties), NATIVE.input_shape) == []
 
 
 def test_supported_fields_are_the_fields_both_schemas_have() -> None:
     """Literal lists from the two schemas: a field dropped from, or added to, the table shows."""
-    cfn_inputs = set(CFN["properties"]) - {"TaskDefinitionArn"}
+    cfn_inputs = set(resource_schema(TASK_DEFINITION)["properties"]) - {"TaskDefinitionArn"}
     assert cfn_inputs == {
         "ContainerDefinitions", "Cpu", "EnableFaultInjection", "EphemeralStorage", "ExecutionRoleArn",
         "Family", "InferenceAccelerators", "IpcMode", "Memory", "NetworkMode", "PidMode",

@@ -8,11 +8,11 @@ from typing import Any
 
 import botocore.session
 import pytest
-from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
 
 from config.native.guards import guard_problems
 from config.native.normalise import normalise
 from config.native.shape import CLOUDFORMATION_REQUIRES, shape_problems
+from tests.cfn_lint_rules import resource_schema
 
 REGISTER = (
     botocore.session.get_session()
@@ -165,9 +165,7 @@ def test_required_members_and_types_come_from_the_model_and_the_cloudformation_s
 
 def test_the_extra_cloudformation_requirements_are_the_schemas() -> None:
     """Item fields cfn-lint's schema requires and botocore's model does not (tags: CDK needs both)."""
-    definitions = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", "AWS::ECS::TaskDefinition").schema[
-        "definitions"
-    ]
+    definitions = resource_schema("AWS::ECS::TaskDefinition")["definitions"]
     for field, definition in [
         ("containerDefinitions", "ContainerDefinition"),
         ("placementConstraints", "TaskDefinitionPlacementConstraint"),

@@ -23,7 +23,6 @@ import boto3
 import pytest
 import typer
 from botocore.stub import ANY, Stubber
-from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
 from moto import mock_aws
 from typer.testing import CliRunner
 
@@ -42,6 +41,7 @@ from deployer.plan.classify import (
     classify,
 )
 from deployer.plan.environment import plan_environment
+from tests.cfn_lint_rules import resource_schema
 from tests.harness import SynthesisCache
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "plan"
@@ -211,7 +211,7 @@ def simulate_change_set(stack: str, before: Mapping[str, Any], after: Mapping[st
 
 
 def _create_only(resource_type: str) -> list[str]:
-    schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema("eu-west-1", resource_type).schema
+    schema = resource_schema(resource_type, "eu-west-1")
     return list(schema.get("createOnlyProperties", []))
 
 

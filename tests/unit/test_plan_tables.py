@@ -9,7 +9,6 @@ property dropped, added or misspelt in ``deployer/plan/classify.py`` fails a tes
 from __future__ import annotations
 
 import pytest
-from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
 
 from deployer.plan.classify import (
     PROTECTED_TYPES,
@@ -21,6 +20,7 @@ from deployer.plan.classify import (
     changes_from_response,
     classify,
 )
+from tests.cfn_lint_rules import resource_schema
 
 # README: "exit 6 if it would replace a service, cluster, capacity provider, load balancer,
 # target group, log group, EFS, ECR repository, KMS key or queue".
@@ -45,22 +45,20 @@ IN_PLACE = [
     "Tags",
     "PropagateTags",
 ]
-SERVICE_SCHEMA = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", "AWS::ECS::Service").schema
 WEB = {"Resources": {"Service": {"Type": "AWS::ECS::Service", "Properties": {"ServiceName": "web"}}}}
 
 
 def test_the_blocking_types_are_exactly_the_documented_ones_and_exist() -> None:
     assert PROTECTED_TYPES == BLOCKING
     for resource_type in BLOCKING:
-        assert PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", resource_type).schema["typeName"] == (
-            resource_type
-        )
+        assert resource_schema(resource_type)["typeName"] == resource_type
 
 
 def test_the_rolling_properties_are_exactly_the_documented_ones_and_exist() -> None:
     assert ROLLING_PROPERTIES == ROLLING
-    assert set(SERVICE_SCHEMA["properties"]) >= ROLLING
-    assert not set(IN_PLACE) & ROLLING and set(IN_PLACE) <= set(SERVICE_SCHEMA["properties"])
+    properties = set(resource_schema("AWS::ECS::Service")["properties"])
+    assert properties >= ROLLING
+    assert not set(IN_PLACE) & ROLLING and set(IN_PLACE) <= properties
 
 
 def service_update(*properties: str, replacement: str = "False") -> PlanRow:
