@@ -17,6 +17,7 @@ import aws_cdk as cdk
 from config.cdk_context import DeployInputs, environments_dir
 from config.context_checks import context_problems
 from config.loader import load_spec
+from deployer.cdk.synth import cdk_context as project_context
 from stacks.app_builder import build_environment
 
 OK, FAILED, BAD_INPUT = 0, 1, 2
@@ -57,7 +58,9 @@ def _report(code: int, message: str) -> int:
 
 
 def main() -> None:
-    sys.exit(synthesise(cdk.App()))
+    # cdk.json's context as the default: the CDK CLI passes it (and -c values over it) through
+    # the environment, which wins; `python app.py` on its own then synthesises the same app.
+    sys.exit(synthesise(cdk.App(context=project_context())))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,9 @@ naming the key, and no failure prints a Python traceback."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import aws_cdk as cdk
 import pytest
 
 import app as app_module
@@ -71,3 +73,22 @@ def test_a_synthesis_failure_is_one_paragraph_and_exit_1(
     stderr = capsys.readouterr().err
     assert stderr.startswith("internal error: RuntimeError: Validation failed\nsecond line")
     assert "node:internal" not in stderr and "Traceback" not in stderr
+
+
+def test_app_py_alone_synthesises_with_the_project_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`python app.py` without the CDK CLI (which passes cdk.json's context) once ended in an
+    internal error: the feature flags and lookups were missing. They are the app's default now.
+    (Built-in CloudFormation validation is turned off here only to save seconds.)"""
+    made: list[cdk.App] = []
+    app_class = cdk.App
+
+    def app_without_validation(**props: Any) -> cdk.App:
+        made.append(app_class(**props, builtin_cloud_formation_validation=False))
+        return made[-1]
+
+    monkeypatch.setattr(cdk, "App", app_without_validation)
+    with pytest.raises(SystemExit) as exited:
+        app_module.main()
+    assert exited.value.code == 0
+    [app] = made
+    assert app.synth().get_stack_by_name("shop-local-svc-web").template["Resources"]
