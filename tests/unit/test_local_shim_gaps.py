@@ -89,14 +89,16 @@ def test_the_cdk_app_reads_the_pin_from_its_context(tmp_path: Path, monkeypatch:
     """``deployer rollback`` passes ``-c pin.web=<ARN>``: app.py must turn it into the pin.
 
     The CDK CLI hands the context over in CDK_CONTEXT_JSON, read by the jsii process that is
-    already running here; the App gets the same context as constructor arguments instead."""
-    context = {**cdk_context(), "env": "local", "pin.web": PINNED}
+    already running here; the App gets it over its own default context (cdk.json's) instead."""
+    cli_context = {**cdk_context(), "env": "local", "pin.web": PINNED}
     real_app = cdk.App
-    monkeypatch.setattr(
-        cdk,
-        "App",
-        lambda: real_app(context=context, outdir=str(tmp_path), builtin_cloud_formation_validation=False),
-    )
+
+    def app_given_the_cli_context(context: dict[str, Any]) -> cdk.App:
+        return real_app(
+            context={**context, **cli_context}, outdir=str(tmp_path), builtin_cloud_formation_validation=False
+        )
+
+    monkeypatch.setattr(cdk, "App", app_given_the_cli_context)
     monkeypatch.delenv("DEPLOYER_ENVIRONMENTS_DIR", raising=False)
     with pytest.raises(SystemExit) as exited:
         cdk_app.main()
