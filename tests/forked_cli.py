@@ -26,10 +26,11 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, overload
 
 # Read once when the CLI is imported (rich and typer size and colour their consoles then).
 IMPORT_TIME_VARIABLES = (
@@ -74,6 +75,8 @@ class ForkedCli:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )
+        assert self._process.stdout is not None
+        self._replies = PipeLines(self._process.stdout.fileno())
 
     def serves(self, env: Mapping[str, str]) -> bool:
         """True when a fork would import the CLI as a fresh process with ``env`` does."""
@@ -92,7 +95,7 @@ class ForkedCli:
             self._lock.release()
 
     def _run(self, args: Sequence[str], env: Mapping[str, str], timeout: float) -> Completed:
-        assert self._process.stdin is not None and self._process.stdout is not None
+        assert self._process.stdin is not None
         with tempfile.TemporaryDirectory(prefix="deployer-") as directory:
             stdout, stderr = Path(directory, "stdout"), Path(directory, "stderr")
             stdout.touch()
@@ -101,14 +104,15 @@ class ForkedCli:
             request |= {"stdout": str(stdout), "stderr": str(stderr)}
             self._process.stdin.write(json.dumps(request).encode() + b"\n")
             self._process.stdin.flush()
-            pid = int(_line(self._process.stdout))
-            ready, _, _ = select.select([self._process.stdout], [], [], timeout)
-            if not ready:
-                os.kill(pid, signal.SIGKILL)
-                _line(self._process.stdout)
+            pid = int(self._replies.next())
+            code = self._replies.next(timeout)
+            if code is None:
+                os.kill(pid, signal.SIGKILL)  # not reaped yet: the warm process waits for it
+                self._replies.next()
                 raise subprocess.TimeoutExpired([sys.executable, "-m", "deployer", *args], timeout)
-            code = int(_line(self._process.stdout))
-            return Completed(code, stdout.read_text(errors="replace"), stderr.read_text(errors="replace"))
+            return Completed(
+                int(code), stdout.read_text(errors="replace"), stderr.read_text(errors="replace")
+            )
 
     def close(self) -> None:
         if self._process.stdin is not None:
@@ -120,11 +124,32 @@ class ForkedCli:
             self._process.wait()
 
 
-def _line(stream: IO[bytes]) -> bytes:
-    line = stream.readline()
-    if not line:
-        raise EOFError("the warm deployer process has gone")
-    return line
+class PipeLines:
+    """Lines read from a pipe, waiting at most a timeout for the next one. (A buffered reader
+    could hold the next line already, where ``select`` on its descriptor would not see it.)"""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._buffer = b""
+
+    @overload
+    def next(self) -> bytes: ...
+    @overload
+    def next(self, timeout: float) -> bytes | None: ...
+    def next(self, timeout: float | None = None) -> bytes | None:
+        """The next line; None when ``timeout`` seconds pass first; EOFError at the end."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while b"\n" not in self._buffer:
+            if deadline is not None:
+                ready, _, _ = select.select([self._fd], [], [], max(0.0, deadline - time.monotonic()))
+                if not ready:
+                    return None
+            chunk = os.read(self._fd, 4096)
+            if not chunk:
+                raise EOFError("the warm deployer process has gone")
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        return line
 
 
 def serve() -> None:

@@ -14,7 +14,7 @@ import pytest
 
 from config.loader import ENVIRONMENTS_DIR
 from tests.cli import ROOT, run_deployer
-from tests.forked_cli import IMPORT_TIME_VARIABLES, ForkedCli
+from tests.forked_cli import IMPORT_TIME_VARIABLES, ForkedCli, PipeLines
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +73,18 @@ def test_an_import_time_variable_change_needs_a_fresh_process(warm: ForkedCli, v
     assert variable in IMPORT_TIME_VARIABLES
     assert warm.serves(warm.env)
     assert not warm.serves({**warm.env, variable: "7"})
+
+
+def test_a_reply_already_read_is_not_waited_for() -> None:
+    """The pid and the exit code can reach the pipe together (a quick command on a busy
+    machine): the second line comes from what was read, not after a timeout."""
+    read_end, write_end = os.pipe()
+    try:
+        os.write(write_end, b"123\n0\n")
+        replies = PipeLines(read_end)
+        assert replies.next() == b"123"
+        assert replies.next(timeout=0.01) == b"0"
+        assert replies.next(timeout=0.01) is None  # nothing more: the timeout, not a hang
+    finally:
+        os.close(read_end)
+        os.close(write_end)
