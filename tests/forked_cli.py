@@ -17,6 +17,7 @@ signal), each on its own line.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import runpy
@@ -107,7 +108,8 @@ class ForkedCli:
             pid = int(self._replies.next())
             code = self._replies.next(timeout)
             if code is None:
-                os.kill(pid, signal.SIGKILL)  # not reaped yet: the warm process waits for it
+                with contextlib.suppress(ProcessLookupError):  # it may end as the timeout passes
+                    os.kill(pid, signal.SIGKILL)
                 self._replies.next()
                 raise subprocess.TimeoutExpired([sys.executable, "-m", "deployer", *args], timeout)
             return Completed(
