@@ -2,7 +2,8 @@
 """CDK entry point: ``cdk synth -c env=<name> [-c image.<service>=<ref>]`` (default env: local).
 
 The context keys are the contract in ``config.cdk_context``; cdk.json's context is the default,
-so ``python app.py`` alone synthesises ``local`` into ``cdk.out`` as ``cdk synth`` would. Bad
+so ``python app.py`` alone synthesises ``local`` as ``cdk synth`` would (into a temporary
+directory, or ``$CDK_OUTDIR``). Bad
 input (the spec, or a context value) exits 2 with every problem named and no traceback; any
 other failure prints one ``internal error`` paragraph and exits 1 (``DEPLOYER_DEBUG=1`` shows
 the traceback).
