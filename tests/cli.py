@@ -11,24 +11,12 @@ import atexit
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
-from tests.forked_cli import ForkedCli
+from tests.forked_cli import ForkedCli, Result
 
 ROOT = Path(__file__).resolve().parent.parent
 _warm: dict[str, ForkedCli] = {}  # this process's warm CLI, under "cli"
-
-
-@dataclass(frozen=True)
-class Result:
-    code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def output(self) -> str:
-        return self.stdout + self.stderr
 
 
 def run_deployer(
@@ -38,7 +26,7 @@ def run_deployer(
     if not fresh:
         forked = _warm_cli(environment).try_run(args, environment, timeout)
         if forked is not None:
-            return Result(forked.code, forked.stdout, forked.stderr)
+            return forked
     completed = subprocess.run(
         [sys.executable, "-m", "deployer", *args],
         cwd=ROOT,

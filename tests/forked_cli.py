@@ -56,10 +56,16 @@ IMPORT_TIME_VARIABLES = (
 
 
 @dataclass(frozen=True)
-class Completed:
+class Result:
+    """What a deployer command ended with, forked or fresh."""
+
     code: int
     stdout: str
     stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
 
 
 class ForkedCli:
@@ -84,7 +90,7 @@ class ForkedCli:
         alive = self._process.poll() is None
         return alive and all(env.get(name) == self.env.get(name) for name in IMPORT_TIME_VARIABLES)
 
-    def try_run(self, args: Sequence[str], env: Mapping[str, str], timeout: float) -> Completed | None:
+    def try_run(self, args: Sequence[str], env: Mapping[str, str], timeout: float) -> Result | None:
         """Run one command in a forked child; None when the warm process is busy or gone."""
         if not self._lock.acquire(blocking=False):
             return None
@@ -95,7 +101,7 @@ class ForkedCli:
         finally:
             self._lock.release()
 
-    def _run(self, args: Sequence[str], env: Mapping[str, str], timeout: float) -> Completed:
+    def _run(self, args: Sequence[str], env: Mapping[str, str], timeout: float) -> Result:
         assert self._process.stdin is not None
         with tempfile.TemporaryDirectory(prefix="deployer-") as directory:
             stdout, stderr = Path(directory, "stdout"), Path(directory, "stderr")
@@ -112,9 +118,7 @@ class ForkedCli:
                     os.kill(pid, signal.SIGKILL)
                 self._replies.next()
                 raise subprocess.TimeoutExpired([sys.executable, "-m", "deployer", *args], timeout)
-            return Completed(
-                int(code), stdout.read_text(errors="replace"), stderr.read_text(errors="replace")
-            )
+            return Result(int(code), stdout.read_text(errors="replace"), stderr.read_text(errors="replace"))
 
     def close(self) -> None:
         if self._process.stdin is not None:
