@@ -28,14 +28,19 @@ def _ecs() -> Any:
     return botocore.session.get_session().get_service_model("ecs")
 
 
-@cache
-def _cfn() -> Any:
-    """cfn-lint's CloudFormation schema of ``AWS::ECS::TaskDefinition``."""
+def _cfn() -> dict[str, Any]:
+    """cfn-lint's CloudFormation schema of ``AWS::ECS::TaskDefinition`` (cached there)."""
     return resource_schema("AWS::ECS::TaskDefinition")
 
 
 def _register() -> Any:
     return _ecs().operation_model("RegisterTaskDefinition").input_shape
+
+
+@cache
+def _describe_only() -> frozenset[str]:
+    """Fields ``DescribeTaskDefinition`` returns that a registration does not take."""
+    return frozenset(_ecs().shape_for("TaskDefinition").members) - frozenset(_register().members)
 
 
 CFN = object()  # ``differences``' default schema: CloudFormation's AWS::ECS::TaskDefinition
@@ -48,8 +53,7 @@ def registration_of(document: dict[str, Any]) -> dict[str, Any]:
             **document["taskDefinition"],
             **({"tags": document["tags"]} if "tags" in document else {}),
         }
-    describe_only = set(_ecs().shape_for("TaskDefinition").members) - set(_register().members)
-    return {k: v for k, v in document.items() if k not in describe_only}
+    return {k: v for k, v in document.items() if k not in _describe_only()}
 
 
 def absent(value: Any, shape: Any, required: bool = False) -> bool:
