@@ -143,9 +143,10 @@ PROFILE = """Where the per-service time goes (200 services in one process, 2026-
 off): importing the app and starting jsii ~2 s; building the constructs ~13 s, about 65 ms per
 service, of which most is ~68 jsii round trips per service to the Node.js kernel and ~15% is
 jsii's Python-side argument type checks (typeguard; `python -O` skips them: build 13.1 → 11.0 s,
-but with `PYTHONDONTWRITEBYTECODE=1`, as this machine's environment sets, `-O` recompiles aws-cdk-lib on every
-run and is slower overall); `app.synth()` 2.4 s; the CDK CLI itself ~2 s. cdk-nag does not run
-in `cdk synth` (tests only), and no stack has file assets to hash (images come from registries)."""
+but with `PYTHONDONTWRITEBYTECODE=1`, as this machine's environment sets, `-O` recompiles
+aws-cdk-lib on every run and is slower overall); `app.synth()` 2.4 s; the CDK CLI itself ~2 s.
+cdk-nag does not run in `cdk synth` (tests only), and no stack has file assets to hash (images
+come from registries)."""
 
 
 if __name__ == "__main__":
