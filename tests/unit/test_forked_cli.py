@@ -14,7 +14,7 @@ import pytest
 
 from config.loader import ENVIRONMENTS_DIR
 from tests.cli import ROOT, run_deployer
-from tests.forked_cli import IMPORT_TIME_VARIABLES, ForkedCli, PipeLines
+from tests.forked_cli import IMPORT_TIME_VARIABLES, ForkedCli, PipeLines, Result
 
 
 @pytest.fixture(scope="module")
@@ -24,15 +24,10 @@ def warm() -> Iterator[ForkedCli]:
     cli.close()
 
 
-def forked(warm: ForkedCli, *args: str, env: dict[str, str] | None = None, timeout: float = 60) -> tuple:
+def forked(warm: ForkedCli, *args: str, env: dict[str, str] | None = None, timeout: float = 60) -> Result:
     result = warm.try_run(args, {**warm.env, **(env or {})}, timeout)
     assert result is not None
-    return result.code, result.stdout, result.stderr
-
-
-def fresh(*args: str, env: dict[str, str] | None = None) -> tuple:
-    result = run_deployer(*args, env=env, fresh=True)
-    return result.code, result.stdout, result.stderr
+    return result
 
 
 @pytest.mark.parametrize(
@@ -44,7 +39,7 @@ def fresh(*args: str, env: dict[str, str] | None = None) -> tuple:
     ],
 )
 def test_a_forked_command_is_a_fresh_one(warm: ForkedCli, args: tuple[str, ...]) -> None:
-    assert forked(warm, *args) == fresh(*args)
+    assert forked(warm, *args) == run_deployer(*args, fresh=True)  # code, stdout and stderr
 
 
 def test_the_child_runs_with_the_requests_environment(warm: ForkedCli, tmp_path: Path) -> None:
@@ -52,9 +47,9 @@ def test_the_child_runs_with_the_requests_environment(warm: ForkedCli, tmp_path:
         (ENVIRONMENTS_DIR / "local.yaml").read_text().replace("cpu: 256", "cpu: lots", 1)
     )
     env = {"DEPLOYER_ENVIRONMENTS_DIR": str(tmp_path)}
-    code, _, stderr = forked(warm, "validate", "--env", "local", env=env)
-    assert code == 2 and "services.web.cpu" in stderr
-    assert forked(warm, "validate", "--env", "local")[0] == 0  # the next child has its own environment
+    refused = forked(warm, "validate", "--env", "local", env=env)
+    assert refused.code == 2 and "services.web.cpu" in refused.stderr
+    assert forked(warm, "validate", "--env", "local").code == 0  # the next child has its own environment
 
 
 def test_a_command_over_its_timeout_is_killed(warm: ForkedCli) -> None:
@@ -65,7 +60,7 @@ def test_a_command_over_its_timeout_is_killed(warm: ForkedCli) -> None:
         port = str(silent.getsockname()[1])
         with pytest.raises(subprocess.TimeoutExpired):
             forked(warm, "status", "--env", "local", "--port", port, timeout=1)
-    assert forked(warm, "validate", "--env", "local")[0] == 0  # still serving
+    assert forked(warm, "validate", "--env", "local").code == 0  # still serving
 
 
 @pytest.mark.parametrize("variable", ["COLUMNS", "NO_COLOR"])
