@@ -1,9 +1,9 @@
-"""What each service kind adds to a service stack, mapped from the spec to constructs_lib."""
+"""What a web service and a worker add to their service stack, mapped from the spec to
+constructs_lib (a job's parts: ``stacks.job_from_spec``)."""
 
 from __future__ import annotations
 
 import aws_cdk as cdk
-from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
@@ -12,11 +12,10 @@ from config.naming import cluster_name, task_family
 from config.native.containers import web_target
 from config.routing import route_of
 from config.schema import AppSpec
-from constructs_lib import EcsCluster, EcsService, IRetainedTaskDefinition, Network, ScheduledJob
+from constructs_lib import EcsCluster, EcsService
 from constructs_lib.load_balancer import PublicLoadBalancer
 from constructs_lib.web_routing import Route, TargetHealthCheck, WebRouting
 from constructs_lib.work_queue import BacklogScaling, WorkQueue
-from stacks.service_props import capacity_strategy, placement_strategies
 
 
 def attach_web(
@@ -77,41 +76,4 @@ def attach_queue(
         scaling=BacklogScaling(
             messages_per_task=queue.messages_per_task, min_count=queue.min_count, max_count=queue.max_count
         ),
-    )
-
-
-def schedule_job(
-    scope: Construct,
-    spec: AppSpec,
-    service: str,
-    *,
-    network: Network,
-    cluster: EcsCluster,
-    task_definition: IRetainedTaskDefinition,
-) -> ScheduledJob:
-    """The job's schedule ("Job"), placed like a service, its dead-letter queue encrypted with
-    the environment's key."""
-    schedule = spec.services[service].schedule
-    if schedule is None:  # the spec check rejects a job without one
-        raise ValueError(f"job {service} has no schedule")
-    return ScheduledJob(
-        scope,
-        "Job",
-        cluster=ecs.Cluster.from_cluster_attributes(
-            scope, "ClusterByName", cluster_name=cluster_name(spec), vpc=network.vpc
-        ),
-        task_definition=task_definition.task_definition,
-        expression=schedule.expression,
-        time_zone=schedule.timezone,
-        retry_attempts=schedule.retries,
-        max_event_age=cdk.Duration.seconds(schedule.max_event_age_seconds),
-        capacity_provider_strategies=capacity_strategy(spec, service, cluster.capacity_provider_names),
-        vpc_subnets=(
-            network.private_subnets
-            if task_definition.task_definition.network_mode is ecs.NetworkMode.AWS_VPC
-            else None
-        ),
-        placement_strategies=placement_strategies(spec, service),
-        description=service,
-        encryption_key=cluster.encryption_key,
     )

@@ -1,18 +1,19 @@
 """Spec → the props a service's constructs share: deployment, Service Connect, capacity
-strategy, placement strategies and target tracking."""
+strategy, placement strategies, subnets and target tracking."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 
 from config.native.containers import service_connect_port
 from config.placement_schema import PlacementStrategySpec
 from config.schema import AppSpec
 from config.service_kinds import AutoscalingSpec, DeploymentSpec
-from constructs_lib import Deployment, EcsCluster, IRetainedTaskDefinition, TargetTracking
+from constructs_lib import Deployment, EcsCluster, IRetainedTaskDefinition, Network, TargetTracking
 
 _STRATEGIES = {
     "rolling": ecs.DeploymentStrategy.ROLLING,
@@ -111,3 +112,11 @@ def _placement(item: PlacementStrategySpec) -> ecs.PlacementStrategy:
     if item.spread is not None:
         return ecs.PlacementStrategy.spread_across(item.spread)
     return ecs.PlacementStrategy.randomly()
+
+
+def task_subnets(network: Network, task_definition: IRetainedTaskDefinition) -> ec2.SubnetSelection | None:
+    """The private subnets for awsvpc tasks (a network interface each); None for bridge and
+    host tasks, which use their instance's network."""
+    if task_definition.task_definition.network_mode is ecs.NetworkMode.AWS_VPC:
+        return network.private_subnets
+    return None

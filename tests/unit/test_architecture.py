@@ -7,7 +7,10 @@
 - the domain packages never import the commands (imports do not run back up);
 - only ``deployer.cdk`` builds the app from ``stacks``; ``constructs_lib`` imports neither
   ``config``, ``stacks`` nor ``deployer``; ``bench`` does not import ``tests``;
-- the CDK-context keys are spelled only in ``config.cdk_context``.
+- the CDK-context keys are spelled only in ``config.cdk_context``;
+- the two files that only compose stay short: ``deployer/cli.py`` (≤ 200 lines: it builds the
+  typer app and registers the commands) and ``stacks/service_stack.py`` (≤ 150 lines: the
+  construct logic lives in ``constructs_lib`` and the spec mapping in ``stacks/*_from_spec.py``).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ PRODUCT = ["app", "pipeline_app", "config", "constructs_lib", "stacks", "deploye
 MAX_DIRECT_MODULES = 14
 CONTEXT_CONTRACT = ROOT / "config" / "cdk_context.py"
 CONTEXT_KEYS = ("env=", "image.", "pin.", "release.", "DEPLOYER_ENVIRONMENTS_DIR")
+COMPOSING_FILES = {"deployer/cli.py": 200, "stacks/service_stack.py": 150}  # path → most lines
 
 
 def test_nothing_imports_the_cli_but_the_entry_point() -> None:
@@ -37,6 +41,12 @@ def test_the_deployer_has_no_import_circles() -> None:
 def test_at_most_14_modules_directly_in_deployer() -> None:
     direct = sorted(p.name for p in (ROOT / "deployer").glob("*.py") if p.name != "__init__.py")
     assert len(direct) <= MAX_DIRECT_MODULES, direct
+
+
+@pytest.mark.parametrize(("path", "most"), COMPOSING_FILES.items())
+def test_the_files_that_only_compose_stay_short(path: str, most: int) -> None:
+    lines = len((ROOT / path).read_text().splitlines())
+    assert lines <= most, f"{path}: {lines} lines (at most {most})"
 
 
 def test_domain_packages_do_not_import_the_commands() -> None:
