@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from config import naming
 from config.batch_schema import NON_ROOT_USER
 from config.container_checks import _secret_problem, looks_like_secret
 from config.fargate import LOG_RETENTION_DAYS, fargate_size_error
@@ -21,6 +22,7 @@ Loc = tuple[str | int, ...]
 Problem = tuple[Loc, str, Any]
 ROOT_USERS = ("root", "0")
 PARAMETER_REFERENCE = re.compile(r"Ref::([A-Za-z0-9_]+)")
+RULE_NAME_MAX = 64  # EventBridge: a rule's name is 1 to 64 characters
 
 
 def batch_problems(spec: AppSpec) -> Iterator[Problem]:
@@ -29,6 +31,14 @@ def batch_problems(spec: AppSpec) -> Iterator[Problem]:
     for name, environment in batch.compute_environments.items():
         yield from _compute_environment_problems(("batch", "compute_environments", name), environment)
     for name, queue in batch.queues.items():
+        rule = naming.failed_jobs_rule_name(spec, name)
+        if len(rule) > RULE_NAME_MAX:
+            yield (
+                ("batch", "queues", name),
+                f"the queue's failed-jobs rule would be named {rule!r}, {len(rule)} characters: "
+                f"EventBridge allows {RULE_NAME_MAX}; use a shorter queue name (or app or environment name)",
+                name,
+            )
         loc: Loc = ("batch", "queues", name, "compute_environments")
         known = batch.compute_environments
         for index, listed in enumerate(queue.compute_environments):

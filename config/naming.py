@@ -7,10 +7,12 @@ deployer (and a human with the AWS console) can find them from the spec alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from config.call_graph import call_order
-from config.schema import AppSpec
+
+if TYPE_CHECKING:  # the spec's checks use these names: the schema imports them, not the reverse
+    from config.schema import AppSpec
 
 StackKind = Literal["network", "cluster", "ingress", "batch", "service", "workflows"]
 

@@ -10,6 +10,7 @@ import difflib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from config import naming
 from config.container_checks import retention_problems
 from config.workflow_schema import StepSpec
 
@@ -34,7 +35,7 @@ def workflow_problems(spec: AppSpec) -> Iterator[Problem]:
             )
     for name, workflow in spec.workflows.items():
         loc: Loc = ("workflows", name)
-        full_name = f"{spec.app}-{spec.environment.name}-{name}"
+        full_name = naming.state_machine_name(spec, name)
         if len(full_name) > STATE_MACHINE_NAME_MAX:
             yield loc, f"the state machine name {full_name!r} is longer than 80 characters", name
         yield from retention_problems((*loc, "log_retention_days"), workflow.log_retention_days)

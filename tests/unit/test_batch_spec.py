@@ -168,3 +168,21 @@ def test_writable_paths_are_directories_below_root_each_once() -> None:
         problems, "batch.jobs.thumbnails.writable_paths[0]", "'/': give an absolute directory below /"
     )
     assert_problem(problems, "batch.jobs.thumbnails.writable_paths", "a path is listed twice")
+
+
+def test_a_queue_whose_failed_jobs_rule_name_is_too_long_for_eventbridge_is_refused() -> None:
+    """app order-management (16) + env local + queue thumbnail-generation-highprio1 (30): the
+    rule ``…-failed-jobs`` would be 65 characters; CDK refuses it only at synthesis."""
+    text = edited("local", "app: shop\n", "app: order-management\n")
+    text = edited_text(
+        text,
+        "    default:\n      compute_environments:",
+        "    thumbnail-generation-highprio1:\n      compute_environments:",
+    )
+    text = edited_text(text, "      queue: default\n", "      queue: thumbnail-generation-highprio1\n")
+    problem = assert_problem(refused(text), "batch.queues.thumbnail-generation-highprio1", "65 characters")
+    assert "'order-management-local-thumbnail-generation-highprio1-failed-jobs'" in problem.message
+    assert "EventBridge allows 64; use a shorter queue name (or app or environment name)" in problem.message
+    # One character shorter fits: the rule name is then exactly 64 characters.
+    accepted = parse_spec(text.replace("highprio1", "highprio"))
+    assert len(naming.failed_jobs_rule_name(accepted, "thumbnail-generation-highprio")) == 64
