@@ -37,15 +37,22 @@ def synthesise(app: cdk.App, directory: Path | None = None) -> int:
         build_environment(app, spec, images=inputs.images, release=inputs.release, pins=inputs.rollback_pins)
     except ValueError as error:  # SpecError, and a construct refusing its input
         return _report(BAD_INPUT, f"error: {error}")
+    except Exception as error:  # aws-cdk-lib refusing a construct's props (a jsii RuntimeError)
+        return _internal(error)
     try:
         app.synth()
     except Exception as error:
-        if os.environ.get("DEPLOYER_DEBUG"):
-            raise
-        return _report(
-            FAILED, f"internal error: {_without_stack(error)}\nrerun with DEPLOYER_DEBUG=1 for the traceback"
-        )
+        return _internal(error)
     return OK
+
+
+def _internal(error: Exception) -> int:
+    """One ``internal error`` paragraph (exit 1); ``DEPLOYER_DEBUG=1`` raises it with its traceback."""
+    if os.environ.get("DEPLOYER_DEBUG"):
+        raise error
+    return _report(
+        FAILED, f"internal error: {_without_stack(error)}\nrerun with DEPLOYER_DEBUG=1 for the traceback"
+    )
 
 
 def _without_stack(error: Exception) -> str:

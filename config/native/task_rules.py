@@ -80,7 +80,15 @@ def _fargate_container_problems(index: int, container: dict[str, Any]) -> Iterat
             yield FileProblem(path, f"{capability!r}: on Fargate a container may add SYS_PTRACE only")
 
 
+# What a task's cpu and memory may say (config.native.normalise turns the unit forms into numbers).
+_SIZE_FORMS = {"cpu": '"1024" (CPU units) or "1 vCPU"', "memory": '"2048" (MiB) or "2 GB"'}
+
+
 def _size_problems(body: dict[str, Any], fargate: bool) -> Iterator[FileProblem]:
+    for field, forms in _SIZE_FORMS.items():
+        value = body.get(field)
+        if value is not None and not _number(value):
+            yield FileProblem(field, f"{value!r} is not a size ECS reads; give a positive {forms}")
     containers = body[CONTAINERS]
     task_memory, task_cpu = _number(body.get("memory")), _number(body.get("cpu"))
     for index, container in enumerate(containers):

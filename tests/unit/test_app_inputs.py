@@ -75,6 +75,23 @@ def test_a_synthesis_failure_is_one_paragraph_and_exit_1(
     assert "node:internal" not in stderr and "Traceback" not in stderr
 
 
+def test_a_construct_that_aws_cdk_lib_refuses_is_one_paragraph_and_exit_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """aws-cdk-lib refuses props in the Node.js kernel: jsii raises a RuntimeError while the
+    stacks are built, not at synth (it once escaped as a Python traceback)."""
+
+    def refused_by_aws_cdk_lib(*args: Any, **kwargs: Any) -> None:
+        cdk.Duration.minutes(-1)  # a real jsii error, with its JavaScript stack
+
+    monkeypatch.setattr(app_module, "build_environment", refused_by_aws_cdk_lib)
+    monkeypatch.delenv("DEPLOYER_DEBUG", raising=False)
+    assert app_module.synthesise(make_app(env="local")) == 1
+    stderr = capsys.readouterr().err
+    assert stderr.startswith("internal error: RuntimeError: ") and "negative" in stderr
+    assert "Traceback" not in stderr and "    at " not in stderr
+
+
 def test_app_py_alone_synthesises_with_the_project_context(monkeypatch: pytest.MonkeyPatch) -> None:
     """`python app.py` without the CDK CLI (which passes cdk.json's context) once ended in an
     internal error: the feature flags and lookups were missing. They are the app's default now.

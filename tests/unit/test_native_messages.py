@@ -151,6 +151,23 @@ ROUTER = {
             ("ephemeralStorage", "Fargate only; on EC2 the instance's volumes hold task storage"),
         ),
         ({**fargate(), "memory": None}, "fargate", ("memory", "Fargate needs the task's cpu and memory")),
+        # Sizes ECS does not read: CDK refused them only at synthesis ("-5" with a traceback).
+        *(
+            (
+                fargate(cpu=cpu),
+                "fargate",
+                ("cpu", f'{cpu!r} is not a size ECS reads; give a positive "1024" (CPU units) or "1 vCPU"'),
+            )
+            for cpu in ("-5", "1024.0", "abc vcpu", "0")
+        ),
+        *(
+            (
+                fargate(memory=memory),
+                "fargate",
+                ("memory", f'{memory!r} is not a size ECS reads; give a positive "2048" (MiB) or "2 GB"'),
+            )
+            for memory in ("2 GiB", "512MB", "")
+        ),
         (
             {**fargate(requiresCompatibilities=["EC2"]), "memory": None, "cpu": None},
             "ec2",
