@@ -59,12 +59,20 @@ def read_task_definition(path: Path, spec: AppSpec, service: str) -> tuple[dict[
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}, [FileProblem("", f"no such file: {path}")]
+    except IsADirectoryError:
+        return {}, [FileProblem("", f"{path} is a directory; name the JSON file in it")]
+    except OSError as error:
+        return {}, [FileProblem("", f"cannot read {path}: {error.strerror}")]
     except UnicodeDecodeError as error:
         return {}, [
             FileProblem("", f"not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8")
         ]
     except json.JSONDecodeError as error:
         return {}, [FileProblem("", _json_error(path, error))]
+    except ValueError:  # Python reads at most 4300 digits of an integer
+        return {}, [FileProblem("", "holds a number too long to read; no task definition field takes one")]
+    except RecursionError:
+        return {}, [FileProblem("", "nested too deeply to be a task definition")]
     if isinstance(document, list):
         return {}, [
             FileProblem(

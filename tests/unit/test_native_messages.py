@@ -223,3 +223,34 @@ def test_a_file_that_is_not_utf8(tmp_path: Path) -> None:
     assert found(tmp_path, None, raw=b'{"family": "\xff"}') == [
         ("", "not UTF-8 text (invalid start byte at byte 12); save it as UTF-8")
     ]
+
+
+def test_a_directory_or_a_path_through_a_file_is_named(tmp_path: Path) -> None:
+    """``task_definition_file: task-definitions/`` once ended in an internal IsADirectoryError."""
+    (tmp_path / "task-definitions").mkdir()
+    _, problems = read_task_definition(tmp_path / "task-definitions", SPEC, "fargate")
+    assert [(p.path, p.message) for p in problems] == [
+        ("", f"{tmp_path / 'task-definitions'} is a directory; name the JSON file in it")
+    ]
+    (tmp_path / "task.json").write_text("{}")
+    _, problems = read_task_definition(tmp_path / "task.json" / "prod.json", SPEC, "fargate")
+    assert [(p.path, p.message) for p in problems] == [
+        ("", f"cannot read {tmp_path / 'task.json' / 'prod.json'}: Not a directory")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (
+            b'{"cpu": 1' + b"0" * 5000 + b"}",
+            "holds a number too long to read; no task definition field takes one",
+        ),
+        (
+            b'{"family": "app", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+            "nested too deeply to be a task definition",
+        ),
+    ],
+)
+def test_numbers_and_nesting_python_cannot_read_are_named(tmp_path: Path, raw: bytes, message: str) -> None:
+    assert found(tmp_path, None, raw=raw) == [("", message)]
