@@ -9,6 +9,7 @@ other field a boolean.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -18,6 +19,9 @@ from pydantic_core import PydanticCustomError
 from config.introspection import unwrap
 
 _YAML_BOOLEANS = "YAML reads yes, no, on, off, true and false as booleans"
+# YAML 1.1 number forms config.yaml_source leaves as text.
+_LEADING_ZERO = re.compile(r"^[-+]?0[0-9]+$")
+_BASE_60 = re.compile(r"^[-+]?[0-9]+(?::[0-5]?[0-9])+(?:\.[0-9]*)?$")
 ScalarKind = Literal["number", "boolean", "other"]
 
 
@@ -63,6 +67,10 @@ def checked(problem: Callable[[str], str | None]) -> AfterValidator:
 def _not_a_number(value: bool | str) -> str:
     if isinstance(value, bool):
         return f"{str(value).lower()} is a boolean ({_YAML_BOOLEANS}); give a number"
+    if _LEADING_ZERO.match(value):
+        return f"{value!r} has a leading zero (YAML 1.1 would read 010 as octal 8); write {int(value)}"
+    if _BASE_60.match(value):
+        return f"{value!r} is text (YAML 1.1 would read 1:30 as 90, in base 60); give a number"
     return f"{value!r} is text; give a number, without quotes"
 
 

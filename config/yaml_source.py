@@ -6,6 +6,10 @@
   ``MAX_VALUES`` values (a "billion laughs" alias bomb) is refused before it is built.
 - Nesting deeper than ``MAX_DEPTH`` levels, characters YAML does not allow, and control
   characters in a value (other than tab, newline and carriage return) are refused.
+- Numbers are read as written, as YAML 1.2 reads them: ``10``, ``-3``, ``2.5``, ``1.5e+3``. The
+  YAML 1.1 forms stay text: a leading zero (``010``, octal 8 to YAML 1.1), base 60 (``1:30``,
+  90 to YAML 1.1), ``0x``/``0b`` and digit separators (``1_000``); a field that wants a number
+  says so. An integer of more than ``MAX_DIGITS`` digits is refused.
 
 Each refusal is a ``YamlSyntaxError`` naming the line (and the path, when it has one).
 """
@@ -21,7 +25,13 @@ Loc = tuple[str | int, ...]
 
 MAX_DEPTH = 64  # a spec is about 8 levels deep
 MAX_VALUES = 100_000  # a 200-service spec has about 10 000
+MAX_DIGITS = 100  # no spec number comes near; Python refuses to read more than 4300
 MERGE_TAG = "tag:yaml.org,2002:merge"
+INT_TAG, FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_YAML12_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
+_YAML12_FLOAT = re.compile(
+    r"^(?:[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 
 
@@ -64,6 +74,23 @@ class _StrictLoader(yaml.SafeLoader):
                 raise YamlSyntaxError(f"duplicate key {key!r}", line)
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+    def construct_decimal(self, node: yaml.ScalarNode) -> int:
+        """An integer as ``_YAML12_INT`` resolved it: decimal digits only (``_LineIndex`` has
+        refused more than ``MAX_DIGITS`` of them, at their path, in values; this is for keys)."""
+        value = str(self.construct_scalar(node))
+        _check_digits(value, (), node.start_mark.line + 1)
+        return int(value)
+
+
+# YAML 1.1's number forms out, YAML 1.2's in (see the module docstring).
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag not in (INT_TAG, FLOAT_TAG)]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_StrictLoader.add_implicit_resolver(INT_TAG, _YAML12_INT, list("-+0123456789"))
+_StrictLoader.add_implicit_resolver(FLOAT_TAG, _YAML12_FLOAT, list("-+0123456789."))
+_StrictLoader.add_constructor(INT_TAG, _StrictLoader.construct_decimal)
 
 
 def parse_yaml(text: str) -> tuple[Any, dict[Loc, int]]:
@@ -114,6 +141,8 @@ class _LineIndex:
         self.lines[loc] = line
         if isinstance(node, yaml.ScalarNode):
             self._check_characters(node.value, loc, line)
+            if node.tag == INT_TAG:
+                _check_digits(node.value, loc, line)
         elif isinstance(node, yaml.MappingNode):
             _check_unique_keys(node, loc)
             for key_node, value_node in _merged(node):
@@ -138,6 +167,12 @@ class _LineIndex:
                 line,
                 loc,
             )
+
+
+def _check_digits(value: str, loc: Loc, line: int) -> None:
+    digits = len(value.lstrip("+-"))
+    if digits > MAX_DIGITS:
+        raise YamlSyntaxError(f"a number of {digits} digits; no value here is that long", line, loc)
 
 
 def _check_unique_keys(node: yaml.MappingNode, loc: Loc) -> None:

@@ -142,10 +142,30 @@ def test_a_key_written_twice_next_to_a_merge_is_still_a_duplicate() -> None:
         ("  fargate: true", '  fargate: "no"', "cluster.fargate", "'no' is not a boolean; use true or false"),
         ("  container_insights: enhanced", "  container_insights: off", "cluster.container_insights",
          "false is a boolean (YAML reads yes, no, on, off, true and false as booleans); quote it"),
+        # YAML 1.1 read these as 8 and 60 without a word: the numbers are read as written now.
+        ("desired_count: 2", "desired_count: 010", "services.web.desired_count",
+         "'010' has a leading zero (YAML 1.1 would read 010 as octal 8); write 10"),
+        ("cpu_percent: 60", "cpu_percent: 1:00", "services.web.autoscaling.cpu_percent",
+         "'1:00' is text (YAML 1.1 would read 1:30 as 90, in base 60); give a number"),
+        ("desired_count: 2", "desired_count: 1_000", "services.web.desired_count",
+         "'1_000' is text; give a number, without quotes"),
+        ("desired_count: 2", "desired_count: 1" + "0" * 200, "services.web.desired_count",
+         "a number of 201 digits; no value here is that long"),
     ],
 )  # fmt: skip
 def test_numbers_and_booleans_are_taken_only_as_written(old: str, new: str, path: str, fragment: str) -> None:
     assert_problem(refused(edited("local", old, new)), path, fragment)
+
+
+def test_yaml_1_1_number_forms_are_text_where_text_is_wanted() -> None:
+    """A user id 33:33 and a variable 1:30 stay as written (YAML 1.1 made them 2013 and 90)."""
+    text = edited("local", '    user: "101"', "    user: 33:33")
+    text = text.replace(
+        "      LOG_LEVEL: info", "      LOG_LEVEL: info\n      TIMEOUT: 1:30\n      ZIP: 01234", 1
+    )
+    web = parse_spec(text).services["web"]
+    assert web.user == "33:33"
+    assert (web.environment["TIMEOUT"], web.environment["ZIP"]) == ("1:30", "01234")
 
 
 def test_environment_name_mismatch_names_its_line(tmp_path: Path) -> None:
