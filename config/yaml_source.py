@@ -32,6 +32,7 @@ _YAML12_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
 _YAML12_FLOAT = re.compile(
     r"^(?:[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
 )
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 
 
@@ -164,6 +165,14 @@ class _LineIndex:
             raise YamlSyntaxError(
                 f"control character U+{ord(found.group()):04X} in a value; "
                 "only tab, newline and carriage return are allowed",
+                line,
+                loc,
+            )
+        half = _SURROGATE.search(value)
+        if half:  # from an escape ("\ud800"): no JSON, template or AWS API takes one
+            raise YamlSyntaxError(
+                f"U+{ord(half.group()):04X} is half of a UTF-16 surrogate pair, not a character; "
+                "write the character itself (or its \\U escape)",
                 line,
                 loc,
             )

@@ -72,6 +72,18 @@ def test_a_control_character_in_a_value_is_refused_at_its_path() -> None:
     assert "control character U+0007" in problem.message
 
 
+def test_half_a_surrogate_pair_is_refused_at_its_path() -> None:
+    """An escaped "\\ud800" passed validate and broke the deploy ("JSON parse error", no field named)."""
+    text = edited("local", "      LOG_LEVEL: info", '      LOG_LEVEL: "\\ud800"')
+    assert_problem(
+        refused(text),
+        "services.web.environment.LOG_LEVEL",
+        "U+D800 is half of a UTF-16 surrogate pair, not a character; write the character itself",
+    )
+    pair = edited("local", "      LOG_LEVEL: info", '      LOG_LEVEL: "\\U0001F600"')
+    assert parse_spec(pair).services["web"].environment["LOG_LEVEL"] == "\U0001f600"
+
+
 def test_a_raw_control_character_is_refused_with_its_line() -> None:
     text = edited("local", "      LOG_LEVEL: info", "      LOG_LEVEL: in\x01fo")
     [problem] = refused(text)
