@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from config.document_checks import raise_document_problems
 from config.errors import SpecError, SpecProblem, dotted, from_validation_error
-from config.patterns import NAME
+from config.patterns import NAME, PATTERN_HINTS
 from config.schema import FILE_ENVIRONMENT, AppSpec
 from config.task_definition_files import load_task_definition_documents
 from config.yaml_source import YamlSyntaxError, parse_yaml
@@ -28,11 +28,18 @@ def available_environments(environments_dir: Path = ENVIRONMENTS_DIR) -> list[st
 
 def spec_path(env: str, environments_dir: Path = ENVIRONMENTS_DIR) -> Path:
     """The file of environment ``env``; ``SpecError`` if the name is bad or has no file."""
+    choices = ", ".join(available_environments(environments_dir)) or "none"
     if not re.match(NAME, env):
-        raise SpecError("environment", [SpecProblem("env", f"{env!r} is not a valid environment name")])
+        message = f"{env!r} is not a valid environment name ({PATTERN_HINTS[NAME]}); available: {choices}"
+        raise SpecError("environment", [SpecProblem("env", message)])
     path = environments_dir / f"{env}.yaml"
+    if not environments_dir.is_dir():
+        message = f"no environment {env!r}: the environments directory {environments_dir} does not exist"
+        raise SpecError("environment", [SpecProblem("env", message)])
+    if path.is_symlink() and not path.exists():
+        message = f"{path} is a link to {path.readlink()}, which does not exist"
+        raise SpecError("environment", [SpecProblem("env", message)])
     if not path.is_file():
-        choices = ", ".join(available_environments(environments_dir)) or "none"
         raise SpecError("environment", [SpecProblem("env", f"no environment {env!r}; available: {choices}")])
     return path
 

@@ -201,6 +201,31 @@ def test_bad_environment_names_are_rejected_before_reading(env: str) -> None:
         load_spec(env)
 
 
+@pytest.mark.parametrize("env", ["Local", "local.yaml", "local "])
+def test_a_bad_environment_name_says_what_a_name_is_and_lists_the_available_ones(env: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        load_spec(env)
+    assert str(caught.value.problems[0].message) == (
+        f"{env!r} is not a valid environment name (use lowercase letters, digits and '-', "
+        "2-32 characters, starting with a letter); available: dev, local, prod"
+    )
+
+
+def test_a_missing_environments_directory_and_a_broken_link_are_named(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere"
+    with pytest.raises(SpecError) as caught:
+        load_spec("local", missing)
+    assert caught.value.problems[0].message == (
+        f"no environment 'local': the environments directory {missing} does not exist"
+    )
+    (tmp_path / "local.yaml").symlink_to(tmp_path / "moved" / "local.yaml")
+    with pytest.raises(SpecError) as caught:
+        load_spec("local", tmp_path)
+    assert caught.value.problems[0].message == (
+        f"{tmp_path / 'local.yaml'} is a link to {tmp_path / 'moved' / 'local.yaml'}, which does not exist"
+    )
+
+
 def test_unknown_environment_lists_the_available_ones() -> None:
     with pytest.raises(SpecError, match=r"no environment 'qa'; available: .*local"):
         load_spec("qa")
