@@ -30,15 +30,17 @@ def lock_name(spec: AppSpec) -> str:
 
 
 def holder(spec: AppSpec, ssm: Any) -> dict[str, Any] | None:
-    """Who holds the lock (owner, command, since), or None when it is free."""
+    """Who holds the lock (owner, command, since), or None when it is free. A value that is not
+    a JSON object (a freeze someone set by hand: ``1``, ``true``, a note) is held by its text."""
     try:
         value = ssm.get_parameter(Name=lock_name(spec))["Parameter"]["Value"]
     except ssm.exceptions.ParameterNotFound:
         return None
     try:
-        return dict(json.loads(value))
+        parsed = json.loads(value)
     except ValueError:
-        return {"owner": value}
+        parsed = None
+    return dict(parsed) if isinstance(parsed, dict) else {"owner": value}
 
 
 @contextmanager

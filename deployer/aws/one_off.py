@@ -21,6 +21,7 @@ from config import naming
 from config.native.containers import reported_container
 from config.schema import AppSpec
 from deployer.aws.stack_state import stack_outputs
+from deployer.inputs import BadInputError
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,8 @@ def awslogs_stream(container: dict[str, Any], task_arn: str) -> tuple[str, str] 
 
 
 def _current(spec: AppSpec, ecs: Any, cloudformation: Any, service: str) -> dict[str, Any]:
-    """What the task starts from: the live service, or for a job its stack's revision."""
+    """What the task starts from: the live service, or for a job its stack's revision
+    (``BadInputError`` when the service is not deployed)."""
     cluster = naming.cluster_name(spec)
     if spec.services[service].kind == "job":
         if cloudformation is None:
@@ -145,7 +147,7 @@ def _current(spec: AppSpec, ecs: Any, cloudformation: Any, service: str) -> dict
         return {"taskDefinition": outputs["TaskDefinitionArn"]}
     described = ecs.describe_services(cluster=cluster, services=[service])["services"]
     if not described:
-        raise LookupError(f"service {service!r} is not deployed in {cluster}")
+        raise BadInputError(f"service {service!r} is not deployed in {cluster}: deploy it first")
     return dict(described[0])
 
 

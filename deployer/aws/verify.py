@@ -105,8 +105,5 @@ def _lock_check(spec: AppSpec, ssm: Any) -> Check:
     current = holder(spec, ssm)
     if current is None:
         return Check("deploy lock", True, "free")
-    return Check(
-        "deploy lock",
-        False,
-        f"held by {current.get('owner')} ({current.get('command')}) since {current.get('since')}",
-    )
+    owner, command, since = (current.get(key, "?") for key in ("owner", "command", "since"))
+    return Check("deploy lock", False, f"held by {owner} ({command}) since {since}")

@@ -8,7 +8,8 @@
 
 ``kind`` is one of ``KINDS``. ``problems`` has one entry per spec problem (``path`` is the YAML
 path, ``line`` 1-based in ``source``, either null when unknown), or one entry, the message, for
-other failures (``path`` names the option of a usage error).
+other failures (``path`` names the option of a usage error). An environment whose cluster is not
+deployed (``ClusterNotFoundException``, on AWS and locally) is ``failed``: deploy it first.
 ``notes`` say what was cleaned up on the way out (``BaseException.add_note``). In a JSON Lines
 stream (``status --watch --json``) the document is one line, like the others.
 """
@@ -39,6 +40,8 @@ from deployer.local.endpoint import EndpointError
 
 KINDS = ("bad_input", "usage", "aws", "failed", "internal", "interrupted", "terminated", "deadline")
 DEBUG_VARIABLE = "DEPLOYER_DEBUG"
+# Every cluster the commands name is the environment's own: its absence means nothing is deployed.
+NOT_DEPLOYED = ("ClusterNotFoundException",)
 
 
 class OperationFailedError(Exception):
@@ -96,6 +99,8 @@ def failure_of(error: BaseException, env: str | None = None) -> Failure:
         return Failure(ExitCode.BAD_INPUT, "bad_input", "error:", str(error), problems, notes)
     if isinstance(error, BadInputError):
         return _failure(ExitCode.BAD_INPUT, "bad_input", "error:", str(error), notes)
+    if isinstance(error, ClientError) and error.response.get("Error", {}).get("Code") in NOT_DEPLOYED:
+        return _failure(ExitCode.FAILED, "failed", "error:", _not_deployed(env), notes)
     if isinstance(error, ClientError | BotoCoreError):
         return _failure(ExitCode.FAILED, "aws", "AWS error:", str(error), notes)
     if isinstance(error, OperationFailedError):
@@ -109,6 +114,15 @@ def failure_of(error: BaseException, env: str | None = None) -> Failure:
         f"rerun with {DEBUG_VARIABLE}=1 to see the traceback, and please report it"
     )
     return _failure(ExitCode.FAILED, "internal", "internal error:", message, notes)
+
+
+def _not_deployed(env: str | None) -> str:
+    if env is None:
+        return "the environment's cluster is not deployed: deploy the environment first"
+    return (
+        f"the {env} environment's cluster is not deployed: deploy the environment first "
+        f"(deployer deploy --env {env})"
+    )
 
 
 def _failure(code: int, kind: str, label: str, message: str, notes: list[str]) -> Failure:

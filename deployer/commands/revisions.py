@@ -71,7 +71,7 @@ def rollback(
     ctx.require_service(service)
     if service not in ctx.spec.long_running:
         raise BadInputError(f"{service} is a job: no service to roll back; deploy the previous version")
-    ctx.start_local_endpoint()
+    ctx.require_local_endpoint()
     ecs = ctx.client("ecs")
     target = choose_target(revisions(ctx.spec, ecs, service), to)
     if not ctx.spec.environment.is_local and to is None:

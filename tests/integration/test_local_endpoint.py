@@ -40,3 +40,16 @@ def test_up_reuse_status_down() -> None:
 def test_down_when_not_running_is_harmless() -> None:
     result = run_deployer("local", "down", "--port", str(free_port()))
     assert result.code == 0 and "was not running" in result.stdout
+
+
+@pytest.mark.parametrize("extra", [[], ["--to", "1"]])
+def test_rollback_with_no_endpoint_says_so_and_starts_none(extra: list[str]) -> None:
+    port = free_port()
+    try:
+        result = run_deployer("rollback", "web", "--port", str(port), *extra)
+        assert result.code == 1, result.output
+        assert f"the local endpoint is not running on port {port}" in result.stderr
+        assert local_endpoint.probe(port) is local_endpoint.Answer.CLOSED
+        assert not (local_endpoint.STATE_DIR / f"moto-{port}.pid").exists()
+    finally:
+        local_endpoint.down(port)  # one the command should not have started

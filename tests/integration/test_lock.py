@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -53,6 +54,18 @@ def test_force_unlock(ssm: Any) -> None:
     assert force_unlock(spec, ssm) is False
 
 
+@pytest.mark.parametrize("value", ["1", "true", "null", '["ci"]'])
+def test_a_lock_holding_a_plain_json_value_is_held_by_its_text(ssm: Any, value: str) -> None:
+    spec = load_spec("local")
+    ssm.put_parameter(Name=lock_name(spec), Value=value, Type="String")
+    assert holder(spec, ssm) == {"owner": value}
+    with (
+        pytest.raises(LockHeldError, match=rf"local is locked by {re.escape(value)} running '\?'"),
+        deploy_lock(spec, ssm, "deploy"),
+    ):
+        pass
+
+
 def test_a_concurrent_deploy_is_refused_before_it_changes_anything() -> None:
     port = free_port()
     local_endpoint.up(port)
@@ -67,6 +80,25 @@ def test_a_concurrent_deploy_is_refused_before_it_changes_anything() -> None:
         assert result.code == 1 and "locked by ci@runner running 'deploy'" in result.stderr
         cloudformation = local_client("cloudformation", port)
         assert cloudformation.describe_stacks()["Stacks"] == []  # not even bootstrapped
+        unlocked = run_deployer("unlock", "--env", "local", "--port", str(port))
+        assert unlocked.code == 0 and "lock removed" in unlocked.stdout
+    finally:
+        local_endpoint.down(port)
+
+
+def test_a_manual_freeze_refuses_lock_taking_commands_and_unlock_removes_it() -> None:
+    port = free_port()
+    local_endpoint.up(port)
+    try:
+        ssm, ecs = local_client("ssm", port), local_client("ecs", port)
+        ecs.create_cluster(clusterName="shop-local")  # so that prune gets as far as the lock
+        ssm.put_parameter(Name="/deployer/shop/local/lock", Value="true", Type="String")
+        for command in (["deploy"], ["verify"], ["prune", "web"]):
+            result = run_deployer(*command, "--env", "local", "--port", str(port))
+            assert result.code == 1, result.output
+            assert "locked by true" in result.stderr or "held by true" in result.stdout
+            assert "internal error" not in result.output and "None" not in result.output
+        assert local_client("cloudformation", port).describe_stacks()["Stacks"] == []
         unlocked = run_deployer("unlock", "--env", "local", "--port", str(port))
         assert unlocked.code == 0 and "lock removed" in unlocked.stdout
     finally:

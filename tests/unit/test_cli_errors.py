@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 
 from config import load_spec
 from deployer.aws import session as aws_session
-from deployer.commands.failures import friendly_errors
+from deployer.commands.failures import failure_of, friendly_errors
 from deployer.exit_codes import ExitCode
 from tests.fakes import RawBody
 
@@ -40,6 +40,18 @@ def test_access_denied_is_one_line_and_exit_1(capsys: pytest.CaptureFixture[str]
     assert exited.value.exit_code == ExitCode.FAILED
     err = capsys.readouterr().err
     assert "not authorized to perform: ecs:UpdateService" in err and "Traceback" not in err
+
+
+def test_a_missing_cluster_on_aws_says_the_environment_is_not_deployed() -> None:
+    missing = ClientError(
+        {"Error": {"Code": "ClusterNotFoundException", "Message": "Cluster not found."}}, "DescribeServices"
+    )
+    failure = failure_of(missing, "dev")
+    assert (failure.exit_code, failure.kind) == (ExitCode.FAILED, "failed")
+    assert failure.message == (
+        "the dev environment's cluster is not deployed: deploy the environment first "
+        "(deployer deploy --env dev)"
+    )
 
 
 def test_interrupt_changes_nothing_and_says_how_to_resume(capsys: pytest.CaptureFixture[str]) -> None:

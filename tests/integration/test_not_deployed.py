@@ -1,0 +1,76 @@
+"""Commands on an environment that is not deployed (an empty local endpoint, a cluster without
+the service) say so and what to do, instead of a raw AWS error or an internal one."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from config.loader import ENVIRONMENTS_DIR
+from deployer.local import endpoint as local_endpoint
+from tests.cli import run_deployer
+from tests.fakes import local_client
+from tests.harness import free_port
+
+pytestmark = pytest.mark.moto
+
+
+@pytest.fixture(scope="module")
+def port() -> Iterator[str]:
+    """A running local endpoint with nothing deployed."""
+    chosen = free_port()
+    local_endpoint.up(chosen)
+    try:
+        yield str(chosen)
+    finally:
+        local_endpoint.down(chosen)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["history", "web"],
+        ["prune", "web", "--keep", "1"],
+        ["run", "web"],
+        ["diff", "web"],
+        ["rollback", "web"],
+    ],
+)
+def test_an_undeployed_cluster_is_named_with_what_to_do(port: str, command: list[str]) -> None:
+    result = run_deployer(*command, "--port", port, "--json")
+    assert result.code == 1, result.output
+    assert "local environment's cluster is not deployed: deploy the environment first" in result.stderr
+    assert json.loads(result.stdout)["error"]["kind"] == "failed"
+    assert "AWS error" not in result.stderr
+
+
+BILLING = """\
+services:
+  billing:
+    kind: backend
+    image: nginx
+    port: 8080
+    user: "101"
+"""
+
+
+def test_run_of_a_service_not_deployed_yet_says_to_deploy_it(tmp_path: Path) -> None:
+    text = (ENVIRONMENTS_DIR / "local.yaml").read_text()
+    (tmp_path / "local.yaml").write_text(text.replace("services:\n", BILLING, 1))
+    spec = {"DEPLOYER_ENVIRONMENTS_DIR": str(tmp_path)}
+    chosen = free_port()
+    local_endpoint.up(chosen)
+    try:
+        local_client("ecs", chosen).create_cluster(clusterName="shop-local")  # deployed, but not billing
+        args = ("--port", str(chosen), "--json")
+        ran = run_deployer("run", "billing", *args, env=spec)
+        rolled_back = run_deployer("rollback", "billing", *args, env=spec)
+    finally:
+        local_endpoint.down(chosen)
+    assert ran.code == rolled_back.code == 2, (ran.output, rolled_back.output)
+    assert "service 'billing' is not deployed in shop-local: deploy it first" in ran.stderr
+    assert json.loads(ran.stdout)["error"]["kind"] == "bad_input"
+    assert "please report it" not in ran.output
