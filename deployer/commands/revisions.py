@@ -175,8 +175,8 @@ def diff(
 
 
 def render(
+    service: Annotated[str, typer.Option("--service", "-s", help="service name (required)")],
     env: EnvOption = "local",
-    service: Annotated[str, typer.Option("--service", "-s", help="service name")] = "",
     image: Annotated[str | None, typer.Option("--image", help="image for the main container")] = None,
     as_json: AlwaysJsonOption = False,
 ) -> None:

@@ -28,3 +28,12 @@ def test_render_prints_native_json_of_the_service() -> None:
 def test_render_unknown_service_is_bad_input() -> None:
     result = run_deployer("render", "--env", "local", "--service", "nope")
     assert result.code == 2 and "--service unknown service 'nope'; services: web" in result.stderr
+
+
+def test_render_without_a_service_is_a_usage_error() -> None:
+    """It said "--service unknown service ''"."""
+    result = run_deployer("render", "--env", "local")
+    assert result.code == 2 and "Missing option '--service'" in result.stderr
+    as_json = run_deployer("render", "--env", "local", "--json")
+    assert as_json.code == 2
+    assert json.loads(as_json.stdout)["error"]["problems"][0]["path"] == "--service"
