@@ -42,6 +42,8 @@ KINDS = ("bad_input", "usage", "aws", "failed", "internal", "interrupted", "term
 DEBUG_VARIABLE = "DEPLOYER_DEBUG"
 # Every cluster the commands name is the environment's own: its absence means nothing is deployed.
 NOT_DEPLOYED = ("ClusterNotFoundException",)
+# The commands that leave a deployment going when they stop (the rest have nothing to resume).
+DEPLOYING = ("deploy", "rollback", "wait")
 
 
 class OperationFailedError(Exception):
@@ -91,8 +93,9 @@ def fail(error: Exception | str) -> NoReturn:
     raise OperationFailedError(str(error)) from None
 
 
-def failure_of(error: BaseException, env: str | None = None) -> Failure:
-    """The exit code, kind and message of an expected failure (``env`` for the resume hint)."""
+def failure_of(error: BaseException, env: str | None = None, command: str = "") -> Failure:
+    """The exit code, kind and message of an expected failure (``env`` and ``command`` for
+    the resume hint: only a deploy or rollback leaves a deployment going)."""
     notes = list(getattr(error, "__notes__", []))
     if isinstance(error, SpecError):
         problems = [Problem(p.message, p.path or None, p.line, error.source) for p in error.problems]
@@ -108,7 +111,7 @@ def failure_of(error: BaseException, env: str | None = None) -> Failure:
     if isinstance(error, EndpointError | CdkCliMissingError | LockHeldError):
         return _failure(ExitCode.FAILED, "failed", "error:", str(error), notes)
     if isinstance(error, KeyboardInterrupt | DeadlineExceeded):
-        return _stopped(error, env, notes)
+        return _stopped(error, env, notes, command)
     message = (
         f"{type(error).__name__}: {error}\n"
         f"rerun with {DEBUG_VARIABLE}=1 to see the traceback, and please report it"
@@ -129,13 +132,16 @@ def _failure(code: int, kind: str, label: str, message: str, notes: list[str]) -
     return Failure(code, kind, label, message, [Problem(message)], notes)
 
 
-def _stopped(error: KeyboardInterrupt | DeadlineExceeded, env: str | None, notes: list[str]) -> Failure:
+def _stopped(
+    error: KeyboardInterrupt | DeadlineExceeded, env: str | None, notes: list[str], command: str
+) -> Failure:
     name = env or "<env>"
-    aftermath = (
-        "nothing further was changed in AWS. Resume the wait with "
-        f"`deployer wait --env {name}`; a deployment in flight keeps going (its circuit "
-        f"breaker still rolls back on failure): `deployer status --env {name}` shows it"
-    )
+    aftermath = "nothing further was changed in AWS"
+    if command in DEPLOYING:
+        aftermath += (
+            f". Resume the wait with `deployer wait --env {name}`; a deployment in flight keeps going "
+            f"(its circuit breaker still rolls back on failure): `deployer status --env {name}` shows it"
+        )
     if isinstance(error, DeadlineExceeded):
         message = f"{error} (set --deadline SECONDS or ${DEADLINE_VARIABLE}); {aftermath}"
         return _failure(ExitCode.TIMED_OUT, "deadline", "deadline:", message, notes)
@@ -158,7 +164,7 @@ def friendly_errors(command: F) -> F:
         except (typer.Exit, click_errors.ClickException, SystemExit):
             raise
         except BaseException as error:
-            failure = failure_of(error, kwargs.get("env"))
+            failure = failure_of(error, kwargs.get("env"), command.__name__)
             if failure.kind == "internal" and os.environ.get(DEBUG_VARIABLE):
                 raise
             report(failure, bool(kwargs.get("as_json")), one_line=bool(kwargs.get("watch")))

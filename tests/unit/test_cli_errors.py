@@ -17,12 +17,14 @@ from deployer.exit_codes import ExitCode
 from tests.fakes import RawBody
 
 
-def failing(error: BaseException) -> Any:
-    @friendly_errors
+def failing(error: BaseException, name: str = "deploy") -> Any:
+    """A command called ``name`` that raises ``error``, wrapped as the CLI wraps each command."""
+
     def command() -> None:
         raise error
 
-    return command
+    command.__name__ = name
+    return friendly_errors(command)
 
 
 def test_access_denied_is_one_line_and_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
@@ -60,6 +62,17 @@ def test_interrupt_changes_nothing_and_says_how_to_resume(capsys: pytest.Capture
     assert exited.value.exit_code == ExitCode.INTERRUPTED
     err = capsys.readouterr().err
     assert "nothing further was changed" in err and "deployer wait" in err
+
+
+@pytest.mark.parametrize("name", ["cost", "render", "status", "run"])
+def test_a_command_that_starts_no_deployment_does_not_say_to_resume_one(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--deadline 1 cost` once told the user to resume with `deployer wait`."""
+    with pytest.raises(typer.Exit) as exited:
+        failing(KeyboardInterrupt(), name)()
+    assert exited.value.exit_code == ExitCode.INTERRUPTED
+    assert capsys.readouterr().err.strip() == "interrupted: nothing further was changed in AWS"
 
 
 def test_unexpected_error_is_reported_without_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
