@@ -36,7 +36,10 @@ class YamlSyntaxError(ValueError):
         super().__init__(f"line {line}: {message}" if line else message)
 
 
-class _StrictLoader(yaml.SafeLoader):
+class StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that refuses nesting deeper than ``MAX_DEPTH`` (``YamlSyntaxError``)
+    and a key repeated in one mapping."""
+
     _depth = 0
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
@@ -68,9 +71,9 @@ class _StrictLoader(yaml.SafeLoader):
 
 def parse_yaml(text: str) -> tuple[Any, dict[Loc, int]]:
     """Parse ``text``; return the data and a map from each value's path to its 1-based line."""
-    loader: _StrictLoader | None = None
+    loader: StrictLoader | None = None
     try:
-        loader = _StrictLoader(text)  # reads (and checks) every character
+        loader = StrictLoader(text)  # reads (and checks) every character
         node = loader.get_single_node()
         lines: dict[Loc, int] = {}
         if node is not None:
