@@ -24,11 +24,9 @@ def context_problems(spec: AppSpec, images: Mapping[str, str], pins: Mapping[str
         except ImageTargetError as error:
             problems.append(f"{key}: {error}")
             continue
-        problem = image_reference_problem(reference)
+        problem = release_image_problem(spec, reference)
         if problem:
             problems.append(f"{key}: {problem}")
-        elif spec.environment.require_image_digests and "@sha256:" not in reference:
-            problems.append(f"{key}: this environment requires images pinned by @sha256 digest")
     for service, arn in pins.items():
         key = f"-c {ROLLBACK_PIN_PREFIX}{service}={arn}"
         if service not in spec.services:
@@ -47,3 +45,12 @@ def context_problems(spec: AppSpec, images: Mapping[str, str], pins: Mapping[str
                 f"{task_family(spec, service)}:<revision>"
             )
     return problems
+
+
+def release_image_problem(spec: AppSpec, reference: str) -> str | None:
+    """Why ``reference`` cannot be a release image of ``spec`` (the grammar, at most 255
+    characters, a digest where the environment requires one), or None."""
+    problem = image_reference_problem(reference)
+    if problem is None and spec.environment.require_image_digests and "@sha256:" not in reference:
+        return "this environment requires images pinned by @sha256 digest"
+    return problem

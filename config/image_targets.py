@@ -18,9 +18,14 @@ class ImageTargetError(ValueError):
 
 def image_target(spec: AppSpec, key: str) -> tuple[str, str]:
     """``(service, container)`` that the image key ``key`` replaces the image of."""
-    service, _, container = key.partition(SEPARATOR)
+    service, separator, container = key.partition(SEPARATOR)
     if service not in spec.services:
         raise ImageTargetError(f"unknown service {service!r}; services: {', '.join(spec.services)}")
+    if separator and not container:
+        raise ImageTargetError(
+            f"no container name after {service}{SEPARATOR}: write {service}=<image> for the main "
+            f"container or {service}{SEPARATOR}<container>=<image>"
+        )
     document = spec.task_definition_document(service)
     names = container_names(document) if document else list(spec.services[service].containers(service))
     if container:

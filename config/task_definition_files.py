@@ -24,6 +24,7 @@ from config.native.shape import shape_problems
 from config.native.task_rules import task_rule_problems
 from config.native.users import unknown_root_containers, user_problems
 from config.schema import AppSpec
+from config.strict_json import StrictJsonError, strict_loads
 from config.task_size import TASK_DEFINITION_LIMIT
 
 _RENDER_FIRST = (
@@ -56,7 +57,7 @@ def load_task_definition_documents(spec: AppSpec, base_dir: Path, source: str) -
 def read_task_definition(path: Path, spec: AppSpec, service: str) -> tuple[dict[str, Any], list[FileProblem]]:
     """The registration input ``path`` holds for ``services.<service>``, or why there is none."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = strict_loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}, [FileProblem("", f"no such file: {path}")]
     except IsADirectoryError:
@@ -69,10 +70,8 @@ def read_task_definition(path: Path, spec: AppSpec, service: str) -> tuple[dict[
         ]
     except json.JSONDecodeError as error:
         return {}, [FileProblem("", _json_error(path, error))]
-    except ValueError:  # Python reads at most 4300 digits of an integer
-        return {}, [FileProblem("", "holds a number too long to read; no task definition field takes one")]
-    except RecursionError:
-        return {}, [FileProblem("", "nested too deeply to be a task definition")]
+    except StrictJsonError as error:
+        return {}, [FileProblem("", f"not valid JSON: {error}")]
     if isinstance(document, list):
         return {}, [
             FileProblem(

@@ -47,7 +47,10 @@ class YamlSyntaxError(ValueError):
         super().__init__(f"line {line}: {message}" if line else message)
 
 
-class _StrictLoader(yaml.SafeLoader):
+class StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that refuses nesting deeper than ``MAX_DEPTH`` (``YamlSyntaxError``)
+    and a key repeated in one mapping, and reads numbers as YAML 1.2 does (module docstring)."""
+
     _depth = 0
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
@@ -85,20 +88,20 @@ class _StrictLoader(yaml.SafeLoader):
 
 
 # YAML 1.1's number forms out, YAML 1.2's in (see the module docstring).
-_StrictLoader.yaml_implicit_resolvers = {
+StrictLoader.yaml_implicit_resolvers = {
     first: [(tag, pattern) for tag, pattern in resolvers if tag not in (INT_TAG, FLOAT_TAG)]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_StrictLoader.add_implicit_resolver(INT_TAG, _YAML12_INT, list("-+0123456789"))
-_StrictLoader.add_implicit_resolver(FLOAT_TAG, _YAML12_FLOAT, list("-+0123456789."))
-_StrictLoader.add_constructor(INT_TAG, _StrictLoader.construct_decimal)
+StrictLoader.add_implicit_resolver(INT_TAG, _YAML12_INT, list("-+0123456789"))
+StrictLoader.add_implicit_resolver(FLOAT_TAG, _YAML12_FLOAT, list("-+0123456789."))
+StrictLoader.add_constructor(INT_TAG, StrictLoader.construct_decimal)
 
 
 def parse_yaml(text: str) -> tuple[Any, dict[Loc, int]]:
     """Parse ``text``; return the data and a map from each value's path to its 1-based line."""
-    loader: _StrictLoader | None = None
+    loader: StrictLoader | None = None
     try:
-        loader = _StrictLoader(text)  # reads (and checks) every character
+        loader = StrictLoader(text)  # reads (and checks) every character
         node = loader.get_single_node()
         lines: dict[Loc, int] = {}
         if node is not None:

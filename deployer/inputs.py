@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from config.context_checks import release_image_problem
 from config.image_targets import ImageTargetError, image_target
-from config.patterns import IMAGE, PATTERN_HINTS
 from config.schema import AppSpec
 
 
@@ -17,7 +17,9 @@ class BadInputError(ValueError):
 def parse_image_overrides(spec: AppSpec, values: Sequence[str]) -> dict[str, str]:
     """``["web=repo:tag", "web/envoy=repo:tag", …]`` → ``{"web": "repo:tag", …}``, checked
     against the spec: ``SERVICE`` is the service's main container, ``SERVICE/CONTAINER`` one
-    container (refused when the main container of a task definition file is ambiguous)."""
+    container (refused when the main container of a task definition file is ambiguous); each
+    reference is checked as ``-c image.…`` is (``release_image_problem``: grammar, 255
+    characters, a digest where the environment requires one)."""
     images: dict[str, str] = {}
     targets: dict[tuple[str, str], str] = {}
     for value in values:
@@ -31,10 +33,9 @@ def parse_image_overrides(spec: AppSpec, values: Sequence[str]) -> dict[str, str
             target = image_target(spec, key)
         except ImageTargetError as error:
             raise BadInputError(f"--image {value!r}: {error}") from None
-        if not re.match(IMAGE, ref):
-            raise BadInputError(
-                f"--image {value!r}: {ref!r} is not an image reference; {PATTERN_HINTS[IMAGE]}"
-            )
+        problem = release_image_problem(spec, ref)
+        if problem:
+            raise BadInputError(f"--image {value!r}: {problem}")
         if target in targets:
             raise BadInputError(
                 f"--image: container {'/'.join(target)!r} is given twice ({targets[target]}, {key})"

@@ -35,7 +35,7 @@ class OverwriteError(BadInputError):
 def copilot(
     path: Annotated[Path, typer.Argument(help="the workspace: the directory holding copilot/")],
     *,
-    output: Annotated[Path, typer.Option("--output", "-o", help="directory for <env>.yaml and MIGRATION.md")],
+    output: Annotated[str, typer.Option("--output", "-o", help="directory for <env>.yaml and MIGRATION.md")],
     account: Annotated[
         list[str] | None,
         typer.Option("--account", help="ACCOUNT or ENV=ACCOUNT (default: from the certificate ARN)"),
@@ -51,34 +51,45 @@ def copilot(
     as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
 ) -> None:
     """Convert an AWS Copilot workspace: one spec per environment and a migration report."""
-    try:
-        settings = parse_settings(account or [], region or [], var or [])
-    except SettingError as error:
-        raise BadInputError(str(error)) from None
+    if not output.strip():  # Path("") is the current directory: refuse it rather than write there
+        raise BadInputError("--output is empty: give the directory for <env>.yaml and MIGRATION.md")
     # Building the manifest models takes a sixth of a second: only this command pays for it.
     from deployer.copilot.importer import import_workspace
 
-    result = import_workspace(path, settings)  # SpecError: exit 2, naming the manifest and key
-    files = {**result.files, REPORT_FILE: markdown(result.report) + "\n"}
-    _check_overwrites(output, files)
     try:
-        _write_all(output, files)
+        settings = parse_settings(account or [], region or [], var or [])
+        result = import_workspace(path, settings)  # SpecError: exit 2, naming the manifest and key
+    except SettingError as error:
+        raise BadInputError(str(error)) from None
+    files = {**result.files, REPORT_FILE: markdown(result.report) + "\n"}
+    directory = Path(output)
+    _check_overwrites(directory, files)
+    try:
+        _write_all(directory, files)
     except OSError as error:
-        fail(f"cannot write to {output}: {error}")
+        fail(f"cannot write to {directory}: {error}")
     if as_json:
         emit_json(result.report.to_dict())
         return
     steps = len(result.report.manual_steps())
     for name in files:
-        errors.print(f"wrote {output / name}")
-    errors.print(f"{steps} step(s) to do by hand before deploying: see {output / REPORT_FILE}")
+        errors.print(f"wrote {directory / name}")
+    errors.print(f"{steps} step(s) to do by hand before deploying: see {directory / REPORT_FILE}")
 
 
 def _check_overwrites(output: Path, files: dict[str, str]) -> None:
+    """``OverwriteError`` when ``output`` is not a directory, or a path to write is not a file
+    or holds a file this import did not write."""
+    if output.exists() and not output.is_dir():
+        raise OverwriteError(f"--output {output} is not a directory")
     for name, text in files.items():
         existing = output / name
         if not existing.exists():
             continue
+        if not existing.is_file():
+            raise OverwriteError(
+                f"{existing} exists and is not a file; remove it or choose another --output directory"
+            )
         current = existing.read_text(encoding="utf-8", errors="replace")
         lines = current.splitlines()
         ours = len(lines) > 1 and (lines[1].startswith(MARKER) or lines[2:3] == [IMPORT_LINE])

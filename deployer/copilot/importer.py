@@ -23,7 +23,7 @@ from deployer.copilot.names import Target
 from deployer.copilot.record import FieldLog, SpecLog, leaf_paths, uncovered
 from deployer.copilot.report import Report
 from deployer.copilot.resolve import resolve
-from deployer.copilot.settings import Settings, placement_for
+from deployer.copilot.settings import Settings, check_environments, placement_for
 from deployer.copilot.wiring import wire_environment
 from deployer.copilot.workspace import Manifest, Workspace, read_workspace
 
@@ -35,8 +35,10 @@ class ImportResult:
 
 
 def import_workspace(path: Path, settings: Settings) -> ImportResult:
-    """Every environment of the workspace at ``path`` as a spec; ``SpecError`` names the bad file and key."""
+    """Every environment of the workspace at ``path`` as a spec; ``SpecError`` names the bad file and key,
+    ``SettingError`` an option naming an environment the workspace does not have."""
     workspace = read_workspace(path)
+    check_environments(settings, workspace.environments)
     _check_name(workspace.application, "copilot/.workspace", "application")
     files: dict[str, str] = {}
     logs: list[SpecLog] = []

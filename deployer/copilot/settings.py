@@ -10,7 +10,7 @@ balancer's account and region), else a placeholder the report lists first.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from config.patterns import ACCOUNT, PATTERN_HINTS, REGION
@@ -40,6 +40,19 @@ def parse_settings(accounts: Sequence[str], regions: Sequence[str], variables: S
         _per_environment("--region", regions, REGION),
         _variables(variables),
     )
+
+
+def check_environments(settings: Settings, environments: Iterable[str]) -> None:
+    """``SettingError`` when ``--account ENV=…`` or ``--region ENV=…`` names an environment the
+    workspace does not have (listing the ones it has)."""
+    known = sorted(environments)
+    for option, given in (("--account", settings.accounts), ("--region", settings.regions)):
+        for env, value in given.items():
+            if env and env not in known:
+                raise SettingError(
+                    f"{option} '{env}={value}': the workspace has no environment {env!r}; "
+                    f"its environments: {', '.join(known)}"
+                )
 
 
 def _per_environment(option: str, values: Sequence[str], pattern: str) -> dict[str, str]:

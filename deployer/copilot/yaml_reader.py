@@ -15,8 +15,9 @@ from typing import Any
 
 import yaml
 
-from config.yaml_source import Loc
+from config.yaml_source import Loc, StrictLoader, YamlSyntaxError
 
+MAX_DIGITS = 20  # Go's yaml.v3 decodes integers of 64 bits at most: 20 digits
 STRING_MAPS = frozenset({"variables", "labels", "args", "destination"})
 _NULL = re.compile(r"^(~|null|Null|NULL|)$")
 _BOOL = re.compile(r"^(true|True|TRUE|false|False|FALSE)$")
@@ -27,13 +28,16 @@ _FLOAT = re.compile(
 
 
 class ManifestSyntaxError(ValueError):
-    """Not valid YAML, or a key is repeated; the message names the line."""
+    """Not valid YAML, a key is repeated, nesting is deeper than 64 levels or a number longer than
+    ``MAX_DIGITS``; the message names the line."""
 
 
 def read_yaml(text: str) -> tuple[Any, dict[Loc, int]]:
     """The document in ``text`` and the 1-based line of every value's path."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=StrictLoader)  # nesting bounded: _build recurses per level
+    except YamlSyntaxError as error:
+        raise ManifestSyntaxError(str(error)) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
@@ -81,6 +85,12 @@ def _scalar(node: yaml.ScalarNode, literal: bool) -> Any:
     if _BOOL.match(text):
         return text.lower() == "true"
     if _INT.match(text):
+        digits = len(text.lstrip("+-"))
+        if digits > MAX_DIGITS:  # Python's int() raises ValueError past 4300 digits
+            raise ManifestSyntaxError(
+                f"line {node.start_mark.line + 1}: a number of {digits} digits; Copilot reads "
+                f"numbers of at most {MAX_DIGITS} digits"
+            )
         return int(text, 0) if text[:2] in ("0o", "0x") else int(text)
     if _FLOAT.match(text):
         special = text.lstrip("+-").lower()

@@ -21,6 +21,7 @@ from botocore.exceptions import ClientError
 
 from config import naming
 from config.schema import AppSpec
+from config.strict_json import StrictJsonError, strict_loads
 from deployer.aws.stack_state import find_stack, outputs_of
 from deployer.inputs import BadInputError
 
@@ -72,9 +73,11 @@ def parse_input(text: str | None) -> str:
     if text is None:
         return "{}"
     try:
-        value = json.loads(text)
+        value = strict_loads(text)
     except json.JSONDecodeError as error:
         raise BadInputError(f"--input is not JSON: {error.msg} at character {error.pos}") from None
+    except StrictJsonError as error:
+        raise BadInputError(f"--input: {error}") from None
     if not isinstance(value, dict):
         raise BadInputError('--input must be a JSON object, e.g. \'{"files": ["a.csv"]}\'')
     compact = json.dumps(value, separators=(",", ":"), sort_keys=True)

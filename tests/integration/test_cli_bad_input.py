@@ -80,6 +80,40 @@ def test_bad_image_argument(image: str, fragment: str) -> None:
     assert not local_endpoint.is_healthy(port)
 
 
+LONG_IMAGE = "public.ecr.aws/nginx/" + "a" * 235 + ":1"  # 258 characters: the pattern fits, ECS refuses
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["deploy", "--image", f"web={LONG_IMAGE}"], "an image reference is at most 255 characters"),
+        (["plan", "--image", f"web={LONG_IMAGE}"], "an image reference is at most 255 characters"),
+        (["verify", "--image", f"web={LONG_IMAGE}"], "an image reference is at most 255 characters"),
+        (["verify", "--image", "web/=nginx:1"], "no container name after web/"),
+        (["plan", "--image", "web/=nginx:1"], "no container name after web/"),
+    ],
+)
+def test_every_command_checks_image_the_same_way_before_any_call(args: list[str], fragment: str) -> None:
+    port = free_port()
+    result = run_deployer(*args, "--env", "local", "--port", str(port))
+    assert result.code == 2, result.output
+    assert "--image 'web" in result.stderr and fragment in result.stderr
+    assert "Traceback" not in result.output
+    assert not local_endpoint.is_healthy(port)
+
+
+def test_verify_refuses_an_image_the_environment_would_refuse_before_any_call() -> None:
+    result = run_deployer("verify", "--env", "prod", "--image", "web=nginx:1", env={"AWS_MAX_ATTEMPTS": "1"})
+    assert result.code == 2, result.output
+    assert "--image 'web=nginx:1': this environment requires images pinned by @sha256 digest" in result.stderr
+
+
+def test_render_checks_its_image_before_synthesis() -> None:
+    result = run_deployer("render", "--env", "local", "--service", "web", "--image", LONG_IMAGE)
+    assert result.code == 2 and "--image 'web=" in result.stderr
+    assert "an image reference is at most 255 characters (this one has 258)" in result.stderr
+
+
 def test_unknown_environment() -> None:
     result = run_deployer("status", "--env", "qa")
     assert result.code == 2

@@ -10,6 +10,7 @@ execution (SUCCEEDED, FAILED, TIMED_OUT, ABORTED) and its history are played wit
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -101,11 +102,23 @@ def test_the_default_execution_name_is_the_same_for_a_retry_in_the_same_second()
         ("[1]", "--input must be a JSON object"),
         ("{oops", "--input is not JSON: Expecting property name enclosed in double quotes at character 1"),
         ('{"x": "' + "a" * 262144 + '"}', "--input is over Step Functions' 256 KiB limit"),
+        ('{"a": NaN}', "--input: JSON has no NaN or Infinity (got NaN)"),
+        ('{"a": [-Infinity]}', "--input: JSON has no NaN or Infinity (got -Infinity)"),
+        ('{"a": 1e999}', "--input: JSON has no NaN or Infinity: 1e999 is past a double's range"),
+        ('{"a": ' + "1" * 5000 + "}", "--input: a number has more than 4300 digits"),
+        ("[" * 60000 + "]" * 60000, "--input: nesting is deeper than 64 levels (at character 64)"),
     ],
 )
 def test_bad_input_is_refused_before_any_call(given: str, fragment: str) -> None:
-    with pytest.raises(BadInputError, match="^" + fragment.replace("(", r"\(").replace("[", r"\[")):
+    with pytest.raises(BadInputError, match="^" + re.escape(fragment)):
         executions.parse_input(given)
+
+
+@pytest.mark.parametrize("given", ['{"a": NaN}', "[" * 60000 + "]" * 60000])
+def test_workflow_start_exits_2_on_json_aws_refuses(given: str) -> None:
+    result = CliRunner().invoke(app, ["workflow", "start", "nightly", "--input", given])
+    assert result.exit_code == 2, result.output
+    assert "error: --input: " in result.output and "internal error" not in result.output
 
 
 def test_a_bad_execution_name_is_refused() -> None:

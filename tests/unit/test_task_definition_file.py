@@ -74,3 +74,23 @@ def test_unrepresentable_file_is_a_spec_error(tmp_path: Path) -> None:
         SpecError, match=r"services\.worker\.task_definition_file: web\.json: maxSwap: unknown field"
     ):
         load_spec("local", directory)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "fragment"),
+    [
+        ('"startPeriod": 15', '"startPeriod": NaN', "not valid JSON: JSON has no NaN or Infinity (got NaN)"),
+        ('"startPeriod": 15', '"startPeriod": 1e999', "JSON has no NaN or Infinity: 1e999 is past"),
+        ('"cpu": "1024"', '"cpu": "1024", "x": ' + "[" * 60000 + "]" * 60000, "nesting is deeper than 64"),
+    ],
+)
+def test_json_python_reads_but_aws_does_not_is_refused(
+    tmp_path: Path, old: str, new: str, fragment: str
+) -> None:
+    directory = environments(tmp_path, "    task_definition_file: web.json\n")
+    text = (tmp_path / "web.json").read_text()
+    assert old in text
+    (tmp_path / "web.json").write_text(text.replace(old, new, 1))
+    with pytest.raises(SpecError) as caught:
+        load_spec("local", directory)
+    assert any(fragment in p.message for p in caught.value.problems), caught.value.problems
