@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from config.yaml_source import Loc, StrictLoader, YamlSyntaxError
+from config.yaml_source import MAX_VALUES, Loc, StrictLoader, YamlSyntaxError
 
 MAX_DIGITS = 20  # Go's yaml.v3 decodes integers of 64 bits at most: 20 digits
 STRING_MAPS = frozenset({"variables", "labels", "args", "destination"})
@@ -45,33 +45,58 @@ def read_yaml(text: str) -> tuple[Any, dict[Loc, int]]:
     lines: dict[Loc, int] = {}
     if node is None:
         return None, lines
-    return _build(node, (), lines), lines
+    return _Builder(lines).build(node, ()), lines
 
 
-def _build(node: yaml.Node, loc: Loc, lines: dict[Loc, int], string_map: bool = False) -> Any:
-    """``string_map``: ``node`` is a map of strings, whose scalar values keep their text."""
-    lines.setdefault(loc, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
+class _Builder:
+    """Builds the document from the composed nodes, following each alias where it is used,
+    within the spec reader's ``MAX_VALUES`` budget (an alias bomb is refused, not expanded)."""
+
+    def __init__(self, lines: dict[Loc, int]) -> None:
+        self.lines = lines
+        self.built = 0
+
+    def build(self, node: yaml.Node, loc: Loc, string_map: bool = False) -> Any:
+        """``string_map``: ``node`` is a map of strings, whose scalar values keep their text."""
+        self.built += 1
+        if self.built > MAX_VALUES:
+            raise ManifestSyntaxError(
+                f"line {node.start_mark.line + 1}: the manifest's aliases expand it to more than "
+                f"{MAX_VALUES} values; write the values out or use fewer nested aliases"
+            )
+        self.lines.setdefault(loc, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, loc, string_map)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*loc, index)) for index, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
+        return _scalar(node, literal=False)
+
+    def _mapping(self, node: yaml.MappingNode, loc: Loc, string_map: bool) -> dict[str, Any]:
         result: dict[str, Any] = {}
         merged: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *anchor`, as yaml.v3 merges it
                 for source in value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]:
-                    merged = {**_build(source, loc, {}, string_map), **merged}
+                    merged = {**self._merge_source(source, loc, string_map), **merged}
                 continue
             key = str(key_node.value)
             if key in result:
                 raise ManifestSyntaxError(f"line {key_node.start_mark.line + 1}: duplicate key {key!r}")
-            lines[(*loc, key)] = key_node.start_mark.line + 1
+            self.lines[(*loc, key)] = key_node.start_mark.line + 1
             if isinstance(value_node, yaml.ScalarNode):
                 result[key] = _scalar(value_node, literal=string_map)
             else:
-                result[key] = _build(value_node, (*loc, key), lines, string_map=key in STRING_MAPS)
+                result[key] = self.build(value_node, (*loc, key), string_map=key in STRING_MAPS)
         return {**merged, **result}
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*loc, index), lines) for index, item in enumerate(node.value)]
-    assert isinstance(node, yaml.ScalarNode)
-    return _scalar(node, literal=False)
+
+    def _merge_source(self, source: yaml.Node, loc: Loc, string_map: bool) -> Any:
+        """A ``<<`` source, built within the budget; its lines are the anchor's, not recorded."""
+        lines, self.lines = self.lines, {}
+        try:
+            return self.build(source, loc, string_map)
+        finally:
+            self.lines = lines
 
 
 def _scalar(node: yaml.ScalarNode, literal: bool) -> Any:

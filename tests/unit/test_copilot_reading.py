@@ -3,6 +3,7 @@ errors at the key's YAML path, and the per-environment overlay."""
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -30,6 +31,24 @@ def test_string_maps_keep_the_literal_text_of_their_values() -> None:
 def test_a_repeated_key_is_an_error_naming_its_line() -> None:
     with pytest.raises(ManifestSyntaxError, match="line 3: duplicate key 'cpu'"):
         read_yaml("cpu: 256\nmemory: 512\ncpu: 512\n")
+
+
+def test_an_alias_bomb_is_refused_not_expanded() -> None:
+    """The spec reader had a budget for aliases; the manifest reader expanded them (9**9 values)."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 10)]
+    started = time.process_time()
+    with pytest.raises(ManifestSyntaxError, match="aliases expand it to more than 100000 values"):
+        read_yaml("\n".join(lines) + "\n")
+    assert time.process_time() - started < 5
+
+
+def test_aliases_and_merges_within_the_budget_still_work() -> None:
+    data, _ = read_yaml(
+        "base: &base {cpu: 256, memory: 512}\nweb:\n  <<: *base\n  cpu: 512\nlist: [*base, *base]\n"
+    )
+    assert data["web"] == {"cpu": 512, "memory": 512}
+    assert data["list"] == [{"cpu": 256, "memory": 512}] * 2
 
 
 def test_merge_keys_copy_an_anchor_under_explicit_keys() -> None:
