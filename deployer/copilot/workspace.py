@@ -96,9 +96,8 @@ def _read_workload(root: Path, relative: Path) -> Manifest:
         return Manifest(str(relative), data, lines, None)
     if kind not in MANIFEST_BY_TYPE:
         allowed = ", ".join([*MANIFEST_BY_TYPE, *NOT_ECS])
-        raise problem(
-            str(relative), ("type",), f"unknown workload type {kind!r}; Copilot's types: {allowed}", lines
-        )
+        wrong = "no workload type" if kind is None else f"unknown workload type {kind!r}"
+        raise problem(str(relative), ("type",), f"{wrong}; Copilot's types: {allowed}", lines)
     return _validated(relative, data, lines, MANIFEST_BY_TYPE[str(kind)][0])
 
 

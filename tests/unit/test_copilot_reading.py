@@ -196,6 +196,14 @@ def test_an_unknown_type_names_the_copilot_types(tmp_path: Path) -> None:
     )
 
 
+def test_a_manifest_without_a_type_says_so(tmp_path: Path) -> None:
+    """It said "unknown workload type None"."""
+    found = problems(tmp_path, "name: web\nimage:\n  location: nginx\n")
+    assert found[0].startswith(
+        "type (line 1): no workload type; Copilot's types: Load Balanced Web Service, "
+    )
+
+
 def test_a_workspace_needs_copilot_workspace(tmp_path: Path) -> None:
     with pytest.raises(SpecError, match=r"no copilot/\.workspace here"):
         read_workspace(tmp_path)
