@@ -10,6 +10,9 @@ Applied only inside the local endpoint process (``deployer.local.server``). With
 - ``RunTask`` crashes on a task definition whose containers have no memory of their own
   (memory set at task level only, as Fargate task definitions usually are), and on an
   ``awsvpc`` task in a VPC whose DNS hostnames moto did not record.
+- ``RunTask`` on EC2 capacity in a cluster without container instances (the local endpoint
+  runs none) is a bare exception, an HTML error page with status 500 to the client; ECS answers
+  ``InvalidParameterException: No Container Instances were found in your cluster.``
 
 With them, a task definition is registered with the properties CloudFormation would pass
 (family, containers, volumes, network mode, compatibilities, CPU, memory, roles, runtime
@@ -23,6 +26,7 @@ import copy
 from typing import Any
 
 from moto.core.utils import pascal_to_camelcase, remap_nested_keys
+from moto.ecs import exceptions as ecs_exceptions
 from moto.ecs import models as ecs_models
 
 # Where the CloudFormation properties a revision was registered from are kept.
@@ -96,6 +100,23 @@ def _update(  # noqa: PLR0917 - moto's classmethod signature
 
 
 _original_requirements = ecs_models.EC2ContainerServiceBackend._calculate_task_resource_requirements
+_original_run_task: Any = None
+# moto 5.2.5's words for a cluster without container instances (tests/integration pins them).
+_NO_INSTANCES = "No instances found in cluster"
+NO_INSTANCES_LOCALLY = (
+    "No Container Instances were found in your cluster. (The local endpoint runs no EC2 "
+    "instances: a task on an EC2 capacity provider cannot start here.)"
+)
+
+
+def _run_task(self: Any, *args: Any, **kwargs: Any) -> Any:
+    """moto's RunTask, with ECS's error for a cluster that has no container instances."""
+    try:
+        return _original_run_task(self, *args, **kwargs)
+    except Exception as error:
+        if type(error) is Exception and str(error).startswith(_NO_INSTANCES):
+            raise ecs_exceptions.InvalidParameterException(NO_INSTANCES_LOCALLY) from None
+        raise
 
 
 def _task_resource_requirements(task_definition: Any) -> dict[str, Any]:
@@ -129,3 +150,7 @@ def apply() -> None:
     task_definition: Any = ecs_models.TaskDefinition
     task_definition.create_from_cloudformation_json = classmethod(_create)
     task_definition.update_from_cloudformation_json = classmethod(_update)
+    if backend.run_task is not _run_task:
+        global _original_run_task  # noqa: PLW0603 - the unpatched method, kept once for the wrapper
+        _original_run_task = backend.run_task
+        backend.run_task = _run_task
