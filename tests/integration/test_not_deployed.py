@@ -47,6 +47,23 @@ def test_an_undeployed_cluster_is_named_with_what_to_do(port: str, command: list
     assert "AWS error" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("command", "missing"),
+    [
+        (["batch", "submit", "thumbnails"], "the local environment's Batch queue shop-local-default"),
+    ],
+)
+def test_what_the_environment_lacks_is_named_with_what_to_do(
+    port: str, command: list[str], missing: str
+) -> None:
+    result = run_deployer(*command, "--port", port, "--json")
+    assert result.code == 1, result.output
+    assert f"{missing} is not deployed" in result.stderr
+    assert "deploy the environment first (deployer deploy --env local)" in result.stderr
+    assert json.loads(result.stdout)["error"]["kind"] == "failed"
+    assert "AWS error" not in result.stderr
+
+
 BILLING = """\
 services:
   billing:
