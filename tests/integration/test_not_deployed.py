@@ -51,6 +51,7 @@ def test_an_undeployed_cluster_is_named_with_what_to_do(port: str, command: list
     ("command", "missing"),
     [
         (["batch", "submit", "thumbnails"], "the local environment's Batch queue shop-local-default"),
+        (["run", "reports"], "job 'reports'"),
     ],
 )
 def test_what_the_environment_lacks_is_named_with_what_to_do(
