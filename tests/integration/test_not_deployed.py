@@ -65,6 +65,20 @@ def test_what_the_environment_lacks_is_named_with_what_to_do(
     assert "AWS error" not in result.stderr
 
 
+def test_deploying_one_service_without_its_environment_is_refused_before_anything_changes(
+    port: str,
+) -> None:
+    result = run_deployer("deploy", "--service", "web", "--env", "local", "--port", port, "--json")
+    assert result.code == 1, result.output
+    assert json.loads(result.stdout)["error"]["kind"] == "failed"
+    assert (
+        "the local environment's stacks they need are not deployed: shop-local-network (network), "
+        "shop-local-cluster (cluster), shop-local-ingress (ingress), shop-local-svc-api (api). "
+        "Run a full deploy first (deployer deploy --env local)"
+    ) in result.stderr
+    assert local_client("cloudformation", port).describe_stacks()["Stacks"] == []  # not even bootstrapped
+
+
 BILLING = """\
 services:
   billing:
