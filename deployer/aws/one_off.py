@@ -21,7 +21,7 @@ from config import naming
 from config.native.containers import reported_container
 from config.schema import AppSpec
 from deployer.aws.stack_state import NotDeployedError, deploy_first, find_stack, outputs_of
-from deployer.inputs import BadInputError
+from deployer.revisions.history import not_deployed
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,7 @@ def _current(spec: AppSpec, ecs: Any, cloudformation: Any, service: str) -> dict
         return {"taskDefinition": revision}
     described = ecs.describe_services(cluster=cluster, services=[service])["services"]
     if not described:
-        raise BadInputError(f"service {service!r} is not deployed in {cluster}: deploy it first")
+        raise not_deployed(spec, service)
     return dict(described[0])
 
 

@@ -89,7 +89,7 @@ services:
 """
 
 
-def test_run_of_a_service_not_deployed_yet_says_to_deploy_it(tmp_path: Path) -> None:
+def test_run_and_rollback_of_a_service_not_deployed_yet_say_to_deploy_it(tmp_path: Path) -> None:
     text = (ENVIRONMENTS_DIR / "local.yaml").read_text()
     (tmp_path / "local.yaml").write_text(text.replace("services:\n", BILLING, 1))
     spec = {"DEPLOYER_ENVIRONMENTS_DIR": str(tmp_path)}
@@ -103,6 +103,10 @@ def test_run_of_a_service_not_deployed_yet_says_to_deploy_it(tmp_path: Path) -> 
     finally:
         local_endpoint.down(chosen)
     assert ran.code == rolled_back.code == 2, (ran.output, rolled_back.output)
-    assert "service 'billing' is not deployed in shop-local: deploy it first" in ran.stderr
+    for result in (ran, rolled_back):
+        assert (
+            "service 'billing' is not deployed in shop-local: deploy it first "
+            "(deployer deploy --env local --service billing)"
+        ) in result.stderr
     assert json.loads(ran.stdout)["error"]["kind"] == "bad_input"
     assert "please report it" not in ran.output
