@@ -76,6 +76,8 @@ def rollback(
     found = revisions(ctx.spec, ecs, service)
     if not any(r.live for r in found) and live_revision(ctx.spec, ecs, service) is None:
         raise not_deployed(ctx.spec, service)
+    if to is not None and all(r.revision != to for r in found):
+        found = revisions(ctx.spec, ecs, service, include_inactive=True)  # to say why --to is refused
     target = choose_target(found, to)
     if not ctx.spec.environment.is_local and to is None:
         in_flight = in_flight_deployment(ctx.spec, ecs, service)
