@@ -20,8 +20,8 @@ from typing import Any
 from config import naming
 from config.native.containers import reported_container
 from config.schema import AppSpec
-from deployer.aws.stack_state import stack_outputs
-from deployer.inputs import BadInputError
+from deployer.aws.stack_state import NotDeployedError, deploy_first, find_stack, outputs_of
+from deployer.revisions.history import not_deployed
 
 
 @dataclass(frozen=True)
@@ -138,16 +138,22 @@ def awslogs_stream(container: dict[str, Any], task_arn: str) -> tuple[str, str] 
 
 def _current(spec: AppSpec, ecs: Any, cloudformation: Any, service: str) -> dict[str, Any]:
     """What the task starts from: the live service, or for a job its stack's revision
-    (``BadInputError`` when the service is not deployed)."""
+    (``BadInputError`` when the service is not deployed, ``NotDeployedError`` when the job's
+    stack is not)."""
     cluster = naming.cluster_name(spec)
     if spec.services[service].kind == "job":
         if cloudformation is None:
             raise LookupError(f"job {service!r}: its stack's revision needs CloudFormation")
-        outputs = stack_outputs(cloudformation, naming.service_stack_name(spec, service))
-        return {"taskDefinition": outputs["TaskDefinitionArn"]}
+        name = naming.service_stack_name(spec, service)
+        stack = find_stack(cloudformation, name)
+        revision = outputs_of(stack).get("TaskDefinitionArn") if stack else None
+        if not revision:
+            env = spec.environment.name
+            raise NotDeployedError(f"job {service!r} is not deployed (no stack {name}): {deploy_first(env)}")
+        return {"taskDefinition": revision}
     described = ecs.describe_services(cluster=cluster, services=[service])["services"]
     if not described:
-        raise BadInputError(f"service {service!r} is not deployed in {cluster}: deploy it first")
+        raise not_deployed(spec, service)
     return dict(described[0])
 
 

@@ -1,10 +1,23 @@
-"""Read a CloudFormation stack's status and outputs without treating "does not exist" as an error."""
+"""Read a CloudFormation stack's status and outputs without treating "does not exist" as an error;
+``NotDeployedError`` when a command needs what an environment's stacks create and it is missing."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from botocore.exceptions import ClientError
+
+# A stack in these states holds nothing (`cdk deploy` creates it from scratch).
+NEVER_CREATED = frozenset({"REVIEW_IN_PROGRESS", "ROLLBACK_COMPLETE"})
+
+
+class NotDeployedError(LookupError):
+    """What a command needs is not deployed (yet): the message says what, and what to deploy."""
+
+
+def deploy_first(env: str) -> str:
+    """What to do when the environment ``env`` (or a part of it) is not deployed."""
+    return f"deploy the environment first (deployer deploy --env {env})"
 
 
 def find_stack(cloudformation: Any, name: str) -> dict[str, Any] | None:

@@ -5,7 +5,8 @@ dropped connection, a 5xx) can start a second job. So every submission has a det
 job name, ``<job>-<token>`` (the token is ``--client-token`` or a fresh random one), the batch
 client given here must not retry by itself (``SUBMIT_CONFIG``), and before each attempt the
 queue is searched for a job of that name (``ListJobs`` with a ``JOB_NAME`` filter, which lists
-jobs of every status). A job found is reported, never submitted again.
+jobs of every status). A job found is reported, never submitted again. A queue that is not
+deployed (a refused call, then ``DescribeJobQueues`` finds no such queue) is ``NotDeployedError``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from botocore.exceptions import ClientError, ConnectionClosedError, EndpointConn
 
 from config import naming
 from config.schema import AppSpec
+from deployer.aws.stack_state import NotDeployedError, deploy_first
 
 # One HTTP attempt per call: this module decides when a SubmitJob may be sent again.
 SUBMIT_CONFIG = {"retries": {"mode": "standard", "max_attempts": 1}, "connect_timeout": 5, "read_timeout": 30}
@@ -84,8 +86,23 @@ def submit_job(
         request["parameters"] = dict(parameters)
     if array_size is not None:
         request["arrayProperties"] = {"size": array_size}
+    try:
+        return _submit(batch, submission, request, sleep)
+    except ClientError as error:
+        if _retryable(error) or _queue_exists(batch, queue):
+            raise
+        env = spec.environment.name
+        raise NotDeployedError(
+            f"the {env} environment's Batch queue {queue} is not deployed: {deploy_first(env)}"
+        ) from None
+
+
+def _submit(
+    batch: Any, submission: Submission, request: dict[str, Any], sleep: Callable[[float], None]
+) -> Submission:
+    """Find the job by its name, or submit it; retried on throttling, 5xx and lost answers."""
     for attempt in range(1, SUBMIT_ATTEMPTS + 1):
-        found = find_job(batch, queue, name)
+        found = find_job(batch, submission.queue, submission.job_name)
         if found is not None:
             return _found(batch, submission, found)
         try:
@@ -109,6 +126,10 @@ def find_job(batch: Any, queue: str, name: str) -> str | None:
             if summary.get("jobName") == name:
                 return str(summary["jobId"])
     return None
+
+
+def _queue_exists(batch: Any, queue: str) -> bool:
+    return bool(batch.describe_job_queues(jobQueues=[queue])["jobQueues"])
 
 
 def _retryable(error: Exception) -> bool:

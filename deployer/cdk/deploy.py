@@ -16,6 +16,7 @@ from deployer.aws.session import Clients
 from deployer.aws.stack_state import live_pins, stack_status
 from deployer.aws.wait import exit_code, wait_for_services
 from deployer.cdk.pinned_cli import context_args, run_cdk
+from deployer.cdk.prerequisites import require_deployed_prerequisites
 from deployer.exit_codes import ExitCode
 from deployer.local import endpoint as local_endpoint
 from deployer.local.shim import point_services_at_stack_revisions, register_capacity_providers
@@ -61,11 +62,15 @@ def deploy_environment(
 
     ``release`` (``version``, ``git_revision``) labels the new task-definition revisions;
     ``pins`` runs services on given retained revisions (rollback). ``assembly`` deploys a cloud
-    assembly ``cdk synth --output`` wrote instead of synthesising (default: synthesise).
+    assembly ``cdk synth --output`` wrote instead of synthesising (default: synthesise). Deploying
+    only some services' stacks needs the stacks they import from: ``NotDeployedError`` when one
+    is missing, before anything is changed.
     """
     if clients.spec.environment.is_local:
         state, started = local_endpoint.up(clients.local_port)
         console.print(Text(f"local endpoint {'started' if started else 'reused'}: {state.url}"))
+    if only_services:
+        require_deployed_prerequisites(clients.spec, clients("cloudformation"), only_services)
     with deploy_lock(clients.spec, clients("ssm"), "deploy"):
         return _deploy_locked(
             clients,

@@ -9,7 +9,8 @@
 ``kind`` is one of ``KINDS``. ``problems`` has one entry per spec problem (``path`` is the YAML
 path, ``line`` 1-based in ``source``, either null when unknown), or one entry, the message, for
 other failures (``path`` names the option of a usage error). An environment whose cluster is not
-deployed (``ClusterNotFoundException``, on AWS and locally) is ``failed``: deploy it first.
+deployed (``ClusterNotFoundException``, on AWS and locally), or that lacks another part a command
+needs (``NotDeployedError``: a Batch queue, a job's stack), is ``failed``: deploy it first.
 ``notes`` say what was cleaned up on the way out (``BaseException.add_note``). In a JSON Lines
 stream (``status --watch --json``) the document is one line, like the others.
 """
@@ -31,6 +32,7 @@ from typer._click.globals import get_current_context
 
 from config import SpecError
 from deployer.aws.lock import LockHeldError
+from deployer.aws.stack_state import NotDeployedError, deploy_first
 from deployer.cdk.pinned_cli import CdkCliMissingError
 from deployer.commands.output import emit_json, errors, labelled, styled
 from deployer.exit_codes import ExitCode
@@ -108,7 +110,7 @@ def failure_of(error: BaseException, env: str | None = None, command: str = "") 
         return _failure(ExitCode.FAILED, "aws", "AWS error:", str(error), notes)
     if isinstance(error, OperationFailedError):
         return _failure(error.exit_code, "failed", "error:", str(error), notes)
-    if isinstance(error, EndpointError | CdkCliMissingError | LockHeldError):
+    if isinstance(error, EndpointError | CdkCliMissingError | LockHeldError | NotDeployedError):
         return _failure(ExitCode.FAILED, "failed", "error:", str(error), notes)
     if isinstance(error, KeyboardInterrupt | DeadlineExceeded):
         return _stopped(error, env, notes, command)
@@ -122,10 +124,7 @@ def failure_of(error: BaseException, env: str | None = None, command: str = "") 
 def _not_deployed(env: str | None) -> str:
     if env is None:
         return "the environment's cluster is not deployed: deploy the environment first"
-    return (
-        f"the {env} environment's cluster is not deployed: deploy the environment first "
-        f"(deployer deploy --env {env})"
-    )
+    return f"the {env} environment's cluster is not deployed: {deploy_first(env)}"
 
 
 def _failure(code: int, kind: str, label: str, message: str, notes: list[str]) -> Failure:

@@ -18,7 +18,7 @@ from deployer.commands.output import add_row, styled
 from deployer.exit_codes import ExitCode
 from deployer.inputs import BadInputError, parse_image_overrides
 from deployer.revisions.diff import diff as compare
-from deployer.revisions.history import live_revision, revisions
+from deployer.revisions.history import live_revision, not_deployed, revisions
 from deployer.revisions.prune import deregister, plan_prune
 from deployer.revisions.render import render_task_definition
 from deployer.revisions.rollback import choose_target, in_flight_deployment, stop_in_flight
@@ -73,7 +73,12 @@ def rollback(
         raise BadInputError(f"{service} is a job: no service to roll back; deploy the previous version")
     ctx.require_local_endpoint()
     ecs = ctx.client("ecs")
-    target = choose_target(revisions(ctx.spec, ecs, service), to)
+    found = revisions(ctx.spec, ecs, service)
+    if not any(r.live for r in found) and live_revision(ctx.spec, ecs, service) is None:
+        raise not_deployed(ctx.spec, service)
+    if to is not None and all(r.revision != to for r in found):
+        found = revisions(ctx.spec, ecs, service, include_inactive=True)  # to say why --to is refused
+    target = choose_target(found, to)
     if not ctx.spec.environment.is_local and to is None:
         in_flight = in_flight_deployment(ctx.spec, ecs, service)
         if in_flight:

@@ -18,13 +18,14 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from deployer.aws.stack_state import NEVER_CREATED
 from deployer.plan.classify import ResourceChange, changes_from_new_template, changes_from_response
 
 INLINE_TEMPLATE_LIMIT = 51_200  # bytes CloudFormation accepts as TemplateBody
 CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
 NO_CHANGES = ("didn't contain changes", "No updates are to be performed")
 # A stack in these states is deployed from scratch by `cdk deploy`: plan it as new.
-NEW_STATES = frozenset({"REVIEW_IN_PROGRESS", "ROLLBACK_COMPLETE"})
+NEW_STATES = NEVER_CREATED
 
 
 class PlanError(RuntimeError):

@@ -8,6 +8,7 @@ from typing import Any
 from config import naming
 from config.cdk_context import GIT_REVISION_LABEL, VERSION_LABEL
 from config.schema import AppSpec
+from deployer.inputs import BadInputError
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,14 @@ def live_revision(spec: AppSpec, ecs: Any, service: str) -> str | None:
     """
     found = ecs.describe_services(cluster=naming.cluster_name(spec), services=[service])["services"]
     return str(found[0]["taskDefinition"]) if found else None
+
+
+def not_deployed(spec: AppSpec, service: str) -> BadInputError:
+    """The error of a command on a service the environment's cluster does not have (yet)."""
+    return BadInputError(
+        f"service {service!r} is not deployed in {naming.cluster_name(spec)}: deploy it first "
+        f"(deployer deploy --env {spec.environment.name} --service {service})"
+    )
 
 
 def revisions(spec: AppSpec, ecs: Any, service: str, include_inactive: bool = False) -> list[Revision]:

@@ -22,17 +22,18 @@ from deployer.revisions.history import Revision
 
 
 def choose_target(found: Sequence[Revision], to: int | None) -> Revision:
-    """The revision to return to: ``to``, else the newest ACTIVE one older than the live one."""
+    """The revision to return to: ``to``, else the newest ACTIVE one older than the live one.
+    ``found`` has the INACTIVE revisions too when ``to`` is one (to say so)."""
     live = next((r for r in found if r.live), None)
-    active = [r.revision for r in found if r.status == "ACTIVE"]
+    candidates = [r.revision for r in found if r.status == "ACTIVE" and not r.live]
     if to is not None:
         target = next((r for r in found if r.revision == to), None)
         if target is None:
-            raise BadInputError(f"--to {to}: no such revision; ACTIVE revisions: {_listing(active)}")
+            raise BadInputError(f"--to {to}: no such revision; {_listing(candidates)}")
         if target.status != "ACTIVE":
+            why = " (deregistered, e.g. by prune)" if target.status == "INACTIVE" else ""
             raise BadInputError(
-                f"--to {to}: revision {to} is {target.status}; ECS cannot run it. "
-                f"ACTIVE revisions: {_listing(active)}"
+                f"--to {to}: revision {to} is {target.status}{why}; ECS cannot run it. {_listing(candidates)}"
             )
         if target.live:
             raise BadInputError(f"--to {to}: revision {to} is already live")
@@ -60,4 +61,4 @@ def stop_in_flight(ecs: Any, deployment_arn: str) -> None:
 
 
 def _listing(revisions: Sequence[int]) -> str:
-    return ", ".join(map(str, revisions)) or "none"
+    return f"revisions you can roll back to: {', '.join(map(str, revisions)) or 'none'}"

@@ -47,6 +47,38 @@ def test_an_undeployed_cluster_is_named_with_what_to_do(port: str, command: list
     assert "AWS error" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("command", "missing"),
+    [
+        (["batch", "submit", "thumbnails"], "the local environment's Batch queue shop-local-default"),
+        (["run", "reports"], "job 'reports'"),
+    ],
+)
+def test_what_the_environment_lacks_is_named_with_what_to_do(
+    port: str, command: list[str], missing: str
+) -> None:
+    result = run_deployer(*command, "--port", port, "--json")
+    assert result.code == 1, result.output
+    assert f"{missing} is not deployed" in result.stderr
+    assert "deploy the environment first (deployer deploy --env local)" in result.stderr
+    assert json.loads(result.stdout)["error"]["kind"] == "failed"
+    assert "AWS error" not in result.stderr
+
+
+def test_deploying_one_service_without_its_environment_is_refused_before_anything_changes(
+    port: str,
+) -> None:
+    result = run_deployer("deploy", "--service", "web", "--env", "local", "--port", port, "--json")
+    assert result.code == 1, result.output
+    assert json.loads(result.stdout)["error"]["kind"] == "failed"
+    assert (
+        "the local environment's stacks they need are not deployed: shop-local-network (network), "
+        "shop-local-cluster (cluster), shop-local-ingress (ingress), shop-local-svc-api (api). "
+        "Run a full deploy first (deployer deploy --env local)"
+    ) in result.stderr
+    assert local_client("cloudformation", port).describe_stacks()["Stacks"] == []  # not even bootstrapped
+
+
 BILLING = """\
 services:
   billing:
@@ -57,7 +89,7 @@ services:
 """
 
 
-def test_run_of_a_service_not_deployed_yet_says_to_deploy_it(tmp_path: Path) -> None:
+def test_run_and_rollback_of_a_service_not_deployed_yet_say_to_deploy_it(tmp_path: Path) -> None:
     text = (ENVIRONMENTS_DIR / "local.yaml").read_text()
     (tmp_path / "local.yaml").write_text(text.replace("services:\n", BILLING, 1))
     spec = {"DEPLOYER_ENVIRONMENTS_DIR": str(tmp_path)}
@@ -71,6 +103,10 @@ def test_run_of_a_service_not_deployed_yet_says_to_deploy_it(tmp_path: Path) -> 
     finally:
         local_endpoint.down(chosen)
     assert ran.code == rolled_back.code == 2, (ran.output, rolled_back.output)
-    assert "service 'billing' is not deployed in shop-local: deploy it first" in ran.stderr
+    for result in (ran, rolled_back):
+        assert (
+            "service 'billing' is not deployed in shop-local: deploy it first "
+            "(deployer deploy --env local --service billing)"
+        ) in result.stderr
     assert json.loads(ran.stdout)["error"]["kind"] == "bad_input"
     assert "please report it" not in ran.output

@@ -17,12 +17,20 @@ from botocore.exceptions import ClientError, ReadTimeoutError
 from botocore.stub import Stubber
 
 from config import load_spec
+from deployer.aws.stack_state import NotDeployedError
 from deployer.batch.jobs import JobOutcome, job_outcome, wait_for_job
 from deployer.batch.submit import submit_job
 
 SPEC = load_spec("local")
 QUEUE, DEFINITION = "shop-local-default", "shop-local-thumbnails"
 BY_NAME = [{"name": "JOB_NAME", "values": ["thumbnails-tok"]}]
+QUEUE_FOUND = {
+    "jobQueueName": QUEUE,
+    "jobQueueArn": f"arn:aws:batch:us-east-1:123456789012:job-queue/{QUEUE}",
+    "state": "ENABLED",
+    "priority": 1,
+    "computeEnvironmentOrder": [],
+}
 
 
 @pytest.fixture
@@ -103,7 +111,16 @@ def test_a_client_error_is_not_retried(batch: tuple[Any, Stubber]) -> None:
     client, stubber = batch
     stubber.add_response("list_jobs", {"jobSummaryList": []}, {"jobQueue": QUEUE, "filters": BY_NAME})
     stubber.add_client_error("submit_job", "ClientException", "job definition is INACTIVE", 400)
+    stubber.add_response("describe_job_queues", {"jobQueues": [QUEUE_FOUND]}, {"jobQueues": [QUEUE]})
     with pytest.raises(ClientError, match="INACTIVE"):
+        submit_job(SPEC, client, "thumbnails", client_token="tok", sleep=lambda _: None)
+
+
+def test_a_queue_that_is_not_deployed_says_to_deploy_the_environment(batch: tuple[Any, Stubber]) -> None:
+    client, stubber = batch
+    stubber.add_client_error("list_jobs", "ClientException", f"Job queue {QUEUE} does not exist", 400)
+    stubber.add_response("describe_job_queues", {"jobQueues": []}, {"jobQueues": [QUEUE]})
+    with pytest.raises(NotDeployedError, match=f"local environment's Batch queue {QUEUE} is not deployed"):
         submit_job(SPEC, client, "thumbnails", client_token="tok", sleep=lambda _: None)
 
 

@@ -32,9 +32,9 @@ def test_explicit_target() -> None:
 @pytest.mark.parametrize(
     ("to", "message"),
     [
-        (4, "revision 4 is INACTIVE; ECS cannot run it. ACTIVE revisions: 5, 3, 2, 1"),
+        (4, r"revision 4 is INACTIVE \(deregistered, e.g. by prune\); .* roll back to: 3, 2, 1$"),
         (5, "revision 5 is already live"),
-        (9, "no such revision; ACTIVE revisions: 5, 3, 2, 1"),
+        (9, "no such revision; revisions you can roll back to: 3, 2, 1$"),
     ],
 )
 def test_refused_targets(to: int, message: str) -> None:
@@ -80,7 +80,9 @@ def test_no_live_revision_and_no_active_revision() -> None:
         choose_target([revision(2), revision(1)], None)
     inactive = [revision(2, status="INACTIVE", live=True), revision(1, status="INACTIVE")]
     with pytest.raises(
-        BadInputError, match=r"^--to 1: revision 1 is INACTIVE; ECS cannot run it\. ACTIVE revisions: none$"
+        BadInputError,
+        match=r"^--to 1: revision 1 is INACTIVE \(deregistered, e\.g\. by prune\); ECS cannot run it\. "
+        r"revisions you can roll back to: none$",
     ):
         choose_target(inactive, 1)
 
