@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 # constructs_lib.network gives each AZ a /24 public and a /20 private subnet.
 PUBLIC_SUBNET_PREFIX, PRIVATE_SUBNET_PREFIX = 24, 20
 LARGEST_VPC_PREFIX = 16
+ALB_MIN_AZS = 2  # an Application Load Balancer takes subnets in two AZs at least
 Loc = tuple[str | int, ...]
 Problem = tuple[Loc, str, Any]
 
@@ -89,6 +90,13 @@ def _network_problems(spec: AppSpec) -> Iterator[Problem]:
             f"(each AZ takes a /{PUBLIC_SUBNET_PREFIX} public and a /{PRIVATE_SUBNET_PREFIX} private "
             "subnet): use /17 or larger for up to 6 AZs, /18 for 3, /19 for 1, or lower max_azs",
             str(cidr),
+        )
+    if network.max_azs < ALB_MIN_AZS and spec.services_of_kind("web"):
+        yield (
+            ("network", "max_azs"),
+            f"the web services' load balancer needs subnets in at least {ALB_MIN_AZS} AZs "
+            f"(AWS's rule for an Application Load Balancer); set max_azs: {ALB_MIN_AZS} or more",
+            network.max_azs,
         )
     if network.nat_gateways > network.max_azs:
         yield (

@@ -36,7 +36,29 @@ def test_vpc_blocks_that_cannot_hold_the_subnets_are_refused(network: str, fragm
     assert_problem(refused(text), "network.cidr", fragment)
 
 
-@pytest.mark.parametrize(("cidr", "azs"), [("10.0.0.0/17", 6), ("10.0.0.0/18", 3), ("10.0.0.0/19", 1)])
+ONE_AZ_WITHOUT_WEB = """
+app: rx
+environment: {name: rx, account: "123456789012", region: us-east-1, target: local}
+network: {cidr: 10.0.0.0/19, max_azs: 1, nat_gateways: 1}
+services:
+  worker: {kind: worker, image: public.ecr.aws/nginx/nginx:1.27, user: "101"}
+"""
+
+
+def test_one_az_serves_no_load_balancer() -> None:
+    """An Application Load Balancer needs two AZs: max_azs 1 synthesised, and CDK's
+    CloudFormation validation then refused the load balancer's single subnet."""
+    text = edited("local", "  max_azs: 2\n", "  cidr: 10.0.0.0/19\n  max_azs: 1\n")
+    [problem] = refused(text)
+    assert (problem.path, problem.message) == (
+        "network.max_azs",
+        "the web services' load balancer needs subnets in at least 2 AZs "
+        "(AWS's rule for an Application Load Balancer); set max_azs: 2 or more",
+    )
+    assert parse_spec(ONE_AZ_WITHOUT_WEB).network.max_azs == 1  # no web service: one AZ is fine
+
+
+@pytest.mark.parametrize(("cidr", "azs"), [("10.0.0.0/17", 6), ("10.0.0.0/18", 3)])
 def test_vpc_blocks_that_hold_the_subnets_pass(cidr: str, azs: int) -> None:
     text = edited(
         "local", "  max_azs: 2\n  nat_gateways: 1\n", f"  cidr: {cidr}\n  max_azs: {azs}\n  nat_gateways: 1\n"
