@@ -18,6 +18,9 @@ Architecture = Literal["x86_64", "arm64"]
 
 INSTANCE_TYPES_FILE = Path(__file__).resolve().parent / "ec2_instance_types.json"
 _GRAVITON_FAMILY = re.compile(r"^(a1|[a-z]+\d+g[a-z]*)$")
+# The names aws-cdk-lib's ec2.InstanceType reads (its architecture getter): a family of letters,
+# a generation of one or two digits, capabilities. It refuses u-12tb1, mac2-m2, p6-b200 ….
+_CDK_READABLE = re.compile(r"^([a-z]+)(\d{1,2})([a-z\-]*)\.([a-z0-9\-]+)$")
 
 
 def architecture_of(instance_type: str) -> Architecture:
@@ -43,4 +46,9 @@ def instance_type_problem(instance_type: str) -> str | None:
         return f"{instance_type!r}: no EC2 instance family {family!r}; {hint}e.g. t3.medium or m7g.large"
     if size not in families[family]:
         return f"{instance_type!r}: {family} comes in {', '.join(families[family])}"
+    if not _CDK_READABLE.match(instance_type):
+        return (
+            f"{instance_type!r}: aws-cdk-lib cannot read this type's name (it takes a family, a "
+            "generation of one or two digits and capabilities, as m7i-flex.large); choose another type"
+        )
     return None

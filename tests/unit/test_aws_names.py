@@ -8,7 +8,7 @@ import botocore.session
 import pytest
 
 from config import parse_spec
-from config.instance_types import instance_families
+from config.instance_types import instance_families, instance_type_problem
 from config.regions import regions_by_partition
 from tests.spec_problems import assert_problem, edited, refused
 
@@ -66,6 +66,11 @@ def test_valid_image_references_pass(image: str) -> None:
     [
         ("[m7g.mediun, m6g.medium]", "[0]", "m7g comes in medium, large, xlarge"),
         ("[m7g.medium, m6x.medium]", "[1]", "no EC2 instance family 'm6x'; did you mean"),
+        (
+            "[u-12tb1.112xlarge, m6g.medium]",
+            "[0]",
+            "aws-cdk-lib cannot read this type's name (it takes a family",
+        ),
     ],
 )
 def test_unknown_instance_types_are_refused_with_the_choices(types: str, path: str, fragment: str) -> None:
@@ -80,6 +85,24 @@ def test_an_unknown_region_is_refused_with_the_closest_ones() -> None:
         "'us-east-9' is not an AWS region; did you mean",
     )
     assert "us-east-1" in problem.message
+
+
+def test_every_instance_type_validate_accepts_is_one_aws_cdk_lib_reads() -> None:
+    """The oracle is aws-cdk-lib itself: ec2.InstanceType's architecture, which the capacity
+    constructs read, refuses the names it cannot parse (u-12tb1.112xlarge passed validate)."""
+    from aws_cdk import aws_ec2 as ec2
+
+    def cdk_reads(name: str) -> bool:
+        try:
+            ec2.InstanceType(name).architecture  # noqa: B018 - the getter is the check
+        except RuntimeError:
+            return False
+        return True
+
+    names = [f"{family}.{size}" for family, sizes in instance_families().items() for size in sizes]
+    accepted = {name for name in names if instance_type_problem(name) is None}
+    assert accepted == {name for name in names if cdk_reads(name)}
+    assert len(accepted) > 900
 
 
 def test_the_instance_type_table_is_botocores() -> None:
