@@ -156,6 +156,38 @@ def test_bad_triggers_name_the_path_and_what_is_allowed(text: str, path: str, fr
     assert_problem(refused(text), path, fragment)
 
 
+FILTER_MISTAKES = [
+    ("{numeric: ['>=', '10']}", "numeric compares with numbers: '10' is not one (write 10, not '10')"),
+    ("{numeric: ['>=']}", "numeric takes [operator, number] or two of them, e.g. ['>=', 10, '<', 20]"),
+    ("{numeric: ['=>', 10]}", "numeric operators are <, <=, =, >, >=, not '=>'"),
+    ("{exists: 'true'}", "exists takes true or false, not 'true'"),
+    ("{wildcard: 'a**b'}", "wildcard 'a**b' has consecutive wildcards (**), which EventBridge refuses"),
+    ("{cidr: bad}", "cidr takes an IPv4 or IPv6 block such as 10.0.0.0/24, not 'bad'"),
+    ("{prefix: 3}", "prefix takes text or {equals-ignore-case: text}, not 3"),
+    ("{equals-ignore-case: [a]}", "equals-ignore-case takes text, not ['a']"),
+    ("{anything-but: {prefix: 3}}", "anything-but prefix takes text or {equals-ignore-case: text}, not 3"),
+    ("{anything-but: []}", "anything-but takes a value or a non-empty list of texts or numbers, not []"),
+    ("{anything-but: {numeric: ['>', 1]}}", "anything-but takes values, or one of prefix, suffix, wildcard"),
+]
+
+
+@pytest.mark.parametrize(("item", "message"), FILTER_MISTAKES)
+def test_a_filter_takes_the_value_eventbridge_takes(item: str, message: str) -> None:
+    """They validated and synthesised; EventBridge's PutRule refuses them at deploy."""
+    text = with_trigger(f"- {{pattern: {{detail: {{size: [{item}]}}}}}}")
+    assert_problem(refused(text), "services.reports.triggers[1]", f"detail.size: {message}")
+
+
+def test_the_filters_eventbridge_documents_are_accepted() -> None:
+    filters = (
+        "{numeric: ['>', 0, '<=', 5]}, {numeric: ['=', 3.5]}, {exists: false}, {prefix: img/}, "
+        "{suffix: {equals-ignore-case: .PNG}}, {anything-but: [a, 1]}, {anything-but: {prefix: tmp/}}, "
+        "{anything-but: x}, {equals-ignore-case: Shop}, {wildcard: 'img/*.png'}, {cidr: 10.0.0.0/24}, "
+        "{cidr: '2001:db8::/32'}"
+    )
+    parse_spec(with_trigger(f"- {{pattern: {{detail: {{size: [{filters}]}}}}}}"))
+
+
 def test_pattern_or_alternatives_are_checked_too() -> None:
     text = with_trigger("- {pattern: {$or: [{source: [a]}, {detail: {k: v}}]}}")
     assert_problem(refused(text), "services.reports.triggers[1]", "detail.k: give a non-empty list of values")
