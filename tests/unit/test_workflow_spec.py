@@ -12,7 +12,7 @@ import re
 import botocore.session
 import pytest
 
-from config import load_spec, parse_spec
+from config import load_spec, naming, parse_spec
 from config.event_patterns import EVENT_PATTERN_MAX
 from config.trigger_schema import EVENT_BUS_NAME, TriggerSpec
 from config.workflow_checks import STATE_MACHINE_NAME_MAX, walk_steps
@@ -317,3 +317,43 @@ def test_execution_input_paths_take_the_documented_shapes() -> None:
         assert re.match(JSON_PATH, good), good
     for bad in ("detail", "$.", "$..x", "$.a b", "$['x']"):
         assert not re.match(JSON_PATH, bad), bad
+
+
+TRIGGERED_AB = (
+    "  ab:\n    triggers: [{s3: {bucket: shop-local-uploads}}]\n    steps: [{name: a, run: reports}]\n"
+)
+
+
+def a_workflow(name: str) -> str:
+    return f"  {name}:\n    steps: [{{name: a, run: reports}}]\n"
+
+
+@pytest.mark.parametrize(
+    ("added", "path", "fragment"),
+    [
+        (a_workflow("report-2") + a_workflow("report2"), "workflows.report2",
+         "'report2' and workflow 'report-2' would both give the stack output StateMachineArnReport2"),
+        (TRIGGERED_AB + a_workflow("ab-trigger-rule0"), "workflows.ab-trigger-rule0",
+         "would both give the stack output StateMachineArnAbTriggerRule0"),
+        (a_workflow("ab-trigger-dead-letter-queue-url") + TRIGGERED_AB, "workflows.ab",
+         "'ab' and workflow 'ab-trigger-dead-letter-queue-url' would both give the stack output"),
+    ],
+)  # fmt: skip
+def test_workflows_whose_outputs_clash_are_refused(added: str, path: str, fragment: str) -> None:
+    assert_problem(refused(LOCAL + added), path, fragment)
+
+
+def test_workflow_outputs_are_the_ones_the_stack_gives() -> None:
+    """The nearest accepted variant (the rule of trigger 0 next to a workflow ab-trigger-rule1)
+    synthesises, with exactly the outputs the check counts on."""
+    from tests.harness import synthesise
+
+    spec = parse_spec(LOCAL + TRIGGERED_AB + a_workflow("ab-trigger-rule1"))
+    template = synthesise(spec).templates["shop-local-workflows"]
+    expected = {
+        output
+        for name, w in spec.workflows.items()
+        for output in naming.workflow_outputs(name, len(w.triggers), bool(w.schedule or w.triggers))
+    }
+    assert set(template["Outputs"]) == expected
+    assert "StateMachineArnAbTriggerRule0" in expected and "StateMachineArnAbTriggerRule1" in expected
