@@ -54,6 +54,9 @@ def batch_problems(spec: AppSpec) -> Iterator[Problem]:
                 "a queue's compute environments are all Fargate or all EC2 (AWS Batch refuses a mix)",
                 list(queue.compute_environments),
             )
+    queue_outputs = {name: [naming.job_queue_output(name)] for name in batch.queues}
+    for name, message in naming.output_clashes("queue", queue_outputs):
+        yield ("batch", "queues", name), message, name
     for name, job in batch.jobs.items():
         yield from _job_problems(spec, ("batch", "jobs", name), job)
 

@@ -7,7 +7,7 @@ synthesis with ``services.web.deployment.strategy: blue_green needs a web servic
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from config.call_graph import first_cycle
@@ -25,6 +25,7 @@ _LINEAR_MIN_STEP = 3.0
 
 
 RULE_CONDITION_VALUES = 5  # ALB quota, per rule: path and host values together
+RULE_WILDCARDS = 5  # ALB quota, per rule: * and ? across the path and host values together
 
 
 def kind_problems(spec: AppSpec) -> Iterator[Problem]:
@@ -131,6 +132,20 @@ def _scaling_problems(spec: AppSpec, name: str, service: ServiceSpec) -> Iterato
         )
 
 
+def _wildcard_problems(name: str, paths: Sequence[str], hosts: Sequence[str]) -> Iterator[Problem]:
+    """A rule of more wildcards than ALB takes, at the paths or the hosts, whichever has more."""
+    in_paths, in_hosts = (sum(v.count("*") + v.count("?") for v in values) for values in (paths, hosts))
+    if in_paths + in_hosts > RULE_WILDCARDS:
+        key = "paths" if in_paths >= in_hosts else "hosts"
+        yield (
+            ("services", name, "http", key),
+            f"the paths and hosts have {in_paths + in_hosts} wildcards ({in_paths} in paths, {in_hosts} "
+            f"in hosts); an ALB rule takes at most {RULE_WILDCARDS} * and ? in all (not adjustable): "
+            "use fewer, e.g. /reports/* for /reports/*/daily/*",
+            list(paths if key == "paths" else hosts),
+        )
+
+
 def _route_problems(spec: AppSpec, services: list[str]) -> Iterator[Problem]:
     """Routes that clash on one load balancer (another one has its own listeners and DNS name)."""
     seen: dict[tuple[frozenset[str], str], str] = {}
@@ -146,6 +161,7 @@ def _route_problems(spec: AppSpec, services: list[str]) -> Iterator[Problem]:
                 "use wildcards or fewer patterns",
                 None,
             )
+        yield from _wildcard_problems(name, http.paths, http.hosts)
         for index, path in enumerate(http.paths):
             loc = ("services", name, "http", "paths", index)
             key = (frozenset(http.hosts), path)

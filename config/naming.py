@@ -6,6 +6,7 @@ deployer (and a human with the AWS console) can find them from the spec alone.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -84,10 +85,21 @@ def state_machine_name(spec: AppSpec, workflow: str) -> str:
     return f"{stack_prefix(spec)}-{workflow}"
 
 
+def logical_part(name: str) -> str:
+    """``thumbnails-eu`` → ``ThumbnailsEu``: a spec name as part of a logical ID. Names that
+    differ only in dashes (``q-1``, ``q1``) give the same part: ``output_ids_problems`` refuses them."""
+    return "".join(part.capitalize() for part in name.split("-"))
+
+
+def job_queue_output(queue: str) -> str:
+    """The Batch stack's output holding ``queue``'s name (``JobQueueThumbnailsEu``)."""
+    return f"JobQueue{logical_part(queue)}"
+
+
 def state_machine_output(workflow: str) -> str:
     """The workflows stack's output holding ``workflow``'s state machine ARN
     (``StateMachineArnNightlyExport`` for ``nightly-export``)."""
-    return "StateMachineArn" + "".join(part.capitalize() for part in workflow.split("-"))
+    return "StateMachineArn" + logical_part(workflow)
 
 
 def trigger_output(
@@ -98,6 +110,32 @@ def trigger_output(
     output>TriggerRule0`` in the workflows stack."""
     prefix = state_machine_output(workflow) if workflow else ""
     return f"{prefix}Trigger{kind}{index if kind == 'Rule' else ''}"
+
+
+def workflow_outputs(workflow: str, triggers: int, started: bool) -> list[str]:
+    """Every output the workflows stack gives ``workflow``: its ARN and, when a schedule or
+    triggers start it (``started``), its dead-letter queue and one rule per trigger."""
+    rules = [trigger_output("Rule", index, workflow) for index in range(triggers)]
+    starts = [*rules, trigger_output("DeadLetterQueueUrl", workflow=workflow)] if started else []
+    return [state_machine_output(workflow), *starts]
+
+
+def output_clashes(kind: str, outputs: Mapping[str, Sequence[str]]) -> Iterator[tuple[str, str]]:
+    """``(name, problem)`` for each name (of ``kind``) one of whose stack outputs an earlier name
+    already gives: CloudFormation output IDs drop the dashes, so ``q-1`` and ``q1`` clash."""
+    given: dict[str, str] = {}
+    for name, ids in outputs.items():
+        for output in ids:
+            first = given.setdefault(output, name)
+            if first != name:
+                yield (
+                    name,
+                    (
+                        f"{kind} {name!r} and {kind} {first!r} would both give the stack output {output} "
+                        "(output IDs drop '-' and capitalise each part); rename one"
+                    ),
+                )
+                break
 
 
 def cluster_name(spec: AppSpec) -> str:

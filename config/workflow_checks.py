@@ -42,6 +42,12 @@ def workflow_problems(spec: AppSpec) -> Iterator[Problem]:
         seen: dict[str, Loc] = {}
         for step_loc, step in walk_steps(workflow.steps, (*loc, "steps")):
             yield from _step_problems(spec, step_loc, step, seen)
+    outputs = {
+        name: naming.workflow_outputs(name, len(w.triggers), w.schedule is not None or bool(w.triggers))
+        for name, w in spec.workflows.items()
+    }
+    for name, message in naming.output_clashes("workflow", outputs):
+        yield ("workflows", name), message, name
 
 
 def walk_steps(steps: tuple[StepSpec, ...], loc: Loc) -> Iterator[tuple[Loc, StepSpec]]:

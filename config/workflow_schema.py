@@ -21,8 +21,11 @@ from config.types import EnvVarName, Name
 # Step Functions state names: 1-80 characters; these are also safe in construct IDs and logs.
 STEP_NAME = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$"
 STEP_KINDS = ("run", "parallel", "map")
-# The states every workflow adds (constructs_lib.workflow: NOTIFY_STATE, FAILED_STATE).
+# The states every workflow adds next to its steps (constructs_lib.workflow.STATE_NAMES); the
+# steps' other construct IDs live in a scope of their own and never meet the construct's.
 RESERVED_STEP_NAMES = ("NotifyFailure", "Failed")
+# IAM's pattern for a role's Description: the description becomes the workflow role's.
+IAM_DESCRIPTION = re.compile(r"[\t\n\r\u0020-\u007e\u00a1-\u00ff]*")
 
 
 def _step_name_problem(value: str) -> str | None:
@@ -31,6 +34,18 @@ def _step_name_problem(value: str) -> str | None:
     if re.match(STEP_NAME, value):
         return None
     return f"{value!r} is not a step name: 1-80 letters, digits, '-' and '_', starting with a letter or digit"
+
+
+def iam_description_problem(value: str) -> str | None:
+    """Why IAM refuses ``value`` as a role's description (the first character it does not take)."""
+    if IAM_DESCRIPTION.fullmatch(value):
+        return None
+    index, char = next((i, c) for i, c in enumerate(value) if not IAM_DESCRIPTION.fullmatch(c))
+    return (
+        f"character {index + 1}, {char!r} (U+{ord(char):04X}), cannot be in an IAM role description "
+        "(the workflow's role takes this text): use printable ASCII and Latin-1 letters, e.g. ' for "
+        "a curly quote and - for a dash"
+    )
 
 
 class RetrySpec(SpecModel):
@@ -99,7 +114,9 @@ class WorkflowSpec(SpecModel):
     executions logged (ALL, with data) to an encrypted log group kept a year; no X-Ray; 24 h
     timeout."""
 
-    description: str | None = Field(default=None, max_length=256, description="what the workflow does")
+    description: Annotated[str, checked(iam_description_problem)] | None = Field(
+        default=None, max_length=256, description="what the workflow does (ASCII and Latin-1 letters)"
+    )
     steps: tuple[StepSpec, ...] = Field(min_length=1, description="run in order")
     schedule: ScheduleSpec | None = Field(default=None, description="when it starts [default: never]")
     triggers: tuple[TriggerSpec, ...] = Field(default=(), description="events that start it")

@@ -24,6 +24,11 @@ from constructs_lib.workflow_policy import run_task_statements, service_statemen
 from constructs_lib.workflow_steps import StateBuilder, Step, task_steps
 
 NOTIFY_STATE, FAILED_STATE = "NotifyFailure", "Failed"
+# The states every workflow adds next to its steps: a step may not take their names.
+STATE_NAMES = (NOTIFY_STATE, FAILED_STATE)
+# The steps' states are built under this child, so that a step's name (its state's construct
+# ID) never meets one of the construct's own children (Role, Executions, StateMachine, ...).
+STEPS_SCOPE = "Steps"
 ENCRYPT_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")  # what SQS and SNS need of a sender
 
 
@@ -83,7 +88,7 @@ class Workflow(Construct):
         )
         run_task_statements(self.role, cluster, [step.task_definition for step in runs])
         service_statements(self.role, tracing=tracing)
-        builder = StateBuilder(self, cluster, vpc_subnets)
+        builder = StateBuilder(Construct(self, STEPS_SCOPE), cluster, vpc_subnets)
         chain, top_level = builder.chain(steps)
         failed = sfn.Fail(self, FAILED_STATE, error_path="$.error.Error", cause_path="$.error.Cause")
         handler: sfn.IChainable = failed

@@ -87,9 +87,4 @@ class BatchStack(cdk.Stack):
             grant_permissions(holder, name, definition.job_role, job.permissions)
             self.jobs[name] = definition
         for name, queue in self.queues.items():
-            cdk.CfnOutput(self, f"JobQueue{_logical(name)}", value=queue.job_queue.job_queue_name)
-
-
-def _logical(name: str) -> str:
-    """``thumbnails-eu`` → ``ThumbnailsEu``: a spec name as part of a logical ID."""
-    return "".join(part.capitalize() for part in name.split("-"))
+            cdk.CfnOutput(self, naming.job_queue_output(name), value=queue.job_queue.job_queue_name)

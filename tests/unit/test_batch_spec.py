@@ -186,3 +186,16 @@ def test_a_queue_whose_failed_jobs_rule_name_is_too_long_for_eventbridge_is_refu
     # One character shorter fits: the rule name is then exactly 64 characters.
     accepted = parse_spec(text.replace("highprio1", "highprio"))
     assert len(naming.failed_jobs_rule_name(accepted, "thumbnail-generation-highprio")) == 64
+
+
+def test_queues_whose_names_differ_only_in_dashes_are_refused() -> None:
+    """q-1 and q1 would both give the output JobQueueQ1: synthesis fails on the second."""
+    both = "    q-1:\n" + QUEUE + "    q1:\n" + QUEUE
+    problems = refused(edited("local", "  queues:\n", "  queues:\n" + both))
+    assert_problem(
+        problems,
+        "batch.queues.q1",
+        "queue 'q1' and queue 'q-1' would both give the stack output JobQueueQ1 "
+        "(output IDs drop '-' and capitalise each part); rename one",
+    )
+    assert naming.job_queue_output("thumbnails-eu") == "JobQueueThumbnailsEu"

@@ -60,6 +60,10 @@ JOB_WITHOUT_STARTS = (
         (second_web("[/*]"), "services.shop.http.paths[0]", "already routed to service 'web'"),
         (second_web("[/a/*, /b/*, /c/*, /d/*]", "      hosts: [a.example.com, b.example.com]\n"),
          "services.shop.http", "make 6 condition values; an ALB rule takes at most 5"),
+        (second_web('["/a/*/b/*/c/*", "/d/*/e/*/f/*"]'), "services.shop.http.paths",
+         "paths and hosts have 6 wildcards (6 in paths, 0 in hosts); an ALB rule takes at most 5 * and ?"),
+        (second_web("[/a/*]", "      hosts: ['*.a?.example.com', '*.b??.example.com']\n"),
+         "services.shop.http.hosts", "have 6 wildcards (1 in paths, 5 in hosts); an ALB rule takes"),
         (with_web_lines("    deployment:\n      step_percent: 10\n"), "services.web.deployment.step_percent",
          "for canary or linear"),
         (with_web_lines("    deployment:\n      strategy: linear\n      step_percent: 1\n"),
@@ -123,3 +127,21 @@ def test_explicit_priority_wins_and_duplicates_are_errors() -> None:
         '    http:\n      paths: ["/*"]\n', '    http:\n      paths: ["/*"]\n      priority: 7\n', 1
     )
     assert any(p.startswith("services.shop.http.priority") and "also used" in p for p in problems_of(clash))
+
+
+def test_five_wildcards_in_a_rule_synthesise() -> None:
+    """The nearest accepted variant: 5 wildcards across paths and hosts (ALB's most)."""
+    from tests.harness import resources_of_type, synthesise
+
+    text = second_web('["/a/*/b/*", "/c/?"]', "      hosts: ['*.shop.example.com', 'a?.example.com']\n")
+    templates = synthesise(parse_spec(text)).templates.values()
+    values = [
+        value
+        for template in templates
+        for rule in resources_of_type(template, "AWS::ElasticLoadBalancingV2::ListenerRule").values()
+        for condition in rule["Properties"]["Conditions"]
+        for config in (condition.get("PathPatternConfig"), condition.get("HostHeaderConfig"))
+        if config
+        for value in config["Values"]
+    ]
+    assert {"/a/*/b/*", "/c/?", "*.shop.example.com", "a?.example.com"} <= set(values)

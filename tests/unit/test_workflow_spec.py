@@ -12,16 +12,17 @@ import re
 import botocore.session
 import pytest
 
-from config import load_spec, parse_spec
+from config import load_spec, naming, parse_spec
 from config.event_patterns import EVENT_PATTERN_MAX
 from config.trigger_schema import EVENT_BUS_NAME, TriggerSpec
 from config.workflow_checks import STATE_MACHINE_NAME_MAX, walk_steps
-from config.workflow_schema import RESERVED_STEP_NAMES, StepSpec
+from config.workflow_schema import RESERVED_STEP_NAMES, StepSpec, iam_description_problem
 from tests.spec_problems import TEXTS, assert_problem, refused
-from tests.unit.test_workflows_stack import FAN_OUT
+from tests.unit.test_workflows_stack import FAN_OUT, definition, state_machine
 
 LOCAL = TEXTS["local"]
 EVENTS = botocore.session.get_session().get_service_model("events")
+IAM = botocore.session.get_session().get_service_model("iam")
 STATES = botocore.session.get_session().get_service_model("stepfunctions")
 WORKFLOWS = LOCAL[LOCAL.index("workflows:\n") :]
 BEFORE_WORKFLOWS = LOCAL[: LOCAL.index("workflows:\n")]
@@ -242,6 +243,16 @@ def test_a_job_needs_a_schedule_triggers_or_a_workflow_step() -> None:
          "is not a step name: 1-80 letters, digits, '-' and '_'"),
         ("steps: [{name: Failed, run: reports}]", "workflows.extra.steps[0].name",
          "is the name of the state that handles a failed step; choose another name"),
+        ("steps: [{name: NotifyFailure, run: reports}]", "workflows.extra.steps[0].name",
+         "'NotifyFailure' is the name of the state that handles a failed step"),
+        ("description: export the day\u2019s orders\nsteps: [{name: a, run: reports}]",
+         "workflows.extra.description", "character 15, '\u2019' (U+2019), cannot be in an IAM role"),
+        ("description: nightly \u2014 report\nsteps: [{name: a, run: reports}]",
+         "workflows.extra.description", "use printable ASCII and Latin-1 letters, e.g. ' for a curly quote"),
+        ("description: report \U0001f4ca\nsteps: [{name: a, run: reports}]",
+         "workflows.extra.description", "character 8, '\U0001f4ca' (U+1F4CA)"),
+        ("description: \u65e5\u6b21\u30ec\u30dd\u30fc\u30c8\nsteps: [{name: a, run: reports}]",
+         "workflows.extra.description", "character 1, '\u65e5' (U+65E5)"),
         ("steps: [{name: a, run: api}]", "workflows.extra.steps[0].command",
          "api is a backend service: its task runs until stopped; give the command the step runs"),
         ("steps: [{name: a, run: reports, environment: {K: v}, from_input: {K: $.k}}]",
@@ -295,9 +306,40 @@ def test_parallel_map_and_workflow_triggers_are_accepted() -> None:
 
 
 def test_reserved_step_names_are_the_construct_states() -> None:
-    from constructs_lib.workflow import FAILED_STATE, NOTIFY_STATE
+    from constructs_lib.workflow import STATE_NAMES
 
-    assert set(RESERVED_STEP_NAMES) == {NOTIFY_STATE, FAILED_STATE}
+    assert set(RESERVED_STEP_NAMES) == set(STATE_NAMES)
+
+
+def test_workflow_descriptions_take_iams_role_description_pattern() -> None:
+    pattern = IAM.shape_for("roleDescriptionType").metadata["pattern"]
+    assert pattern == "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*"
+    for code in range(0x300):
+        char = chr(code)
+        allowed = re.fullmatch(pattern, char) is not None
+        assert (iam_description_problem(char) is None) == allowed, hex(code)
+
+
+def test_a_step_may_take_the_name_of_any_other_child_of_the_workflow_construct() -> None:
+    """Steps' states live in a scope of their own: Role, Executions, StateMachine... are free."""
+    from constructs_lib.workflow import STATE_NAMES
+    from stacks.app_builder import build_environment
+    from stacks.workflow_stack import WorkflowStack
+    from tests.harness import make_app
+
+    stacks = build_environment(make_app(), load_spec("local"))
+    nightly = next(s for s in stacks if isinstance(s, WorkflowStack)).workflows["nightly"]
+    children = sorted({child.node.id for child in nightly.node.children} - set(STATE_NAMES))
+    assert {"Role", "Executions", "StateMachine", "ExecutionsFailed", "Steps"} <= set(children)
+    steps = ", ".join(f"{{name: {child}, run: reports}}" for child in children)
+    text = with_workflow(f"description: caf\u00e9 cr\u00e8me, 'nightly' - report\nsteps: [{steps}]")
+    app = make_app()
+    build_environment(app, parse_spec(text))
+    template = app.synth().get_stack_by_name("shop-local-workflows").template
+    asl = definition(state_machine(template, "shop-local-extra"))
+    assert set(children) | set(STATE_NAMES) == set(asl["States"])
+    descriptions = [r["Properties"].get("Description") for r in template["Resources"].values()]
+    assert "Step Functions runs workflow caf\u00e9 cr\u00e8me, 'nightly' - report" in descriptions
 
 
 def test_execution_input_paths_take_the_documented_shapes() -> None:
@@ -307,3 +349,43 @@ def test_execution_input_paths_take_the_documented_shapes() -> None:
         assert re.match(JSON_PATH, good), good
     for bad in ("detail", "$.", "$..x", "$.a b", "$['x']"):
         assert not re.match(JSON_PATH, bad), bad
+
+
+TRIGGERED_AB = (
+    "  ab:\n    triggers: [{s3: {bucket: shop-local-uploads}}]\n    steps: [{name: a, run: reports}]\n"
+)
+
+
+def a_workflow(name: str) -> str:
+    return f"  {name}:\n    steps: [{{name: a, run: reports}}]\n"
+
+
+@pytest.mark.parametrize(
+    ("added", "path", "fragment"),
+    [
+        (a_workflow("report-2") + a_workflow("report2"), "workflows.report2",
+         "'report2' and workflow 'report-2' would both give the stack output StateMachineArnReport2"),
+        (TRIGGERED_AB + a_workflow("ab-trigger-rule0"), "workflows.ab-trigger-rule0",
+         "would both give the stack output StateMachineArnAbTriggerRule0"),
+        (a_workflow("ab-trigger-dead-letter-queue-url") + TRIGGERED_AB, "workflows.ab",
+         "'ab' and workflow 'ab-trigger-dead-letter-queue-url' would both give the stack output"),
+    ],
+)  # fmt: skip
+def test_workflows_whose_outputs_clash_are_refused(added: str, path: str, fragment: str) -> None:
+    assert_problem(refused(LOCAL + added), path, fragment)
+
+
+def test_workflow_outputs_are_the_ones_the_stack_gives() -> None:
+    """The nearest accepted variant (the rule of trigger 0 next to a workflow ab-trigger-rule1)
+    synthesises, with exactly the outputs the check counts on."""
+    from tests.harness import synthesise
+
+    spec = parse_spec(LOCAL + TRIGGERED_AB + a_workflow("ab-trigger-rule1"))
+    template = synthesise(spec).templates["shop-local-workflows"]
+    expected = {
+        output
+        for name, w in spec.workflows.items()
+        for output in naming.workflow_outputs(name, len(w.triggers), bool(w.schedule or w.triggers))
+    }
+    assert set(template["Outputs"]) == expected
+    assert "StateMachineArnAbTriggerRule0" in expected and "StateMachineArnAbTriggerRule1" in expected
