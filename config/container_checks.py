@@ -20,6 +20,8 @@ SECRET_LIKE = re.compile(
     r"(?i)(^|_)(PASSWORD|PASSWD|PWD|TOKEN|API_?KEY|PRIVATE_?KEY|KEY|CREDENTIALS?)($|_)|SECRET"
     r"|^(AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)|ECS_ENGINE_AUTH_DATA)$"
 )
+# Conditions that wait for a container to exit: ECS refuses them on an essential container.
+EXIT_CONDITIONS = ("COMPLETE", "SUCCESS")
 Loc = tuple[str | int, ...]
 Problem = tuple[Loc, str, Any]
 
@@ -141,6 +143,10 @@ def _reference_problems(
             )
         elif condition == "HEALTHY" and containers[target].health_check is None:
             yield (*loc, "depends_on", target), f"HEALTHY needs a health_check on {target!r}", condition
+        elif message := exit_wait_problem(
+            condition, target, containers[target].essential, "essential: false"
+        ):
+            yield (*loc, "depends_on", target), message, condition
     for index, mount in enumerate(container.mounts):
         if mount.volume not in service.volumes:
             known = ", ".join(service.volumes) or "none"
@@ -149,6 +155,19 @@ def _reference_problems(
                 f"unknown volume {mount.volume!r}; volumes: {known}",
                 mount.volume,
             )
+
+
+def exit_wait_problem(condition: str, target: str, essential: bool, non_essential: str) -> str | None:
+    """Why ECS refuses ``condition`` on ``target``, if it does: COMPLETE and SUCCESS wait for the
+    container to exit, and an essential container's exit stops the task. ``non_essential`` is how
+    the input spells the fix (``essential: false`` in a spec, ``"essential": false`` in JSON)."""
+    if condition not in EXIT_CONDITIONS or not essential:
+        return None
+    message = (
+        f"{condition} waits for {target!r} to exit, but it is essential (its exit stops the task); "
+        f"set {non_essential} on {target!r}"
+    )
+    return message
 
 
 def _service_name(loc: Loc) -> str:
