@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from config.fargate import LOG_RETENTION_DAYS
 from config.task_checks import task_problems
 from config.user_checks import user_problems
+from constructs_lib.memory_limits import ROUTER_RESERVATION_MIB, RequestedMemory, container_memory
 
 if TYPE_CHECKING:
     from config.container_schema import ContainerSpec, SecretRef
@@ -57,11 +58,25 @@ def service_problems(spec: AppSpec, name: str, service: ServiceSpec) -> Iterator
             ports[container.port] = container_name
     if not any(c.essential for c in containers.values()):
         yield (*base, "essential"), "at least one container of the task must be essential", False
-    reserved = sum((c.memory_limit_mib or c.memory_reservation_mib or 0) for c in containers.values())
-    if reserved > service.memory:
+    yield from _memory_problems(base, service, containers)
+
+
+def _memory_problems(
+    base: Loc, service: ServiceSpec, containers: dict[str, ContainerSpec]
+) -> Iterator[Problem]:
+    """What the task definition's memory rule (constructs_lib.memory_limits) refuses, counting the
+    FireLens log router's reservation as the construct does."""
+    requested = [RequestedMemory(c.memory_limit_mib, c.memory_reservation_mib) for c in containers.values()]
+    firelens = service.logging == "firelens"
+    if firelens:
+        requested.append(RequestedMemory(None, ROUTER_RESERVATION_MIB))
+    try:
+        container_memory(service.memory, requested)
+    except ValueError as error:
+        router = f", the FireLens log router's {ROUTER_RESERVATION_MIB} MiB included" if firelens else ""
         yield (
             (*base, "memory"),
-            f"containers reserve {reserved} MiB, more than the task's {service.memory} MiB",
+            f"{error}{router}; raise memory or lower the containers' memory_limit_mib/memory_reservation_mib",
             service.memory,
         )
 

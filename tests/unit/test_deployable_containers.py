@@ -52,3 +52,32 @@ def test_an_exit_condition_on_a_non_essential_sidecar_synthesises() -> None:
     [definition] = resources_of_type(worker_template(text), "AWS::ECS::TaskDefinition").values()
     worker = next(c for c in definition["Properties"]["ContainerDefinitions"] if c["Name"] == "worker")
     assert worker["DependsOn"] == [{"ContainerName": "migrate", "Condition": "SUCCESS"}]
+
+
+def test_the_firelens_router_counts_in_the_memory_the_containers_reserve() -> None:
+    problem = assert_problem(
+        refused(worker_with("    logging: firelens\n    memory_limit_mib: 512\n")),
+        "services.worker.memory",
+        "containers reserve 562 MiB, more than the task's 512 MiB, the FireLens log router's 50 MiB included",
+    )
+    assert "raise memory or lower the containers' memory_limit_mib/memory_reservation_mib" in problem.message
+
+
+def test_a_sidecar_without_memory_settings_needs_6_mib_of_what_is_left() -> None:
+    sidecar = f'    sidecars:\n      side: {{image: {BUSYBOX}, user: "65534"}}\n'
+    assert_problem(
+        refused(worker_with("    memory_reservation_mib: 510\n" + sidecar)),
+        "services.worker.memory",
+        "2 MiB of the task's 512 MiB are left for 1 container(s) without a memory setting; "
+        "each needs at least 6 MiB",
+    )
+    # the containers reserve less than the task when the main container's reservation counts,
+    # not its hard limit: what the construct registers
+    assert parse_spec(worker_with("    memory_limit_mib: 512\n    memory_reservation_mib: 256\n" + sidecar))
+
+
+def test_firelens_with_memory_left_for_the_router_synthesises() -> None:
+    template = worker_template(worker_with("    logging: firelens\n    memory_limit_mib: 462\n"))
+    [definition] = resources_of_type(template, "AWS::ECS::TaskDefinition").values()
+    router = next(c for c in definition["Properties"]["ContainerDefinitions"] if c["Name"] == "log-router")
+    assert router["MemoryReservation"] == 50
