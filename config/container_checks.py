@@ -6,13 +6,14 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from config.container_schema import EBS_IOPS, EBS_SIZES_GIB
 from config.fargate import LOG_RETENTION_DAYS
 from config.task_checks import task_problems
 from config.user_checks import user_problems
 from constructs_lib.memory_limits import ROUTER_RESERVATION_MIB, RequestedMemory, container_memory
 
 if TYPE_CHECKING:
-    from config.container_schema import ContainerSpec, SecretRef
+    from config.container_schema import ContainerSpec, EbsVolumeSpec, SecretRef
     from config.schema import AppSpec, ServiceSpec
 
 # Matched on the name with camelCase words split by '_' (dbPassword -> db_Password). SECRET
@@ -90,6 +91,8 @@ def _volume_problems(
         )
         if len(kinds) != 1:
             yield (*base, "volumes", volume_name), "give exactly one of efs, ebs or scratch: true", kinds
+        if volume.ebs is not None:
+            yield from _ebs_problems((*base, "volumes", volume_name, "ebs"), volume.ebs)
     mounted = {m.volume for c in containers.values() for m in c.mounts}
     for volume_name in service.volumes:
         if volume_name not in mounted:
@@ -99,6 +102,37 @@ def _volume_problems(
             (*base, "volumes"),
             "a task can have at most one service-managed EBS volume",
             list(service.volumes),
+        )
+
+
+def _ebs_problems(loc: Loc, ebs: EbsVolumeSpec) -> Iterator[Problem]:
+    """What EC2 refuses of a volume of ``ebs.volume_type``: its size range and IOPS rules."""
+    kind = ebs.volume_type
+    low, high = EBS_SIZES_GIB[kind]
+    if not low <= ebs.size_gib <= high:
+        yield (*loc, "size_gib"), f"{kind} volumes are {low}-{high} GiB; got {ebs.size_gib}", ebs.size_gib
+    iops = EBS_IOPS[kind]
+    if iops is None:
+        if ebs.iops is not None:
+            yield (*loc, "iops"), f"{kind} volumes take no iops; only io1, io2 and gp3 do", ebs.iops
+        return
+    least, most, per_gib = iops
+    if ebs.iops is None:
+        if kind != "gp3":
+            yield (
+                (*loc, "iops"),
+                f"{kind} volumes need iops: {least}-{most}, at most {per_gib} per GiB of size_gib",
+                None,
+            )
+        return
+    if not least <= ebs.iops <= most:
+        yield (*loc, "iops"), f"{kind} volumes take {least}-{most} iops; got {ebs.iops}", ebs.iops
+    elif ebs.iops > max(per_gib * ebs.size_gib, 3000 if kind == "gp3" else 0):
+        yield (
+            (*loc, "iops"),
+            f"{ebs.iops} iops is more than {per_gib} per GiB of its {ebs.size_gib} GiB; "
+            f"raise size_gib to {-(-ebs.iops // per_gib)} or lower iops",
+            ebs.iops,
         )
 
 

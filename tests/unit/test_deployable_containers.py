@@ -81,3 +81,50 @@ def test_firelens_with_memory_left_for_the_router_synthesises() -> None:
     [definition] = resources_of_type(template, "AWS::ECS::TaskDefinition").values()
     router = next(c for c in definition["Properties"]["ContainerDefinitions"] if c["Name"] == "log-router")
     assert router["MemoryReservation"] == 50
+
+
+def ebs(volume: str) -> str:
+    return f"    mounts: [{{volume: data, path: /data}}]\n    volumes:\n      data: {{ebs: {volume}}}\n"
+
+
+EBS = "services.worker.volumes.data.ebs"
+
+
+@pytest.mark.parametrize(
+    ("volume", "key", "fragment"),
+    [
+        (
+            "{size_gib: 20, volume_type: io1}",
+            "iops",
+            "io1 volumes need iops: 100-64000, at most 50 per GiB of size_gib",
+        ),
+        (
+            "{size_gib: 20, volume_type: io2}",
+            "iops",
+            "io2 volumes need iops: 100-256000, at most 1000 per GiB of size_gib",
+        ),
+        ("{size_gib: 100, volume_type: st1}", "size_gib", "st1 volumes are 125-16384 GiB; got 100"),
+        ("{size_gib: 124, volume_type: sc1}", "size_gib", "sc1 volumes are 125-16384 GiB; got 124"),
+        ("{size_gib: 3, volume_type: io1, iops: 100}", "size_gib", "io1 volumes are 4-16384 GiB; got 3"),
+        ("{size_gib: 20000}", "size_gib", "gp3 volumes are 1-16384 GiB; got 20000"),
+        ("{size_gib: 20, volume_type: gp2, iops: 3000}", "iops", "gp2 volumes take no iops; only io1, io2"),
+        ("{size_gib: 200, iops: 20000}", "iops", "gp3 volumes take 3000-16000 iops; got 20000"),
+        (
+            "{size_gib: 20, volume_type: io1, iops: 5000}",
+            "iops",
+            "5000 iops is more than 50 per GiB of its 20 GiB; raise size_gib to 100 or lower iops",
+        ),
+    ],
+)
+def test_ebs_sizes_and_iops_outside_the_volume_types_range_are_refused(
+    volume: str, key: str, fragment: str
+) -> None:
+    assert_problem(refused(worker_with(ebs(volume))), f"{EBS}.{key}", fragment)
+
+
+def test_a_provisioned_iops_volume_synthesises_with_its_iops() -> None:
+    template = worker_template(worker_with(ebs("{size_gib: 20, volume_type: io2, iops: 4000}")))
+    [service] = resources_of_type(template, "AWS::ECS::Service").values()
+    [volume] = service["Properties"]["VolumeConfigurations"]
+    assert volume["ManagedEBSVolume"]["VolumeType"] == "io2"
+    assert volume["ManagedEBSVolume"]["Iops"] == 4000
