@@ -74,6 +74,17 @@ class MountSpec(SpecModel):
     read_only: bool = False
 
 
+def _label_key_problem(key: str) -> str | None:
+    """Why ``key`` cannot be a docker label key: CloudFormation's schema wants 1 or more characters."""
+    if key:
+        return None
+    message = (
+        "cannot be empty: CloudFormation wants a label key of 1 or more characters, e.g. com.example.team"
+    )
+    return message
+
+
+LabelKey = Annotated[str, checked(_label_key_problem)]
 DependencyCondition = Literal["START", "COMPLETE", "SUCCESS", "HEALTHY"]
 AppProtocol = Literal["http", "http2", "grpc"]
 
@@ -116,7 +127,7 @@ class ContainerSpec(SpecModel):
         default_factory=dict
     )
     init_process: bool = Field(default=False, description="run an init process (reaps zombies)")
-    docker_labels: dict[str, str] = Field(default_factory=dict)
+    docker_labels: dict[LabelKey, str] = Field(default_factory=dict)
     readonly_root_filesystem: bool = Field(default=True)
     writable_paths: tuple[str, ...] = Field(
         default=(), description="paths given a writable scratch volume (e.g. /tmp) on a read-only root"

@@ -128,3 +128,12 @@ def test_a_provisioned_iops_volume_synthesises_with_its_iops() -> None:
     [volume] = service["Properties"]["VolumeConfigurations"]
     assert volume["ManagedEBSVolume"]["VolumeType"] == "io2"
     assert volume["ManagedEBSVolume"]["Iops"] == 4000
+
+
+def test_an_empty_docker_label_key_is_refused() -> None:
+    assert_problem(
+        refused(worker_with('    docker_labels: {"": x, team: shop}\n')),
+        'services.worker.docker_labels[""]',
+        "cannot be empty: CloudFormation wants a label key of 1 or more characters",
+    )
+    assert parse_spec(worker_with("    docker_labels: {team: shop}\n"))
