@@ -6,12 +6,14 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from config.container_schema import EBS_IOPS, EBS_SIZES_GIB
 from config.fargate import LOG_RETENTION_DAYS
 from config.task_checks import task_problems
 from config.user_checks import user_problems
+from constructs_lib.memory_limits import ROUTER_RESERVATION_MIB, RequestedMemory, container_memory
 
 if TYPE_CHECKING:
-    from config.container_schema import ContainerSpec, SecretRef
+    from config.container_schema import ContainerSpec, EbsVolumeSpec, SecretRef
     from config.schema import AppSpec, ServiceSpec
 
 # Matched on the name with camelCase words split by '_' (dbPassword -> db_Password). SECRET
@@ -20,6 +22,8 @@ SECRET_LIKE = re.compile(
     r"(?i)(^|_)(PASSWORD|PASSWD|PWD|TOKEN|API_?KEY|PRIVATE_?KEY|KEY|CREDENTIALS?)($|_)|SECRET"
     r"|^(AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)|ECS_ENGINE_AUTH_DATA)$"
 )
+# Conditions that wait for a container to exit: ECS refuses them on an essential container.
+EXIT_CONDITIONS = ("COMPLETE", "SUCCESS")
 Loc = tuple[str | int, ...]
 Problem = tuple[Loc, str, Any]
 
@@ -55,11 +59,25 @@ def service_problems(spec: AppSpec, name: str, service: ServiceSpec) -> Iterator
             ports[container.port] = container_name
     if not any(c.essential for c in containers.values()):
         yield (*base, "essential"), "at least one container of the task must be essential", False
-    reserved = sum((c.memory_limit_mib or c.memory_reservation_mib or 0) for c in containers.values())
-    if reserved > service.memory:
+    yield from _memory_problems(base, service, containers)
+
+
+def _memory_problems(
+    base: Loc, service: ServiceSpec, containers: dict[str, ContainerSpec]
+) -> Iterator[Problem]:
+    """What the task definition's memory rule (constructs_lib.memory_limits) refuses, counting the
+    FireLens log router's reservation as the construct does."""
+    requested = [RequestedMemory(c.memory_limit_mib, c.memory_reservation_mib) for c in containers.values()]
+    firelens = service.logging == "firelens"
+    if firelens:
+        requested.append(RequestedMemory(None, ROUTER_RESERVATION_MIB))
+    try:
+        container_memory(service.memory, requested)
+    except ValueError as error:
+        router = f", the FireLens log router's {ROUTER_RESERVATION_MIB} MiB included" if firelens else ""
         yield (
             (*base, "memory"),
-            f"containers reserve {reserved} MiB, more than the task's {service.memory} MiB",
+            f"{error}{router}; raise memory or lower the containers' memory_limit_mib/memory_reservation_mib",
             service.memory,
         )
 
@@ -73,6 +91,8 @@ def _volume_problems(
         )
         if len(kinds) != 1:
             yield (*base, "volumes", volume_name), "give exactly one of efs, ebs or scratch: true", kinds
+        if volume.ebs is not None:
+            yield from _ebs_problems((*base, "volumes", volume_name, "ebs"), volume.ebs)
     mounted = {m.volume for c in containers.values() for m in c.mounts}
     for volume_name in service.volumes:
         if volume_name not in mounted:
@@ -82,6 +102,37 @@ def _volume_problems(
             (*base, "volumes"),
             "a task can have at most one service-managed EBS volume",
             list(service.volumes),
+        )
+
+
+def _ebs_problems(loc: Loc, ebs: EbsVolumeSpec) -> Iterator[Problem]:
+    """What EC2 refuses of a volume of ``ebs.volume_type``: its size range and IOPS rules."""
+    kind = ebs.volume_type
+    low, high = EBS_SIZES_GIB[kind]
+    if not low <= ebs.size_gib <= high:
+        yield (*loc, "size_gib"), f"{kind} volumes are {low}-{high} GiB; got {ebs.size_gib}", ebs.size_gib
+    iops = EBS_IOPS[kind]
+    if iops is None:
+        if ebs.iops is not None:
+            yield (*loc, "iops"), f"{kind} volumes take no iops; only io1, io2 and gp3 do", ebs.iops
+        return
+    least, most, per_gib = iops
+    if ebs.iops is None:
+        if kind != "gp3":
+            yield (
+                (*loc, "iops"),
+                f"{kind} volumes need iops: {least}-{most}, at most {per_gib} per GiB of size_gib",
+                None,
+            )
+        return
+    if not least <= ebs.iops <= most:
+        yield (*loc, "iops"), f"{kind} volumes take {least}-{most} iops; got {ebs.iops}", ebs.iops
+    elif ebs.iops > max(per_gib * ebs.size_gib, 3000 if kind == "gp3" else 0):
+        yield (
+            (*loc, "iops"),
+            f"{ebs.iops} iops is more than {per_gib} per GiB of its {ebs.size_gib} GiB; "
+            f"raise size_gib to {-(-ebs.iops // per_gib)} or lower iops",
+            ebs.iops,
         )
 
 
@@ -141,6 +192,10 @@ def _reference_problems(
             )
         elif condition == "HEALTHY" and containers[target].health_check is None:
             yield (*loc, "depends_on", target), f"HEALTHY needs a health_check on {target!r}", condition
+        elif message := exit_wait_problem(
+            condition, target, containers[target].essential, "essential: false"
+        ):
+            yield (*loc, "depends_on", target), message, condition
     for index, mount in enumerate(container.mounts):
         if mount.volume not in service.volumes:
             known = ", ".join(service.volumes) or "none"
@@ -149,6 +204,19 @@ def _reference_problems(
                 f"unknown volume {mount.volume!r}; volumes: {known}",
                 mount.volume,
             )
+
+
+def exit_wait_problem(condition: str, target: str, essential: bool, non_essential: str) -> str | None:
+    """Why ECS refuses ``condition`` on ``target``, if it does: COMPLETE and SUCCESS wait for the
+    container to exit, and an essential container's exit stops the task. ``non_essential`` is how
+    the input spells the fix (``essential: false`` in a spec, ``"essential": false`` in JSON)."""
+    if condition not in EXIT_CONDITIONS or not essential:
+        return None
+    message = (
+        f"{condition} waits for {target!r} to exit, but it is essential (its exit stops the task); "
+        f"set {non_essential} on {target!r}"
+    )
+    return message
 
 
 def _service_name(loc: Loc) -> str:

@@ -74,6 +74,17 @@ class MountSpec(SpecModel):
     read_only: bool = False
 
 
+def _label_key_problem(key: str) -> str | None:
+    """Why ``key`` cannot be a docker label key: CloudFormation's schema wants 1 or more characters."""
+    if key:
+        return None
+    message = (
+        "cannot be empty: CloudFormation wants a label key of 1 or more characters, e.g. com.example.team"
+    )
+    return message
+
+
+LabelKey = Annotated[str, checked(_label_key_problem)]
 DependencyCondition = Literal["START", "COMPLETE", "SUCCESS", "HEALTHY"]
 AppProtocol = Literal["http", "http2", "grpc"]
 
@@ -116,7 +127,7 @@ class ContainerSpec(SpecModel):
         default_factory=dict
     )
     init_process: bool = Field(default=False, description="run an init process (reaps zombies)")
-    docker_labels: dict[str, str] = Field(default_factory=dict)
+    docker_labels: dict[LabelKey, str] = Field(default_factory=dict)
     readonly_root_filesystem: bool = Field(default=True)
     writable_paths: tuple[str, ...] = Field(
         default=(), description="paths given a writable scratch volume (e.g. /tmp) on a read-only root"
@@ -137,11 +148,40 @@ class EfsVolumeSpec(SpecModel):
     )
 
 
-class EbsVolumeSpec(SpecModel):
-    """A service-managed EBS volume, created per task at launch, encrypted."""
+EbsVolumeType = Literal["gp3", "gp2", "io1", "io2", "st1", "sc1"]
+# EC2 CreateVolume's rules per volume type: size (GiB), and provisioned IOPS (None: not allowed)
+# with the most IOPS per GiB.
+EBS_SIZES_GIB: dict[str, tuple[int, int]] = {
+    "gp3": (1, 16384),
+    "gp2": (1, 16384),
+    "io1": (4, 16384),
+    "io2": (4, 65536),
+    "st1": (125, 16384),
+    "sc1": (125, 16384),
+}
+EBS_IOPS: dict[str, tuple[int, int, int] | None] = {
+    "gp3": (3000, 16000, 500),
+    "io1": (100, 64000, 50),
+    "io2": (100, 256000, 1000),
+    "gp2": None,
+    "st1": None,
+    "sc1": None,
+}
 
-    size_gib: int = Field(ge=1, le=16384)
-    volume_type: Literal["gp3", "gp2", "io1", "io2", "st1", "sc1"] = "gp3"
+
+class EbsVolumeSpec(SpecModel):
+    """A service-managed EBS volume, created per task at launch, encrypted. Sizes: gp2/gp3
+    1-16384 GiB, io1 4-16384, io2 4-65536, st1/sc1 125-16384. ``iops``: required for io1
+    (100-64000, at most 50 per GiB) and io2 (100-256000, at most 1000 per GiB), optional for
+    gp3 (3000-16000, at most 500 per GiB above 3000; default 3000), not allowed otherwise."""
+
+    size_gib: int = Field(
+        ge=1, le=65536, description="gp2/gp3 1-16384, io1 4-16384, io2 4-65536, st1/sc1 125-16384"
+    )
+    volume_type: EbsVolumeType = "gp3"
+    iops: int | None = Field(
+        default=None, ge=100, le=256000, description="provisioned IOPS: io1/io2 (required) and gp3 only"
+    )
 
 
 class VolumeSpec(SpecModel):

@@ -13,9 +13,10 @@ class EncryptedEbsVolume(ecs.ServiceManagedVolume):
     """An EBS volume ECS creates for each task of a service at launch, encrypted.
 
     Give it to ``EcsService(volume_configurations=[...])`` and declare a task volume of the
-    same ``name`` with ``configured_at_launch=True``. Defaults: gp3; the account's default EBS
-    key (``encryption_key`` for a customer-managed one); an infrastructure role of its own that
-    ECS uses to create and attach the volume (the construct ID is part of its logical ID).
+    same ``name`` with ``configured_at_launch=True``. ``iops``: provisioned IOPS (io1, io2, gp3).
+    Defaults: gp3; the account's default EBS key (``encryption_key`` for a customer-managed one);
+    an infrastructure role of its own that ECS uses to create and attach the volume (the
+    construct ID is part of its logical ID).
     """
 
     def __init__(
@@ -27,12 +28,13 @@ class EncryptedEbsVolume(ecs.ServiceManagedVolume):
         size: cdk.Size,
         volume_type: ec2.EbsDeviceVolumeType = ec2.EbsDeviceVolumeType.GP3,
         encryption_key: kms.IKey | None = None,
+        iops: int | None = None,
     ) -> None:
         super().__init__(
             scope,
             construct_id,
             name=name,
             managed_ebs_volume=ecs.ServiceManagedEBSVolumeConfiguration(
-                size=size, volume_type=volume_type, encrypted=True, kms_key_id=encryption_key
+                size=size, volume_type=volume_type, iops=iops, encrypted=True, kms_key_id=encryption_key
             ),
         )

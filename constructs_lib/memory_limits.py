@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 MIN_CONTAINER_MEMORY_MIB = 6  # Docker 20.10+ refuses less
+ROUTER_RESERVATION_MIB = 50  # what the FireLens log router reserves (task_containers.add_log_router)
 
 
 @dataclass(frozen=True)

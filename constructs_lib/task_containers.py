@@ -15,7 +15,6 @@ from constructs_lib.containers import ContainerProps
 from constructs_lib.memory_limits import ContainerMemory
 
 LOG_ROUTER = "log-router"
-ROUTER_RESERVATION_MIB = 50
 
 
 def log_driver(

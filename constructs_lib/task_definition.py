@@ -23,7 +23,7 @@ from constructs_lib.control_tower import (
     acknowledge_control,
 )
 from constructs_lib.log_encryption import retained_log_group
-from constructs_lib.memory_limits import RequestedMemory, container_memory
+from constructs_lib.memory_limits import ROUTER_RESERVATION_MIB, RequestedMemory, container_memory
 from constructs_lib.nag import ECR_TOKEN, PLAIN_ENVIRONMENT, acknowledge
 
 if TYPE_CHECKING:
@@ -139,7 +139,7 @@ class VersionedTaskDefinition(Construct):
         memory = container_memory(
             memory_mib,
             [RequestedMemory(c.memory_limit_mib, c.memory_reservation_mib) for c in containers]
-            + ([RequestedMemory(None, task_containers.ROUTER_RESERVATION_MIB)] if firelens else []),
+            + ([RequestedMemory(None, ROUTER_RESERVATION_MIB)] if firelens else []),
         )
         if firelens:
             task_containers.add_log_router(

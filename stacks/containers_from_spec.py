@@ -136,6 +136,7 @@ def ebs_volumes(scope: Construct, volumes: dict[str, VolumeSpec]) -> list[ecs.Se
             name=name,
             size=cdk.Size.gibibytes(volume.ebs.size_gib),
             volume_type=ec2.EbsDeviceVolumeType[volume.ebs.volume_type.upper()],
+            iops=volume.ebs.iops,
         )
         for name, volume in volumes.items()
         if volume.ebs

@@ -12,12 +12,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from config import graphs
+from config.container_checks import exit_wait_problem
 from config.native.model import FileProblem, json_path
 
 CONTAINERS = "containerDefinitions"
 NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")  # ECS's rule for container names
-# Conditions that wait for a container to exit: ECS refuses them on an essential container.
-_EXIT_CONDITIONS = ("COMPLETE", "SUCCESS")
 
 
 def reference_problems(body: dict[str, Any]) -> Iterator[FileProblem]:
@@ -63,12 +62,10 @@ def _container_references(
             yield FileProblem(f"{path}.containerName", _unknown("other container", target, others))
         elif condition == "HEALTHY" and "healthCheck" not in others[target]:
             yield FileProblem(f"{path}.condition", f"HEALTHY needs a healthCheck on {target!r}")
-        elif condition in _EXIT_CONDITIONS and others[target].get("essential", True):
-            yield FileProblem(
-                f"{path}.condition",
-                f"{condition} waits for {target!r} to exit, but it is essential (its exit stops the task); "
-                f'set "essential": false on {target!r}',
-            )
+        elif message := exit_wait_problem(
+            condition, target, others[target].get("essential", True), '"essential": false'
+        ):
+            yield FileProblem(f"{path}.condition", message)
     for number, source in enumerate(container.get("volumesFrom", [])):
         name = source.get("sourceContainer")
         if name not in others:

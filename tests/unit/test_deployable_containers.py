@@ -1,0 +1,139 @@
+"""Container settings validate accepts must synthesise: what ECS, EC2 or CloudFormation would
+refuse (an exit condition on an essential sidecar, memory the FireLens router or an open-ended
+sidecar cannot get, EBS sizes and IOPS outside the volume type's range, an empty docker label
+key) is refused at its path, and the nearest accepted variant synthesises."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from config import parse_spec
+from tests.harness import resources_of_type, synthesise
+from tests.spec_problems import assert_problem, edited, refused
+
+WORKER = '    user: "65534"                 # nobody\n'  # the last line of local.yaml's worker
+BUSYBOX = "public.ecr.aws/docker/library/busybox:1.37"
+
+
+def worker_with(extra: str) -> str:
+    """local.yaml with ``extra`` (keys indented under the worker service) added to the worker."""
+    return edited("local", WORKER, WORKER + extra)
+
+
+def worker_template(text: str) -> dict[str, Any]:
+    return dict(synthesise(parse_spec(text)).templates["shop-local-svc-worker"])
+
+
+SIDECAR_WAITED_FOR = f"""\
+    depends_on: {{migrate: SUCCESS}}
+    sidecars:
+      migrate:
+        image: {BUSYBOX}
+        user: "65534"
+        command: ["true"]
+"""
+
+
+@pytest.mark.parametrize("condition", ["SUCCESS", "COMPLETE"])
+def test_an_exit_condition_on_an_essential_sidecar_is_refused(condition: str) -> None:
+    text = worker_with(SIDECAR_WAITED_FOR.replace("SUCCESS", condition))
+    assert_problem(
+        refused(text),
+        "services.worker.depends_on.migrate",
+        f"{condition} waits for 'migrate' to exit, but it is essential (its exit stops the task); "
+        "set essential: false on 'migrate'",
+    )
+
+
+def test_an_exit_condition_on_a_non_essential_sidecar_synthesises() -> None:
+    text = worker_with(SIDECAR_WAITED_FOR + "        essential: false\n")
+    [definition] = resources_of_type(worker_template(text), "AWS::ECS::TaskDefinition").values()
+    worker = next(c for c in definition["Properties"]["ContainerDefinitions"] if c["Name"] == "worker")
+    assert worker["DependsOn"] == [{"ContainerName": "migrate", "Condition": "SUCCESS"}]
+
+
+def test_the_firelens_router_counts_in_the_memory_the_containers_reserve() -> None:
+    problem = assert_problem(
+        refused(worker_with("    logging: firelens\n    memory_limit_mib: 512\n")),
+        "services.worker.memory",
+        "containers reserve 562 MiB, more than the task's 512 MiB, the FireLens log router's 50 MiB included",
+    )
+    assert "raise memory or lower the containers' memory_limit_mib/memory_reservation_mib" in problem.message
+
+
+def test_a_sidecar_without_memory_settings_needs_6_mib_of_what_is_left() -> None:
+    sidecar = f'    sidecars:\n      side: {{image: {BUSYBOX}, user: "65534"}}\n'
+    assert_problem(
+        refused(worker_with("    memory_reservation_mib: 510\n" + sidecar)),
+        "services.worker.memory",
+        "2 MiB of the task's 512 MiB are left for 1 container(s) without a memory setting; "
+        "each needs at least 6 MiB",
+    )
+    # the containers reserve less than the task when the main container's reservation counts,
+    # not its hard limit: what the construct registers
+    assert parse_spec(worker_with("    memory_limit_mib: 512\n    memory_reservation_mib: 256\n" + sidecar))
+
+
+def test_firelens_with_memory_left_for_the_router_synthesises() -> None:
+    template = worker_template(worker_with("    logging: firelens\n    memory_limit_mib: 462\n"))
+    [definition] = resources_of_type(template, "AWS::ECS::TaskDefinition").values()
+    router = next(c for c in definition["Properties"]["ContainerDefinitions"] if c["Name"] == "log-router")
+    assert router["MemoryReservation"] == 50
+
+
+def ebs(volume: str) -> str:
+    return f"    mounts: [{{volume: data, path: /data}}]\n    volumes:\n      data: {{ebs: {volume}}}\n"
+
+
+EBS = "services.worker.volumes.data.ebs"
+
+
+@pytest.mark.parametrize(
+    ("volume", "key", "fragment"),
+    [
+        (
+            "{size_gib: 20, volume_type: io1}",
+            "iops",
+            "io1 volumes need iops: 100-64000, at most 50 per GiB of size_gib",
+        ),
+        (
+            "{size_gib: 20, volume_type: io2}",
+            "iops",
+            "io2 volumes need iops: 100-256000, at most 1000 per GiB of size_gib",
+        ),
+        ("{size_gib: 100, volume_type: st1}", "size_gib", "st1 volumes are 125-16384 GiB; got 100"),
+        ("{size_gib: 124, volume_type: sc1}", "size_gib", "sc1 volumes are 125-16384 GiB; got 124"),
+        ("{size_gib: 3, volume_type: io1, iops: 100}", "size_gib", "io1 volumes are 4-16384 GiB; got 3"),
+        ("{size_gib: 20000}", "size_gib", "gp3 volumes are 1-16384 GiB; got 20000"),
+        ("{size_gib: 20, volume_type: gp2, iops: 3000}", "iops", "gp2 volumes take no iops; only io1, io2"),
+        ("{size_gib: 200, iops: 20000}", "iops", "gp3 volumes take 3000-16000 iops; got 20000"),
+        (
+            "{size_gib: 20, volume_type: io1, iops: 5000}",
+            "iops",
+            "5000 iops is more than 50 per GiB of its 20 GiB; raise size_gib to 100 or lower iops",
+        ),
+    ],
+)
+def test_ebs_sizes_and_iops_outside_the_volume_types_range_are_refused(
+    volume: str, key: str, fragment: str
+) -> None:
+    assert_problem(refused(worker_with(ebs(volume))), f"{EBS}.{key}", fragment)
+
+
+def test_a_provisioned_iops_volume_synthesises_with_its_iops() -> None:
+    template = worker_template(worker_with(ebs("{size_gib: 20, volume_type: io2, iops: 4000}")))
+    [service] = resources_of_type(template, "AWS::ECS::Service").values()
+    [volume] = service["Properties"]["VolumeConfigurations"]
+    assert volume["ManagedEBSVolume"]["VolumeType"] == "io2"
+    assert volume["ManagedEBSVolume"]["Iops"] == 4000
+
+
+def test_an_empty_docker_label_key_is_refused() -> None:
+    assert_problem(
+        refused(worker_with('    docker_labels: {"": x, team: shop}\n')),
+        'services.worker.docker_labels[""]',
+        "cannot be empty: CloudFormation wants a label key of 1 or more characters",
+    )
+    assert parse_spec(worker_with("    docker_labels: {team: shop}\n"))
