@@ -1,5 +1,5 @@
 """Test doubles shared by tests: an HTTP body for botocore before-send hooks, local clients, a
-frozen server."""
+frozen server, web's revisions in an ECS endpoint."""
 
 from __future__ import annotations
 
@@ -29,6 +29,23 @@ def local_client(service: str, port: str | int) -> Any:
         region_name="us-east-1",
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
+    )
+
+
+WEB_FAMILY = "shop-local-web"
+
+
+def web_with_revisions(ecs: Any, revisions: int, live: int) -> None:
+    """In ``ecs`` (moto): cluster shop-local, ``revisions`` revisions of web's family
+    (image nginx:1.<n>) and the service web running revision ``live`` (desired count 0)."""
+    ecs.create_cluster(clusterName="shop-local")
+    for number in range(1, revisions + 1):
+        ecs.register_task_definition(
+            family=WEB_FAMILY,
+            containerDefinitions=[{"name": "web", "image": f"nginx:1.{number}", "memory": 128}],
+        )
+    ecs.create_service(
+        cluster="shop-local", serviceName="web", taskDefinition=f"{WEB_FAMILY}:{live}", desiredCount=0
     )
 
 

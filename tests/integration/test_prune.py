@@ -13,9 +13,10 @@ from config import load_spec
 from deployer.inputs import BadInputError
 from deployer.revisions.history import revisions
 from deployer.revisions.prune import deregister, plan_prune
+from tests.fakes import WEB_FAMILY as FAMILY
+from tests.fakes import web_with_revisions
 
 pytestmark = pytest.mark.moto
-FAMILY = "shop-local-web"
 
 
 @pytest.fixture
@@ -23,15 +24,7 @@ def ecs() -> Iterator[Any]:
     """Eight revisions of web; the service runs revision 6; a one-off task runs revision 2."""
     with mock_aws():
         client = boto3.client("ecs", region_name="us-east-1")
-        client.create_cluster(clusterName="shop-local")
-        for number in range(1, 9):
-            client.register_task_definition(
-                family=FAMILY,
-                containerDefinitions=[{"name": "web", "image": f"nginx:1.{number}", "memory": 128}],
-            )
-        client.create_service(
-            cluster="shop-local", serviceName="web", taskDefinition=f"{FAMILY}:6", desiredCount=0
-        )
+        web_with_revisions(client, revisions=8, live=6)
         ec2 = boto3.client("ec2", region_name="us-east-1")
         image = ec2.describe_images()["Images"][0]["ImageId"]
         instance = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]

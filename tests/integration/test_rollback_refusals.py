@@ -9,11 +9,11 @@ import pytest
 
 from deployer.local import endpoint as local_endpoint
 from tests.cli import run_deployer
-from tests.fakes import local_client
+from tests.fakes import WEB_FAMILY as FAMILY
+from tests.fakes import local_client, web_with_revisions
 from tests.harness import free_port
 
 pytestmark = pytest.mark.moto
-FAMILY = "shop-local-web"
 
 
 def test_an_inactive_target_is_named_as_deregistered_with_the_revisions_to_choose_from() -> None:
@@ -21,15 +21,7 @@ def test_an_inactive_target_is_named_as_deregistered_with_the_revisions_to_choos
     local_endpoint.up(port)
     try:
         ecs = local_client("ecs", port)
-        ecs.create_cluster(clusterName="shop-local")
-        for number in range(1, 4):
-            ecs.register_task_definition(
-                family=FAMILY,
-                containerDefinitions=[{"name": "web", "image": f"nginx:1.{number}", "memory": 128}],
-            )
-        ecs.create_service(
-            cluster="shop-local", serviceName="web", taskDefinition=f"{FAMILY}:3", desiredCount=0
-        )
+        web_with_revisions(ecs, revisions=3, live=3)
         ecs.deregister_task_definition(taskDefinition=f"{FAMILY}:1")  # as prune does
         result = run_deployer("rollback", "web", "--to", "1", "--port", str(port), "--json")
         live = ecs.describe_services(cluster="shop-local", services=["web"])["services"][0]["taskDefinition"]
