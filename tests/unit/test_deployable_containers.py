@@ -22,10 +22,6 @@ def worker_with(extra: str) -> str:
     return edited("local", WORKER, WORKER + extra)
 
 
-def worker_template(text: str) -> dict[str, Any]:
-    return dict(synthesise(parse_spec(text)).templates["shop-local-svc-worker"])
-
-
 SIDECAR_WAITED_FOR = f"""\
     depends_on: {{migrate: SUCCESS}}
     sidecars:
@@ -47,11 +43,28 @@ def test_an_exit_condition_on_an_essential_sidecar_is_refused(condition: str) ->
     )
 
 
-def test_an_exit_condition_on_a_non_essential_sidecar_synthesises() -> None:
-    text = worker_with(SIDECAR_WAITED_FOR + "        essential: false\n")
-    [definition] = resources_of_type(worker_template(text), "AWS::ECS::TaskDefinition").values()
-    worker = next(c for c in definition["Properties"]["ContainerDefinitions"] if c["Name"] == "worker")
-    assert worker["DependsOn"] == [{"ContainerName": "migrate", "Condition": "SUCCESS"}]
+API = "    allow_from: [web, worker]\n"  # the last line of local.yaml's api
+
+
+@pytest.fixture(scope="module")
+def accepted() -> dict[str, dict[str, Any]]:
+    """The nearest accepted variants, synthesised together (a synthesis takes a second or two):
+    api waits for a non-essential sidecar's SUCCESS; the worker logs through FireLens with exactly
+    the memory the router leaves it, and mounts an io2 volume with provisioned IOPS."""
+    text = worker_with(
+        "    logging: firelens\n    memory_limit_mib: 462\n"
+        + ebs("{size_gib: 20, volume_type: io2, iops: 4000}")
+    )
+    assert text.count(API) == 1
+    text = text.replace(API, API + SIDECAR_WAITED_FOR + "        essential: false\n")
+    return synthesise(parse_spec(text)).templates
+
+
+def test_an_exit_condition_on_a_non_essential_sidecar_synthesises(accepted: dict[str, Any]) -> None:
+    template = accepted["shop-local-svc-api"]
+    [definition] = resources_of_type(template, "AWS::ECS::TaskDefinition").values()
+    api = next(c for c in definition["Properties"]["ContainerDefinitions"] if c["Name"] == "api")
+    assert api["DependsOn"] == [{"ContainerName": "migrate", "Condition": "SUCCESS"}]
 
 
 def test_the_firelens_router_counts_in_the_memory_the_containers_reserve() -> None:
@@ -76,8 +89,8 @@ def test_a_sidecar_without_memory_settings_needs_6_mib_of_what_is_left() -> None
     assert parse_spec(worker_with("    memory_limit_mib: 512\n    memory_reservation_mib: 256\n" + sidecar))
 
 
-def test_firelens_with_memory_left_for_the_router_synthesises() -> None:
-    template = worker_template(worker_with("    logging: firelens\n    memory_limit_mib: 462\n"))
+def test_firelens_with_memory_left_for_the_router_synthesises(accepted: dict[str, Any]) -> None:
+    template = accepted["shop-local-svc-worker"]
     [definition] = resources_of_type(template, "AWS::ECS::TaskDefinition").values()
     router = next(c for c in definition["Properties"]["ContainerDefinitions"] if c["Name"] == "log-router")
     assert router["MemoryReservation"] == 50
@@ -122,8 +135,8 @@ def test_ebs_sizes_and_iops_outside_the_volume_types_range_are_refused(
     assert_problem(refused(worker_with(ebs(volume))), f"{EBS}.{key}", fragment)
 
 
-def test_a_provisioned_iops_volume_synthesises_with_its_iops() -> None:
-    template = worker_template(worker_with(ebs("{size_gib: 20, volume_type: io2, iops: 4000}")))
+def test_a_provisioned_iops_volume_synthesises_with_its_iops(accepted: dict[str, Any]) -> None:
+    template = accepted["shop-local-svc-worker"]
     [service] = resources_of_type(template, "AWS::ECS::Service").values()
     [volume] = service["Properties"]["VolumeConfigurations"]
     assert volume["ManagedEBSVolume"]["VolumeType"] == "io2"
