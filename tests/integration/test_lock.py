@@ -66,40 +66,42 @@ def test_a_lock_holding_a_plain_json_value_is_held_by_its_text(ssm: Any, value: 
         pass
 
 
-def test_a_concurrent_deploy_is_refused_before_it_changes_anything() -> None:
-    port = free_port()
-    local_endpoint.up(port)
+@pytest.fixture(scope="module")
+def port() -> Iterator[int]:
+    """One local endpoint for the commands run against a held lock (each test sets and removes it)."""
+    chosen = free_port()
+    local_endpoint.up(chosen)
     try:
-        ssm = local_client("ssm", port)
-        ssm.put_parameter(
-            Name="/deployer/shop/local/lock",
-            Value='{"owner": "ci@runner", "command": "deploy", "since": "now"}',
-            Type="String",
-        )
-        result = run_deployer("deploy", "--env", "local", "--port", str(port))
-        assert result.code == 1 and "locked by ci@runner running 'deploy'" in result.stderr
-        cloudformation = local_client("cloudformation", port)
-        assert cloudformation.describe_stacks()["Stacks"] == []  # not even bootstrapped
-        unlocked = run_deployer("unlock", "--env", "local", "--port", str(port))
-        assert unlocked.code == 0 and "lock removed" in unlocked.stdout
+        yield chosen
     finally:
-        local_endpoint.down(port)
+        local_endpoint.down(chosen)
 
 
-def test_a_manual_freeze_refuses_lock_taking_commands_and_unlock_removes_it() -> None:
-    port = free_port()
-    local_endpoint.up(port)
-    try:
-        ssm, ecs = local_client("ssm", port), local_client("ecs", port)
-        ecs.create_cluster(clusterName="shop-local")  # so that prune gets as far as the lock
-        ssm.put_parameter(Name="/deployer/shop/local/lock", Value="true", Type="String")
-        for command in (["deploy"], ["verify"], ["prune", "web"]):
-            result = run_deployer(*command, "--env", "local", "--port", str(port))
-            assert result.code == 1, result.output
-            assert "locked by true" in result.stderr or "held by true" in result.stdout
-            assert "internal error" not in result.output and "None" not in result.output
-        assert local_client("cloudformation", port).describe_stacks()["Stacks"] == []
-        unlocked = run_deployer("unlock", "--env", "local", "--port", str(port))
-        assert unlocked.code == 0 and "lock removed" in unlocked.stdout
-    finally:
-        local_endpoint.down(port)
+def test_a_concurrent_deploy_is_refused_before_it_changes_anything(port: int) -> None:
+    ssm = local_client("ssm", port)
+    ssm.put_parameter(
+        Name="/deployer/shop/local/lock",
+        Value='{"owner": "ci@runner", "command": "deploy", "since": "now"}',
+        Type="String",
+        Overwrite=True,
+    )
+    result = run_deployer("deploy", "--env", "local", "--port", str(port))
+    assert result.code == 1 and "locked by ci@runner running 'deploy'" in result.stderr
+    cloudformation = local_client("cloudformation", port)
+    assert cloudformation.describe_stacks()["Stacks"] == []  # not even bootstrapped
+    unlocked = run_deployer("unlock", "--env", "local", "--port", str(port))
+    assert unlocked.code == 0 and "lock removed" in unlocked.stdout
+
+
+def test_a_manual_freeze_refuses_lock_taking_commands_and_unlock_removes_it(port: int) -> None:
+    ssm, ecs = local_client("ssm", port), local_client("ecs", port)
+    ecs.create_cluster(clusterName="shop-local")  # so that prune gets as far as the lock
+    ssm.put_parameter(Name="/deployer/shop/local/lock", Value="true", Type="String", Overwrite=True)
+    for command in (["deploy"], ["verify"], ["prune", "web"]):
+        result = run_deployer(*command, "--env", "local", "--port", str(port))
+        assert result.code == 1, result.output
+        assert "locked by true" in result.stderr or "held by true" in result.stdout
+        assert "internal error" not in result.output and "None" not in result.output
+    assert local_client("cloudformation", port).describe_stacks()["Stacks"] == []
+    unlocked = run_deployer("unlock", "--env", "local", "--port", str(port))
+    assert unlocked.code == 0 and "lock removed" in unlocked.stdout
