@@ -1,5 +1,6 @@
 """Commands on an environment that is not deployed (an empty local endpoint, a cluster without
-the service) say so and what to do, instead of a raw AWS error or an internal one."""
+the service) say so and what to do, instead of a raw AWS error or an internal one; a rollback
+to a deregistered revision names it and what can be rolled back to."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from config.loader import ENVIRONMENTS_DIR
 from deployer.local import endpoint as local_endpoint
 from tests.cli import run_deployer
-from tests.fakes import local_client
+from tests.fakes import WEB_FAMILY, local_client, web_with_revisions
 from tests.harness import free_port
 
 pytestmark = pytest.mark.moto
@@ -89,19 +90,30 @@ services:
 """
 
 
-def test_run_and_rollback_of_a_service_not_deployed_yet_say_to_deploy_it(tmp_path: Path) -> None:
-    text = (ENVIRONMENTS_DIR / "local.yaml").read_text()
-    (tmp_path / "local.yaml").write_text(text.replace("services:\n", BILLING, 1))
-    spec = {"DEPLOYER_ENVIRONMENTS_DIR": str(tmp_path)}
+@pytest.fixture(scope="module")
+def partly_deployed() -> Iterator[str]:
+    """A local endpoint with the cluster and web (revisions 1-3, 1 deregistered as prune does,
+    3 live), and nothing else."""
     chosen = free_port()
     local_endpoint.up(chosen)
     try:
-        local_client("ecs", chosen).create_cluster(clusterName="shop-local")  # deployed, but not billing
-        args = ("--port", str(chosen), "--json")
-        ran = run_deployer("run", "billing", *args, env=spec)
-        rolled_back = run_deployer("rollback", "billing", *args, env=spec)
+        ecs = local_client("ecs", chosen)
+        web_with_revisions(ecs, revisions=3, live=3)
+        ecs.deregister_task_definition(taskDefinition=f"{WEB_FAMILY}:1")
+        yield str(chosen)
     finally:
         local_endpoint.down(chosen)
+
+
+def test_run_and_rollback_of_a_service_not_deployed_yet_say_to_deploy_it(
+    tmp_path: Path, partly_deployed: str
+) -> None:
+    text = (ENVIRONMENTS_DIR / "local.yaml").read_text()
+    (tmp_path / "local.yaml").write_text(text.replace("services:\n", BILLING, 1))
+    spec = {"DEPLOYER_ENVIRONMENTS_DIR": str(tmp_path)}
+    args = ("--port", partly_deployed, "--json")
+    ran = run_deployer("run", "billing", *args, env=spec)
+    rolled_back = run_deployer("rollback", "billing", *args, env=spec)
     assert ran.code == rolled_back.code == 2, (ran.output, rolled_back.output)
     for result in (ran, rolled_back):
         assert (
@@ -110,3 +122,19 @@ def test_run_and_rollback_of_a_service_not_deployed_yet_say_to_deploy_it(tmp_pat
         ) in result.stderr
     assert json.loads(ran.stdout)["error"]["kind"] == "bad_input"
     assert "please report it" not in ran.output
+
+
+def test_rollback_to_an_inactive_revision_names_it_and_the_revisions_to_choose_from(
+    partly_deployed: str,
+) -> None:
+    """``rollback --to`` a revision prune deregistered: refused (exit 2, nothing changed)."""
+    result = run_deployer("rollback", "web", "--to", "1", "--port", partly_deployed, "--json")
+    ecs = local_client("ecs", partly_deployed)
+    live = ecs.describe_services(cluster="shop-local", services=["web"])["services"][0]["taskDefinition"]
+    assert result.code == 2, result.output
+    assert (
+        "--to 1: revision 1 is INACTIVE (deregistered, e.g. by prune); ECS cannot run it. "
+        "revisions you can roll back to: 2"
+    ) in result.stderr
+    assert json.loads(result.stdout)["error"]["kind"] == "bad_input"
+    assert live.endswith(f"{WEB_FAMILY}:3")
