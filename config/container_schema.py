@@ -74,8 +74,19 @@ class MountSpec(SpecModel):
     read_only: bool = False
 
 
+# Every revision carries the deployer's own labels (deployer.version, deployer.git-revision,
+# deployer.image: config.cdk_context, stacks.containers_from_spec); a user's would be overwritten.
+RESERVED_LABEL_PREFIX = "deployer."
+
+
 def _label_key_problem(key: str) -> str | None:
-    """Why ``key`` cannot be a docker label key: CloudFormation's schema wants 1 or more characters."""
+    """Why ``key`` cannot be a docker label key: CloudFormation's schema wants 1 or more
+    characters, and the ``deployer.`` prefix is the deployer's own."""
+    if key.startswith(RESERVED_LABEL_PREFIX):
+        return (
+            f"{key!r}: labels starting with {RESERVED_LABEL_PREFIX} are the deployer's own (version, "
+            "git revision and image of every revision) and would be overwritten; use another prefix"
+        )
     if key:
         return None
     message = (

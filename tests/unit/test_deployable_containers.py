@@ -150,3 +150,13 @@ def test_an_empty_docker_label_key_is_refused() -> None:
         "cannot be empty: CloudFormation wants a label key of 1 or more characters",
     )
     assert parse_spec(worker_with("    docker_labels: {team: shop}\n"))
+
+
+def test_a_label_the_deployer_sets_on_every_revision_is_refused() -> None:
+    """A user's deployer.version was silently replaced by the release label."""
+    assert_problem(
+        refused(worker_with("    docker_labels: {deployer.version: mine}\n")),
+        'services.worker.docker_labels["deployer.version"]',
+        "'deployer.version': labels starting with deployer. are the deployer's own (version, git "
+        "revision and image of every revision) and would be overwritten; use another prefix",
+    )
