@@ -87,7 +87,7 @@ def state_machine_name(spec: AppSpec, workflow: str) -> str:
 
 def logical_part(name: str) -> str:
     """``thumbnails-eu`` → ``ThumbnailsEu``: a spec name as part of a logical ID. Names that
-    differ only in dashes (``q-1``, ``q1``) give the same part: ``output_ids_problems`` refuses them."""
+    differ only in dashes (``q-1``, ``q1``) give the same part: ``output_clashes`` finds them."""
     return "".join(part.capitalize() for part in name.split("-"))
 
 

@@ -100,7 +100,7 @@ def _update(  # noqa: PLR0917 - moto's classmethod signature
 
 
 _original_requirements = ecs_models.EC2ContainerServiceBackend._calculate_task_resource_requirements
-_original_run_task: Any = None
+_original_run_task = ecs_models.EC2ContainerServiceBackend.run_task
 # moto 5.2.5's words for a cluster without container instances (tests/integration pins them).
 _NO_INSTANCES = "No instances found in cluster"
 NO_INSTANCES_LOCALLY = (
@@ -150,7 +150,4 @@ def apply() -> None:
     task_definition: Any = ecs_models.TaskDefinition
     task_definition.create_from_cloudformation_json = classmethod(_create)
     task_definition.update_from_cloudformation_json = classmethod(_update)
-    if backend.run_task is not _run_task:
-        global _original_run_task  # noqa: PLW0603 - the unpatched method, kept once for the wrapper
-        _original_run_task = backend.run_task
-        backend.run_task = _run_task
+    backend.run_task = _run_task

@@ -24,8 +24,6 @@ from deployer.plan.classify import ResourceChange, changes_from_new_template, ch
 INLINE_TEMPLATE_LIMIT = 51_200  # bytes CloudFormation accepts as TemplateBody
 CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
 NO_CHANGES = ("didn't contain changes", "No updates are to be performed")
-# A stack in these states is deployed from scratch by `cdk deploy`: plan it as new.
-NEW_STATES = NEVER_CREATED
 
 
 class PlanError(RuntimeError):
@@ -60,7 +58,7 @@ class ChangeSetPlanner:
 
     def plan_stack(self, stack: str, template: Mapping[str, Any]) -> StackPlan:
         status = self._stack_status(stack)
-        if status is None or status in NEW_STATES:
+        if status is None or status in NEVER_CREATED:  # `cdk deploy` creates it from scratch: plan it as new
             return StackPlan(stack, "new", changes_from_new_template(stack, template))
         if status.endswith("_IN_PROGRESS") or status.endswith("_FAILED"):
             raise PlanError(f"{stack} is {status}: wait for it to settle (or recover it), then plan again")
