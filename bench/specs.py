@@ -41,12 +41,16 @@ def write_mixed_spec(directory: Path, env: str, services: int) -> Path:
     return _write(directory, env, mixed_spec(env, services))
 
 
-def mixed_spec(env: str, services: int) -> dict[str, Any]:
+def mixed_spec(env: str, services: int, outbound_quota: int | None = None) -> dict[str, Any]:
     """A spec of ``services`` services cycling through ``MIX``: every 5th web service deploys
     blue/green, every 3rd autoscales on requests; each backend is called by the web service
     before it; web services fill load balancer ``main``, then ``lb2``, ``lb3``… (each as full
-    as its quotas allow, the way a team would assign ``http.load_balancer`` as it grows)."""
-    outbound_quota = LoadBalancerSpec().rules_per_security_group
+    as its quotas allow, the way a team would assign ``http.load_balancer`` as it grows).
+
+    ``outbound_quota``: the account's outbound rules per security group
+    (``load_balancer.rules_per_security_group``; default: AWS's default, 60, not written)."""
+    quota = LoadBalancerSpec().rules_per_security_group if outbound_quota is None else outbound_quota
+    written = {} if outbound_quota is None else {"load_balancer": {"rules_per_security_group": quota}}
     balancer, usage = 1, Usage()
     generated: dict[str, Any] = {}
     last_web = None
@@ -57,7 +61,7 @@ def mixed_spec(env: str, services: int) -> dict[str, Any]:
         if kind == "web":
             blue_green = len([s for s in generated.values() if s["kind"] == "web"]) % 5 == 4
             usage = usage.plus(blue_green)
-            if not usage.within(outbound_quota):
+            if not usage.within(quota):
                 balancer, usage = balancer + 1, Usage().plus(blue_green)
             service |= {
                 "port": 8080,
@@ -82,7 +86,7 @@ def mixed_spec(env: str, services: int) -> dict[str, Any]:
         else:
             service |= {"command": ["bin/report"], "schedule": {"expression": "cron(0 3 * * ? *)"}}
         generated[name] = service
-    return {**_environment(env), "services": generated}
+    return {**_environment(env), **written, "services": generated}
 
 
 def _environment(env: str) -> dict[str, Any]:
