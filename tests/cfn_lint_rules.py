@@ -25,12 +25,19 @@ def _runner(region: str) -> Runner:
 def lint_template(template: dict[str, Any] | str, region: str = "us-east-1") -> list[Match]:
     """Every cfn-lint match (errors, warnings, informational) in ``template`` for ``region``,
     as ``cfnlint.api.lint`` finds them."""
+    return list(_lint_text(template if isinstance(template, str) else json.dumps(template), region))
+
+
+@cache
+def _lint_text(text: str, region: str) -> tuple[Match, ...]:
+    """The matches of one template text: linting is a function of the text and region, and tests
+    lint the same template more than once (an edited spec leaves most stacks as they were)."""
     from cfnlint.decode.decode import decode_str
 
-    decoded, errors = decode_str(template if isinstance(template, str) else json.dumps(template))
+    decoded, errors = decode_str(text)
     if errors:
-        return list(errors)
-    return [] if decoded is None else list(_runner(region).validate_template(decoded))
+        return tuple(errors)
+    return () if decoded is None else tuple(_runner(region).validate_template(decoded))
 
 
 @cache
