@@ -138,8 +138,7 @@ def awslogs_stream(container: dict[str, Any], task_arn: str) -> tuple[str, str] 
 
 def _current(spec: AppSpec, ecs: Any, cloudformation: Any, service: str) -> dict[str, Any]:
     """What the task starts from: the live service, or for a job its stack's revision
-    (``BadInputError`` when the service is not deployed, ``NotDeployedError`` when the job's
-    stack is not)."""
+    (``NotDeployedError`` when the service, or the job's stack, is not deployed)."""
     cluster = naming.cluster_name(spec)
     if spec.services[service].kind == "job":
         if cloudformation is None:

@@ -10,7 +10,8 @@
 path, ``line`` 1-based in ``source``, either null when unknown), or one entry, the message, for
 other failures (``path`` names the option of a usage error). An environment whose cluster is not
 deployed (``ClusterNotFoundException``, on AWS and locally), or that lacks another part a command
-needs (``NotDeployedError``: a Batch queue, a job's stack), is ``failed``: deploy it first.
+needs (``NotDeployedError``: a service, a job's stack, a workflow, a Batch queue), is ``failed``
+(exit 1): deploy it first.
 ``notes`` say what was cleaned up on the way out (``BaseException.add_note``). In a JSON Lines
 stream (``status --watch --json``) the document is one line, like the others.
 """

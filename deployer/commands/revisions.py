@@ -167,7 +167,7 @@ def diff(
     else:
         live = live_revision(ctx.spec, ecs, service)
         if live is None:
-            raise BadInputError(f"{service} is not deployed in {env}: nothing to compare with")
+            raise not_deployed(ctx.spec, service)
         before = describe(live)
         after = _synthesised(ctx, service, {})
         labels = (live.rsplit("/", 1)[-1], "synthesised")

@@ -11,7 +11,7 @@ from rich.console import RenderableType
 from rich.table import Table
 
 from deployer.commands.common import CommandContext, EnvOption, JsonOption, PortOption
-from deployer.commands.failures import fail, friendly_errors
+from deployer.commands.failures import friendly_errors
 from deployer.exit_codes import ExitCode
 from deployer.workflows import executions
 from deployer.workflows.failure import StepFailure, execution_link, find_failure
@@ -116,10 +116,7 @@ def _state_machine(ctx: CommandContext, workflow: str) -> str:
     """The workflow's state machine ARN; exit 2 when unknown, 1 when it is not deployed."""
     executions.require_workflow(ctx.spec, workflow)
     ctx.require_local_endpoint()
-    try:
-        return executions.state_machine_arn(ctx.spec, ctx.client("cloudformation"), workflow)
-    except executions.NotDeployedError as error:
-        fail(error)
+    return executions.state_machine_arn(ctx.spec, ctx.client("cloudformation"), workflow)
 
 
 def _failure_lines(failure: StepFailure) -> list[str]:

@@ -8,7 +8,7 @@ from typing import Any
 from config import naming
 from config.cdk_context import GIT_REVISION_LABEL, VERSION_LABEL
 from config.schema import AppSpec
-from deployer.inputs import BadInputError
+from deployer.aws.stack_state import NotDeployedError
 
 
 @dataclass(frozen=True)
@@ -35,9 +35,9 @@ def live_revision(spec: AppSpec, ecs: Any, service: str) -> str | None:
     return str(found[0]["taskDefinition"]) if found else None
 
 
-def not_deployed(spec: AppSpec, service: str) -> BadInputError:
+def not_deployed(spec: AppSpec, service: str) -> NotDeployedError:
     """The error of a command on a service the environment's cluster does not have (yet)."""
-    return BadInputError(
+    return NotDeployedError(
         f"service {service!r} is not deployed in {naming.cluster_name(spec)}: deploy it first "
         f"(deployer deploy --env {spec.environment.name} --service {service})"
     )

@@ -22,17 +22,13 @@ from botocore.exceptions import ClientError
 from config import naming
 from config.schema import AppSpec
 from config.strict_json import StrictJsonError, strict_loads
-from deployer.aws.stack_state import find_stack, outputs_of
+from deployer.aws.stack_state import NotDeployedError, deploy_first, find_stack, outputs_of
 from deployer.inputs import BadInputError
 
 # Step Functions execution names: 1-80 characters; these are safe in ARNs, logs and URLs.
 EXECUTION_NAME = r"[A-Za-z0-9_-]{1,80}"
 INPUT_LIMIT = 262144  # StartExecution's input: at most 256 KiB
 RUNNING = "RUNNING"
-
-
-class NotDeployedError(LookupError):
-    """The workflow's stack or state machine does not exist (yet)."""
 
 
 @dataclass(frozen=True)
@@ -55,8 +51,8 @@ def state_machine_arn(spec: AppSpec, cloudformation: Any, workflow: str) -> str:
     arn = outputs_of(stack).get(naming.state_machine_output(workflow)) if stack else None
     if not arn:
         raise NotDeployedError(
-            f"workflow {workflow!r} is not deployed: deploy the environment first (stack "
-            f"{naming.workflow_stack_name(spec)})"
+            f"workflow {workflow!r} is not deployed (no stack {naming.workflow_stack_name(spec)} "
+            f"with its state machine): {deploy_first(spec.environment.name)}"
         )
     return arn
 

@@ -53,6 +53,8 @@ def test_an_undeployed_cluster_is_named_with_what_to_do(port: str, command: list
     [
         (["batch", "submit", "thumbnails"], "the local environment's Batch queue shop-local-default"),
         (["run", "reports"], "job 'reports'"),
+        (["workflow", "status", "nightly"], "workflow 'nightly'"),
+        (["workflow", "start", "nightly"], "workflow 'nightly'"),
     ],
 )
 def test_what_the_environment_lacks_is_named_with_what_to_do(
@@ -105,7 +107,7 @@ def partly_deployed() -> Iterator[str]:
         local_endpoint.down(chosen)
 
 
-def test_run_and_rollback_of_a_service_not_deployed_yet_say_to_deploy_it(
+def test_run_rollback_and_diff_of_a_service_not_deployed_yet_say_to_deploy_it(
     tmp_path: Path, partly_deployed: str
 ) -> None:
     text = (ENVIRONMENTS_DIR / "local.yaml").read_text()
@@ -114,13 +116,15 @@ def test_run_and_rollback_of_a_service_not_deployed_yet_say_to_deploy_it(
     args = ("--port", partly_deployed, "--json")
     ran = run_deployer("run", "billing", *args, env=spec)
     rolled_back = run_deployer("rollback", "billing", *args, env=spec)
-    assert ran.code == rolled_back.code == 2, (ran.output, rolled_back.output)
-    for result in (ran, rolled_back):
+    diffed = run_deployer("diff", "billing", *args, env=spec)
+    assert ran.code == rolled_back.code == diffed.code == 1, (ran.output, rolled_back.output, diffed.output)
+    for result in (ran, rolled_back, diffed):
         assert (
             "service 'billing' is not deployed in shop-local: deploy it first "
             "(deployer deploy --env local --service billing)"
         ) in result.stderr
-    assert json.loads(ran.stdout)["error"]["kind"] == "bad_input"
+    for result in (ran, rolled_back, diffed):
+        assert json.loads(result.stdout)["error"]["kind"] == "failed"
     assert "please report it" not in ran.output
 
 

@@ -22,6 +22,7 @@ from moto import mock_aws
 from typer.testing import CliRunner
 
 from config import load_spec, naming
+from deployer.aws.stack_state import NotDeployedError
 from deployer.cli import app
 from deployer.commands.common import CommandContext
 from deployer.exit_codes import ExitCode
@@ -64,7 +65,7 @@ def deploy_state_machine() -> str:
 
 def test_the_state_machine_comes_from_the_stack_outputs(aws: None) -> None:
     cloudformation = client("cloudformation")
-    with pytest.raises(executions.NotDeployedError, match="deploy the environment first"):
+    with pytest.raises(NotDeployedError, match="deploy the environment first"):
         executions.state_machine_arn(SPEC, cloudformation, "nightly")
     arn = deploy_state_machine()
     assert executions.state_machine_arn(SPEC, cloudformation, "nightly") == arn
