@@ -111,7 +111,12 @@ class ContainerSpec(SpecModel):
 
     image: ImageRef
     port: int | None = Field(default=None, ge=1, le=65535, description="port the container listens on")
-    app_protocol: AppProtocol | None = Field(default=None, description="protocol for Service Connect")
+    app_protocol: AppProtocol | None = Field(
+        default=None,
+        description="what the port speaks, for Service Connect and, on a web service's main container, "
+        "the load balancer's target group: http2 or grpc send HTTP/2 or gRPC to the container, which "
+        "needs the HTTPS listener (load_balancer.certificate_arn) [default: HTTP/1.1]",
+    )
     essential: bool = Field(default=True, description="the task stops when this container stops")
     command: tuple[str, ...] | None = None
     entry_point: tuple[str, ...] | None = None

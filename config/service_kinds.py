@@ -14,7 +14,7 @@ from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from config import patterns
-from config.alb_conditions import success_codes_problem
+from config.alb_conditions import GRPC_HEALTH_CHECK_PATH, GRPC_SUCCESS_CODES, health_check_codes_problem
 from config.schedule_expressions import recurring_schedule_problem, time_zone_problem
 from config.spec_model import SpecModel, checked
 
@@ -27,16 +27,32 @@ LOAD_BALANCER_NAME = patterns.LOAD_BALANCER_NAME
 
 class TargetHealthCheckSpec(SpecModel):
     """The load balancer's health check of each task. Default: ``GET /`` every 5 s, healthy
-    after 2 passes (10 s), unhealthy after 2 failures, 4 s timeout, 200-399 is healthy."""
+    after 2 passes (10 s), unhealthy after 2 failures, 4 s timeout, 200-399 is healthy. With
+    ``app_protocol: grpc`` the check is a gRPC call: ``/AWS.ALB/healthcheck``, healthy on
+    gRPC status 12 (UNIMPLEMENTED, what any gRPC server answers to a method it lacks)."""
 
-    path: str = Field(default="/", pattern=patterns.REQUEST_PATH, max_length=1024, description="request path")
+    path: str | None = Field(
+        default=None,
+        pattern=patterns.REQUEST_PATH,
+        max_length=1024,
+        description="request path [default: /]; app_protocol grpc: a method /package.service/method, "
+        "e.g. /grpc.health.v1.Health/Check [default: /AWS.ALB/healthcheck]",
+    )
     interval_seconds: int = Field(default=5, ge=5, le=300)
     timeout_seconds: int = Field(default=4, ge=2, le=120)
     healthy_threshold: int = Field(default=2, ge=2, le=10)
     unhealthy_threshold: int = Field(default=2, ge=2, le=10)
-    success_codes: Annotated[str, checked(success_codes_problem)] = Field(
-        default="200-399", description="HTTP codes of a healthy task, 200 to 499: 200, 200,302 or 200-399"
+    success_codes: Annotated[str, checked(health_check_codes_problem)] | None = Field(
+        default=None,
+        description="HTTP codes of a healthy task, 200 to 499: 200, 200,302 or 200-399 [default: 200-399]; "
+        "app_protocol grpc: gRPC status codes, 0 to 99, e.g. 0 [default: 12]",
     )
+
+    def resolved(self, app_protocol: str | None) -> tuple[str, str]:
+        """``(path, success_codes)`` the target group checks, defaults filled in for ``app_protocol``."""
+        if app_protocol == "grpc":
+            return self.path or GRPC_HEALTH_CHECK_PATH, self.success_codes or GRPC_SUCCESS_CODES
+        return self.path or "/", self.success_codes or "200-399"
 
 
 class HttpSpec(SpecModel):

@@ -31,6 +31,11 @@ class TargetHealthCheck:
     success_codes: str = "200-399"
 
 
+# What a gRPC target group checks unless told otherwise: a method no server implements, which
+# any gRPC server answers with status 12 (UNIMPLEMENTED): the ELB defaults, written out.
+GRPC_HEALTH_CHECK = TargetHealthCheck(path="/AWS.ALB/healthcheck", success_codes="12")
+
+
 @dataclass(frozen=True)
 class Route:
     """Where the listener sends a service's requests: path patterns (at most 5), host
@@ -55,6 +60,12 @@ class WebRouting(Construct):
     (blue/green, canary, linear) a second target group takes the new revision, and
     ``test_listener`` (when given) routes test traffic to it.
 
+    ``protocol_version`` (default HTTP/1.1) is what the target groups speak to the container:
+    ``HTTP2`` or ``GRPC``, which ELB allows only behind HTTPS listeners (a ``ValueError`` for a
+    plain-HTTP one). With ``GRPC`` the health check is a gRPC call: ``health_check.path`` is a
+    method (``/package.service/method``) and ``success_codes`` are gRPC status codes (0-99);
+    the default is ``GRPC_HEALTH_CHECK``, ``/AWS.ALB/healthcheck`` healthy on 12.
+
     ``alarms`` (names in ``alarm_names``): target 5xx rate above ``max_5xx_percent``
     (default 5%) and any unhealthy target, each for two consecutive minutes; pass the names
     to ``EcsService.roll_back_on_alarms``. Give ``alarm_name_prefix`` (default none:
@@ -74,6 +85,7 @@ class WebRouting(Construct):
         container_port: int,
         route: Route,
         health_check: TargetHealthCheck | None = None,
+        protocol_version: elbv2.ApplicationProtocolVersion | None = None,
         deregistration_delay: cdk.Duration | None = None,
         alternate: bool = False,
         test_listener: elbv2.IApplicationListener | None = None,
@@ -86,8 +98,16 @@ class WebRouting(Construct):
             raise ValueError(f"route.paths has {len(route.paths)} patterns; allowed: 1 to 5")
         if not 1 <= route.priority <= 50000:
             raise ValueError(f"route.priority={route.priority}; allowed: 1 to 50000")
-        check = health_check or TargetHealthCheck()
+        grpc = protocol_version is elbv2.ApplicationProtocolVersion.GRPC
+        if protocol_version not in (None, elbv2.ApplicationProtocolVersion.HTTP1):
+            for plain in (item for item in (listener, test_listener) if item and not _is_https(item)):
+                raise ValueError(
+                    f"protocol_version {protocol_version.value} needs HTTPS listeners; "
+                    f"{plain.node.path} is plain HTTP (ELB sends HTTP/2 and gRPC to targets from HTTPS only)"
+                )
+        check = health_check or (GRPC_HEALTH_CHECK if grpc else TargetHealthCheck())
         delay = deregistration_delay if deregistration_delay is not None else cdk.Duration.seconds(15)
+        self._protocol_version = protocol_version
         self.target_group = self._target_group("TargetGroup", service, container_port, check, delay)
         conditions = [elbv2.ListenerCondition.path_patterns(list(route.paths))]
         if route.hosts:
@@ -160,12 +180,14 @@ class WebRouting(Construct):
         delay: cdk.Duration,
     ) -> elbv2.ApplicationTargetGroup:
         on_instance = service.service.task_definition.network_mode is not ecs.NetworkMode.AWS_VPC
+        grpc = self._protocol_version is elbv2.ApplicationProtocolVersion.GRPC
         return elbv2.ApplicationTargetGroup(
             self,
             name,
             vpc=service.service.cluster.vpc,
             port=port,
             protocol=elbv2.ApplicationProtocol.HTTP,
+            protocol_version=self._protocol_version,
             target_type=elbv2.TargetType.INSTANCE if on_instance else elbv2.TargetType.IP,
             deregistration_delay=delay,
             health_check=elbv2.HealthCheck(
@@ -177,7 +199,8 @@ class WebRouting(Construct):
                 timeout=cdk.Duration.seconds(check.timeout_seconds),
                 healthy_threshold_count=check.healthy_threshold,
                 unhealthy_threshold_count=check.unhealthy_threshold,
-                healthy_http_codes=check.success_codes,
+                healthy_http_codes=None if grpc else check.success_codes,
+                healthy_grpc_codes=check.success_codes if grpc else None,
             ),
         )
 
@@ -216,3 +239,10 @@ class WebRouting(Construct):
                 alarm_description="a target failed its health check: rolls a deployment back",
             ),
         ]
+
+
+def _is_https(listener: elbv2.IApplicationListener) -> bool:
+    """False for a listener of this app that is plain HTTP; True otherwise (HTTPS, or imported:
+    its protocol is not known here)."""
+    resource = listener.node.default_child
+    return not isinstance(resource, elbv2.CfnListener) or resource.protocol != "HTTP"

@@ -59,6 +59,33 @@ def served_target(body: dict[str, Any], service: str) -> tuple[str, int] | None:
     return None if port is None else (main, port)
 
 
+def served_app_protocol(body: dict[str, Any], service: str) -> tuple[str, str] | None:
+    """``(JSON path, value)`` of the ``appProtocol`` of the mapping the service serves on (its
+    main container's first TCP one), None when that mapping names none."""
+    main = main_container(body, service)
+    containers = body["containerDefinitions"]
+    for index, container in enumerate(containers):
+        if container["name"] != main:
+            continue
+        mapping = _first_tcp_mapping(container)
+        if mapping is None or "appProtocol" not in mapping:
+            return None
+        position = container["portMappings"].index(mapping)
+        where = f"containerDefinitions[{index}].portMappings[{position}].appProtocol"
+        return where, str(mapping["appProtocol"])
+    return None
+
+
+def web_app_protocol(spec: AppSpec, service: str) -> str | None:
+    """What ``services.<service>`` serves the load balancer: its spec ``app_protocol``, or its
+    file's ``appProtocol`` on the served mapping; None for HTTP/1.1 (the ALB default)."""
+    document = spec.task_definition_document(service)
+    if document is None:
+        return spec.services[service].app_protocol
+    found = served_app_protocol(document, service)
+    return None if found is None else found[1]
+
+
 def served_port(spec: AppSpec, service: str) -> int | None:
     """The port ``services.<service>`` serves on: its spec ``port``, or its file's main container's."""
     document = spec.task_definition_document(service)

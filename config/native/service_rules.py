@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from config.native.containers import container_names, main_container, served_target
+from config.http_checks import target_group_problems
+from config.native.containers import container_names, main_container, served_app_protocol, served_target
 from config.native.model import FileProblem
 
 if TYPE_CHECKING:
@@ -30,6 +31,8 @@ def service_rule_problems(body: dict[str, Any], spec: AppSpec, service: str) -> 
                 "containerDefinitions",
                 f"{needs} needs a port: the main container {main!r} maps no TCP containerPort",
             )
+    if svc.kind == "web":
+        yield from _target_group_problems(body, spec, service)
     for index, volume in enumerate(body.get("volumes", [])):
         if volume.get("configuredAtLaunch"):
             yield FileProblem(
@@ -43,3 +46,14 @@ def service_rule_problems(body: dict[str, Any], spec: AppSpec, service: str) -> 
             f"services.{service}.permissions grants rights to the task role the app creates; "
             "remove taskRoleArn, or remove permissions and grant these rights to that role yourself",
         )
+
+
+def _target_group_problems(body: dict[str, Any], spec: AppSpec, service: str) -> Iterator[FileProblem]:
+    """What the load balancer's target group cannot do with the served mapping's ``appProtocol``."""
+    found = served_app_protocol(body, service)
+    where, protocol = found if found else ("containerDefinitions", None)
+    check = spec.services[service].http_settings.health_check
+    https = spec.load_balancer.certificate_arn is not None
+    for key, message, _ in target_group_problems(protocol, check, https):
+        spec_key = "" if key == "app_protocol" else f"services.{service}.http.health_check.{key}: "
+        yield FileProblem(where, spec_key + message)

@@ -40,6 +40,8 @@ def map_http(http: RoutingRule, log: FieldLog, to: Loc, service: str, port: int 
         seconds = whole_seconds(http.deregistration_delay)
         log.put(("http", "deregistration_delay"), (*target, "deregistration_delay_seconds"), seconds)
     _target(http, log, service, port)
+    if http.version is not None:
+        _version(http.version, log, to)
     _unmodelled(http, log)
 
 
@@ -68,6 +70,24 @@ def _health_check(check: HttpHealthCheck, log: FieldLog, target: Loc) -> None:
             "the health check goes to the traffic port here",
             "serve the health check path on the container port",
         )
+
+
+def _version(version: str, log: FieldLog, to: Loc) -> None:
+    """Copilot's target group protocol version: HTTP/1.1 by default, as here; ``grpc`` and
+    ``http2`` are the main container's ``app_protocol`` (which also names its Service Connect
+    protocol)."""
+    protocol = version.lower()
+    if protocol == "http1":
+        log.seen(("http", "version"), note="HTTP/1.1 to the targets, as here")
+    elif protocol in ("grpc", "http2"):
+        log.put(
+            ("http", "version"),
+            (*to, "app_protocol"),
+            protocol,
+            note="the main container's protocol, for the target groups and Service Connect",
+        )
+    else:
+        log.manual(("http", "version"), f"{version} to the targets is not modelled", NO_RULE_KEY)
 
 
 def _target(http: RoutingRule, log: FieldLog, service: str, port: int | None) -> None:
@@ -119,11 +139,6 @@ def _unmodelled(http: RoutingRule, log: FieldLog) -> None:
                 "HTTP always redirects to HTTPS here",
                 "serve HTTPS clients only",
             )
-    if http.version is not None:
-        if http.version.lower() == "http1":
-            log.seen(("http", "version"), note="HTTP/1.1 to the targets, as here")
-        else:
-            log.manual(("http", "version"), f"{http.version} to the targets is not modelled", NO_RULE_KEY)
     if http.additional_rules:
         log.manual(
             ("http", "additional_rules"),

@@ -380,3 +380,24 @@ def test_a_workspace_without_an_ecs_workload_is_an_error(tmp_path: Path) -> None
     workspace = small_workspace(tmp_path, {"site": "name: site\ntype: Static Site\n"})
     with pytest.raises(SpecError, match="no Load Balanced Web, Backend or Worker Service, or Scheduled Job"):
         import_workspace(workspace, Settings())
+
+
+def test_a_grpc_target_group_version_is_the_services_app_protocol(tmp_path: Path) -> None:
+    workspace = small_workspace(
+        tmp_path,
+        {
+            "greeter": "name: greeter\ntype: Load Balanced Web Service\nimage:\n  location: greeter:1\n"
+            "  port: 50051\nhttp:\n  path: '/'\n  version: grpc\n  healthcheck:\n"
+            "    path: /grpc.health.v1.Health/Check\n    success_codes: '0'\n",
+        },
+    )
+    certificate = "arn:aws:acm:us-east-1:123456789012:certificate/3f2e1d0c-9b8a-4765-8432-10fedcba9876"
+    (workspace / "copilot" / "environments" / "test" / "manifest.yml").write_text(
+        f"name: test\ntype: Environment\nhttp:\n  public:\n    certificates: [{certificate}]\n"
+    )
+    result, specs = imported(workspace, Settings(), tmp_path)
+    greeter = specs["test"].services["greeter"]
+    assert greeter.app_protocol == "grpc"
+    assert greeter.http_settings.health_check.resolved("grpc") == ("/grpc.health.v1.Health/Check", "0")
+    [version] = [f for f in result.report.to_dict()["fields"] if f["field"] == "http.version"]
+    assert version["status"] == "adjusted" and "for the target groups and Service Connect" in version["note"]

@@ -11,6 +11,7 @@ from tests.spec_problems import assert_problem, edited, refused
 LONG_LABEL = "a" * 64
 PATH, HOST = "services.web.http.paths[0]", "services.web.http.hosts[0]"
 CODES = "services.web.http.health_check.success_codes"
+PROTOCOL = "services.web.app_protocol"
 TIMEOUT = "services.web.http.health_check.timeout_seconds"
 PROTECTION = "  deletion_protection: true"
 CERTIFICATE = "certificate_arn: arn:aws:acm:eu-west-1:222222222222"
@@ -22,6 +23,11 @@ def web_paths(paths: str) -> str:
 
 def prod_hosts(hosts: str) -> str:
     return edited("prod", "hosts: [shop.example.com]", f"hosts: {hosts}")
+
+
+def speaking(env: str, protocol: str, lines: str = "") -> str:
+    """``env``'s web service (port 8080) with ``app_protocol: protocol`` and more ``lines`` after."""
+    return edited(env, "    port: 8080\n", f"    port: 8080\n    app_protocol: {protocol}\n{lines}")
 
 
 def local_target_check(lines: str) -> str:
@@ -49,7 +55,22 @@ def local_target_check(lines: str) -> str:
         (local_target_check('        success_codes: "299-200"\n'), CODES,
          "the range 299-200 does not go up"),
         (local_target_check('        success_codes: "2xx"\n'), CODES,
-         "is not a list of HTTP codes; use codes from 200 to 499"),
+         "is not a list of HTTP codes; use codes from 200 to 499, e.g. 200, 200,302 or 200-399 "
+         "(with app_protocol grpc: gRPC status codes from 0 to 99, e.g. 0 or 12)"),
+        (local_target_check('        success_codes: "5-3"\n'), CODES,
+         "the range 5-3 does not go up; use gRPC status codes from 0 to 99"),
+        (local_target_check('        success_codes: "12"\n'), CODES,
+         "'12' are gRPC status codes, checked only with app_protocol grpc; this target group speaks HTTP"),
+        (speaking("local", "grpc"), PROTOCOL,
+         "grpc behind the load balancer needs its HTTPS listener (an ALB sends HTTP/2 and gRPC to targets "
+         "only from HTTPS): give load_balancer.certificate_arn an ACM certificate"),
+        (speaking("local", "http2"), PROTOCOL,
+         "http2 behind the load balancer needs its HTTPS listener"),
+        (speaking("prod", "grpc"), "services.web.http.health_check.path",
+         "'/health' is not a gRPC method; a gRPC health check calls /package.service/method"),
+        (speaking("prod", "grpc").replace("path: /health", "path: /grpc.health.v1.Health/Check\n"
+                                          "        success_codes: 200-399"),
+         CODES, "'200-399' are HTTP codes; app_protocol grpc checks gRPC status codes 0 to 99"),
         (local_target_check("        interval_seconds: 5\n        timeout_seconds: 5\n"),
          TIMEOUT, "the timeout (5 s) must be shorter"),
         (edited("prod", PROTECTION, f"{PROTECTION}\n  test_listener_port: 443"),
@@ -75,3 +96,13 @@ def test_wildcard_hosts_paths_and_code_lists_pass() -> None:
     )
     http = parse_spec(text).services["web"].http_settings
     assert http.hosts[0] == "*.example.com" and http.health_check.success_codes == "200,302"
+
+
+def test_grpc_behind_https_takes_a_method_and_grpc_codes() -> None:
+    text = speaking("prod", "grpc").replace(
+        "path: /health", "path: /grpc.health.v1.Health/Check\n        success_codes: 0-2"
+    )
+    service = parse_spec(text).services["web"]
+    check = service.http_settings.health_check
+    assert service.app_protocol == "grpc"
+    assert check.resolved("grpc") == ("/grpc.health.v1.Health/Check", "0-2")

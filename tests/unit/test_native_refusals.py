@@ -248,3 +248,20 @@ def test_digests_are_required_of_every_container_where_the_environment_says_so()
 
 def test_a_missing_file_is_named() -> None:
     assert problems(REFUSED / "nope.json") == [("", f"no such file: {REFUSED / 'nope.json'}")]
+
+
+def test_a_web_file_serving_grpc_needs_the_https_listener(tmp_path: Path) -> None:
+    """The served mapping's appProtocol drives the target group as app_protocol does."""
+    from config.native.containers import web_app_protocol
+
+    document = json.loads((FIXTURES / "web-with-sidecars.json").read_text())
+    document["containerDefinitions"][0]["portMappings"][0]["appProtocol"] = "grpc"
+    (tmp_path / "x.json").write_text(json.dumps(document))
+    assert has(
+        problems(tmp_path / "x.json", "web"),
+        "containerDefinitions[0].portMappings[0].appProtocol",
+        "grpc behind the load balancer needs its HTTPS listener",
+    )
+    body, _ = read_task_definition(tmp_path / "x.json", SPEC, "web")
+    assert web_app_protocol(SPEC.with_task_definitions({"web": body}), "web") == "grpc"
+    assert web_app_protocol(SPEC, "fargate") is None  # no file loaded: the spec's own key (none)
