@@ -19,6 +19,7 @@ from config.fargate import fargate_size_error
 from config.instance_types import architecture_of
 from config.kind_checks import kind_problems
 from config.network_mode_checks import network_mode_problems
+from config.policy_size import role_policy_problems
 from config.task_definition_checks import native_spec_problems
 from config.workflow_checks import workflow_problems
 
@@ -68,6 +69,7 @@ def find_problems(spec: AppSpec) -> Iterator[Problem]:
     yield from native_spec_problems(spec)
     yield from workflow_problems(spec)
     yield from batch_problems(spec)
+    yield from role_policy_problems(spec)
 
 
 def _network_problems(spec: AppSpec) -> Iterator[Problem]:

@@ -29,6 +29,8 @@ PARAMETER_ARN = _ARN + r"ssm:" + _REGION_ACCOUNT + r"parameter/[A-Za-z0-9_.-]+(/
 TOPIC_ARN = _ARN + r"sns:" + _REGION_ACCOUNT + r"[A-Za-z0-9_-]{1,256}(\.fifo)?$"
 KEY_ARN = _ARN + r"kms:" + _REGION_ACCOUNT + rf"key/({UUID}|mrk-[0-9a-f]{{32}})$"
 S3_PREFIX = r"^[A-Za-z0-9!_.'()/-]{1,1024}$"
+# A complete secret ARN ends in the 6-character suffix Secrets Manager appends to the name.
+COMPLETE_SECRET_ARN = re.compile(r"-[A-Za-z0-9]{6}$")
 
 SHAPES = {
     BUCKET_ARN: "an S3 bucket ARN: arn:aws:s3:::<bucket-name>",

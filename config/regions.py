@@ -18,6 +18,11 @@ def regions_by_partition() -> dict[str, tuple[str, ...]]:
     return {partition: tuple(codes) for partition, codes in table["partitions"].items()}
 
 
+def partition_of(region: str) -> str:
+    """The partition of ``region`` (``aws``, ``aws-cn`` …); ``aws`` for a code it does not know."""
+    return next((p for p, codes in regions_by_partition().items() if region in codes), "aws")
+
+
 def region_problem(region: str) -> str | None:
     """Why ``region`` is not an AWS region code (with the closest ones), or None."""
     known = [code for codes in regions_by_partition().values() for code in codes]

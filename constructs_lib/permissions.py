@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import Enum
 from typing import Any
 
 import aws_cdk as cdk
@@ -25,29 +24,29 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
+from constructs_lib import permission_statements as plain
 from constructs_lib.nag import acknowledge
+from constructs_lib.permission_statements import BucketAccess, KeyAccess, QueueAccess, TableAccess
 
-
-class BucketAccess(Enum):
-    READ = "read"
-    WRITE = "write"
-    READ_WRITE = "read_write"
-
-
-class QueueAccess(Enum):
-    SEND = "send"
-    CONSUME = "consume"
-
-
-class TableAccess(Enum):
-    READ = "read"
-    WRITE = "write"
-    READ_WRITE = "read_write"
-
-
-class KeyAccess(Enum):
-    DECRYPT = "decrypt"
-    ENCRYPT_DECRYPT = "encrypt_decrypt"
+__all__ = [
+    "DYNAMODB_INDEXES",
+    "S3_OBJECT_KEYS",
+    "SSM_PARAMETER_PATH",
+    "BucketAccess",
+    "BucketPermission",
+    "KeyAccess",
+    "KeyPermission",
+    "ParameterPathPermission",
+    "ParameterPermission",
+    "Permission",
+    "QueueAccess",
+    "QueuePermission",
+    "SecretPermission",
+    "TableAccess",
+    "TablePermission",
+    "TaskPermissions",
+    "TopicPermission",
+]
 
 
 @dataclass(frozen=True)
@@ -136,41 +135,6 @@ SSM_PARAMETER_PATH = (
     "parameters under that path only, and only for GetParameter(s) and GetParametersByPath."
 )
 
-_BUCKET_READ = ("s3:GetObject",)
-_BUCKET_WRITE = ("s3:AbortMultipartUpload", "s3:DeleteObject", "s3:PutObject")
-_QUEUE = {
-    QueueAccess.SEND: ("sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"),
-    QueueAccess.CONSUME: (
-        "sqs:ChangeMessageVisibility",
-        "sqs:DeleteMessage",
-        "sqs:GetQueueAttributes",
-        "sqs:GetQueueUrl",
-        "sqs:ReceiveMessage",
-    ),
-}
-_TABLE_READ = (
-    "dynamodb:BatchGetItem",
-    "dynamodb:ConditionCheckItem",
-    "dynamodb:DescribeTable",
-    "dynamodb:GetItem",
-    "dynamodb:Query",
-    "dynamodb:Scan",
-)
-_TABLE_WRITE = (
-    "dynamodb:BatchWriteItem",
-    "dynamodb:ConditionCheckItem",
-    "dynamodb:DeleteItem",
-    "dynamodb:DescribeTable",
-    "dynamodb:PutItem",
-    "dynamodb:UpdateItem",
-)
-_KEY = {
-    KeyAccess.DECRYPT: ("kms:Decrypt",),
-    KeyAccess.ENCRYPT_DECRYPT: ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"),
-}
-_READS = {BucketAccess.READ, BucketAccess.READ_WRITE, TableAccess.READ, TableAccess.READ_WRITE}
-_WRITES = {BucketAccess.WRITE, BucketAccess.READ_WRITE, TableAccess.WRITE, TableAccess.READ_WRITE}
-
 
 class TaskPermissions(Construct):
     """One IAM policy on ``role`` granting ``permissions`` and nothing else.
@@ -204,41 +168,29 @@ class TaskPermissions(Construct):
 
 
 def _statements(stack: cdk.Stack, permission: Permission) -> list[iam.PolicyStatement]:
+    return [_policy_statement(s) for s in _plain_statements(stack, permission)]
+
+
+def _plain_statements(stack: cdk.Stack, permission: Permission) -> list[plain.Statement]:
     match permission:
         case BucketPermission(bucket=bucket, access=access, prefix=prefix):
             _check_plain(prefix, "S3 prefix")
-            actions = (_BUCKET_READ if access in _READS else ()) + (
-                _BUCKET_WRITE if access in _WRITES else ()
-            )
-            result = [_allow(actions, bucket.arn_for_objects(f"{prefix}*"))]
-            if access in _READS:
-                condition = {"StringLike": {"s3:prefix": [f"{prefix}*"]}} if prefix else None
-                result.append(_allow(("s3:ListBucket",), bucket.bucket_arn, condition=condition))
-            return result
+            return plain.bucket_statements(bucket.bucket_arn, access, prefix)
         case QueuePermission(queue=queue, access=access):
-            return [_allow(_QUEUE[access], queue.queue_arn)]
+            return plain.queue_statements(queue.queue_arn, access)
         case TablePermission(table=table, access=access, indexes=indexes):
-            actions = (_TABLE_READ if access in _READS else ()) + (_TABLE_WRITE if access in _WRITES else ())
-            result = [_allow(actions, table.table_arn)]
-            if indexes and access in _READS:
-                result.append(_allow(("dynamodb:Query", "dynamodb:Scan"), f"{table.table_arn}/index/*"))
-            return result
+            return plain.table_statements(table.table_arn, access, indexes)
         case SecretPermission(secret=secret):
-            arn = secret.secret_full_arn or f"{secret.secret_arn}-??????"
-            return [_allow(("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"), arn)]
+            return plain.secret_statements(secret.secret_full_arn or f"{secret.secret_arn}-??????")
         case ParameterPermission(parameter=parameter):
-            return [_allow(("ssm:GetParameter", "ssm:GetParameters"), parameter.parameter_arn)]
+            return plain.parameter_statements(parameter.parameter_arn)
         case ParameterPathPermission(path=path):
             _check_plain(path, "SSM parameter path")
-            base = _parameter_path_arn(stack, path)
-            return [
-                _allow(("ssm:GetParameter", "ssm:GetParameters"), f"{base}/*"),
-                _allow(("ssm:GetParametersByPath",), base, f"{base}/*"),
-            ]
+            return plain.parameter_path_statements(_parameter_path_arn(stack, path))
         case TopicPermission(topic=topic):
-            return [_allow(("sns:Publish",), topic.topic_arn)]
+            return plain.topic_statements(topic.topic_arn)
         case KeyPermission(key=key, access=access):
-            return [_allow(_KEY[access], key.key_arn)]
+            return plain.key_statements(key.key_arn, access)
     raise ValueError(f"unknown permission {permission!r}")
 
 
@@ -263,10 +215,10 @@ _REASONS: dict[type, str] = {
 }
 
 
-def _allow(
-    actions: Sequence[str], *resources: str, condition: dict[str, Any] | None = None
-) -> iam.PolicyStatement:
-    return iam.PolicyStatement(actions=sorted(set(actions)), resources=list(resources), conditions=condition)
+def _policy_statement(statement: plain.Statement) -> iam.PolicyStatement:
+    return iam.PolicyStatement(
+        actions=list(statement.actions), resources=list(statement.resources), conditions=statement.condition
+    )
 
 
 def _parameter_path_arn(stack: cdk.Stack, path: str) -> str:
