@@ -12,7 +12,7 @@ from config import naming
 from config.batch_schema import NON_ROOT_USER
 from config.container_checks import _secret_problem, looks_like_secret
 from config.fargate import LOG_RETENTION_DAYS, fargate_size_error
-from config.instance_types import architecture_of
+from config.instance_types import architecture_of, root_volume_problems
 
 if TYPE_CHECKING:
     from config.batch_schema import BatchJobSpec, BatchSpec, ComputeEnvironmentSpec
@@ -72,6 +72,8 @@ def _compute_environment_problems(loc: Loc, environment: ComputeEnvironmentSpec)
         yield (*loc, "instance_types"), "instance types mix CPU architectures (x86_64 and arm64)", list(types)
     if len(set(types)) != len(types):
         yield (*loc, "instance_types"), "an instance type is listed twice", list(types)
+    if environment.type == "ec2":  # AWS Batch's ECS_AL2023 image: the ECS-optimised AL2023 AMI
+        yield from root_volume_problems(loc, environment.root_volume_gib, "al2023")
 
 
 def queue_compute(batch: BatchSpec, queue: str) -> list[ComputeEnvironmentSpec]:

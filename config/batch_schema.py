@@ -49,7 +49,12 @@ class ComputeEnvironmentSpec(SpecModel):
         max_length=20,
         description="ec2: instance types, all of one CPU architecture (required for ec2)",
     )
-    root_volume_gib: int = Field(default=30, ge=8, le=16384, description="ec2: encrypted gp3 root volume")
+    root_volume_gib: int = Field(
+        default=30,
+        ge=1,
+        le=16384,
+        description="ec2: encrypted gp3 root volume, at least the ECS-optimised AL2023 AMI's 30 GiB snapshot",
+    )
 
 
 class JobQueueSpec(SpecModel):

@@ -28,7 +28,8 @@ class Ec2CapacitySpec(SpecModel):
     """An EC2 Auto Scaling group used as a capacity provider.
 
     Default: one on-demand t3.medium type, 0 to 2 instances, ECS-optimised Amazon Linux 2023,
-    30 GiB encrypted root volume, managed scaling to 100%.
+    30 GiB encrypted root volume (no smaller than the AMI's snapshot: 30 GiB on al2023; on
+    bottlerocket it sizes the data volume, 20 GiB at least), managed scaling to 100%.
     """
 
     instance_types: tuple[InstanceType, ...] = Field(
@@ -48,7 +49,13 @@ class Ec2CapacitySpec(SpecModel):
         default=None,
         description="CPU architecture; derived from the instance types, checked when given",
     )
-    root_volume_gib: int = Field(default=30, ge=8, le=16384, description="encrypted gp3 root volume")
+    root_volume_gib: int = Field(
+        default=30,
+        ge=1,
+        le=16384,
+        description="encrypted gp3 root volume (bottlerocket: its data volume); at least the AMI's "
+        "snapshot: 30 (al2023) or 20 (bottlerocket)",
+    )
     min_capacity: int = Field(default=0, ge=0, le=1000, description="minimum instances")
     max_capacity: int = Field(default=2, ge=1, le=1000, description="maximum instances")
     target_capacity_percent: int = Field(

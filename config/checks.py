@@ -16,7 +16,7 @@ from config.batch_checks import batch_problems
 from config.capacity_schema import FARGATE_PROVIDERS
 from config.container_checks import service_problems
 from config.fargate import fargate_size_error
-from config.instance_types import architecture_of
+from config.instance_types import architecture_of, root_volume_problems
 from config.kind_checks import kind_problems
 from config.network_mode_checks import network_mode_problems
 from config.policy_size import role_policy_problems
@@ -145,6 +145,7 @@ def _ec2_problems(spec: AppSpec) -> Iterator[Problem]:
                 f"min_capacity {group.min_capacity} is above max_capacity {group.max_capacity}",
                 group.min_capacity,
             )
+        yield from root_volume_problems(loc, group.root_volume_gib, group.ami)
 
 
 def _managed_instances_problems(spec: AppSpec) -> Iterator[Problem]:

@@ -166,9 +166,10 @@ class EfsVolumeSpec(SpecModel):
 
 EbsVolumeType = Literal["gp3", "gp2", "io1", "io2", "st1", "sc1"]
 # EC2 CreateVolume's rules per volume type: size (GiB), and provisioned IOPS (None: not allowed)
-# with the most IOPS per GiB.
+# with the most IOPS per GiB. gp3 grew to 64 TiB and 80,000 IOPS in September 2025 (aws-cdk-lib
+# 2.275's ServiceManagedVolume enforces the same ranges).
 EBS_SIZES_GIB: dict[str, tuple[int, int]] = {
-    "gp3": (1, 16384),
+    "gp3": (1, 65536),
     "gp2": (1, 16384),
     "io1": (4, 16384),
     "io2": (4, 65536),
@@ -176,7 +177,7 @@ EBS_SIZES_GIB: dict[str, tuple[int, int]] = {
     "sc1": (125, 16384),
 }
 EBS_IOPS: dict[str, tuple[int, int, int] | None] = {
-    "gp3": (3000, 16000, 500),
+    "gp3": (3000, 80000, 500),
     "io1": (100, 64000, 50),
     "io2": (100, 256000, 1000),
     "gp2": None,
@@ -186,13 +187,13 @@ EBS_IOPS: dict[str, tuple[int, int, int] | None] = {
 
 
 class EbsVolumeSpec(SpecModel):
-    """A service-managed EBS volume, created per task at launch, encrypted. Sizes: gp2/gp3
-    1-16384 GiB, io1 4-16384, io2 4-65536, st1/sc1 125-16384. ``iops``: required for io1
-    (100-64000, at most 50 per GiB) and io2 (100-256000, at most 1000 per GiB), optional for
-    gp3 (3000-16000, at most 500 per GiB above 3000; default 3000), not allowed otherwise."""
+    """A service-managed EBS volume, created per task at launch, encrypted. Sizes: gp2
+    1-16384 GiB, gp3 1-65536, io1 4-16384, io2 4-65536, st1/sc1 125-16384. ``iops``: required
+    for io1 (100-64000, at most 50 per GiB) and io2 (100-256000, at most 1000 per GiB), optional
+    for gp3 (3000-80000, at most 500 per GiB above 3000; default 3000), not allowed otherwise."""
 
     size_gib: int = Field(
-        ge=1, le=65536, description="gp2/gp3 1-16384, io1 4-16384, io2 4-65536, st1/sc1 125-16384"
+        ge=1, le=65536, description="gp2 1-16384, gp3 1-65536, io1 4-16384, io2 4-65536, st1/sc1 125-16384"
     )
     volume_type: EbsVolumeType = "gp3"
     iops: int | None = Field(

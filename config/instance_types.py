@@ -1,5 +1,6 @@
 """EC2 instance types: which exist (``config/ec2_instance_types.json``, from botocore's EC2
-model, refreshed by ``scripts/refresh_aws_tables.py``) and their CPU architecture.
+model, refreshed by ``scripts/refresh_aws_tables.py``) and their CPU architecture; and the
+smallest volume ``root_volume_gib`` can give an instance of each ECS-optimised AMI family.
 
 Graviton families carry a ``g`` right after the generation digit (``m7g``, ``c6gn``,
 ``t4g``, ``r8gd``), plus the first-generation ``a1``. Everything else is x86_64.
@@ -10,9 +11,12 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+
+from constructs_lib.root_volumes import ROOT_VOLUME_MAX_GIB, SNAPSHOT_GIB
 
 Architecture = Literal["x86_64", "arm64"]
 
@@ -52,3 +56,19 @@ def instance_type_problem(instance_type: str) -> str | None:
             "generation of one or two digits and capabilities, as m7i-flex.large); choose another type"
         )
     return None
+
+
+def root_volume_problems(
+    loc: tuple[str | int, ...], root_volume_gib: int, ami: str
+) -> Iterator[tuple[tuple[str | int, ...], str, Any]]:
+    """``root_volume_gib`` below the snapshot of the volume it sizes on an ``ami`` instance
+    (al2023: the 30 GiB root volume; bottlerocket: the 20 GiB data volume), which EC2 refuses
+    at launch ("Volume of size …GB is smaller than snapshot"). The field itself bounds the top."""
+    least, volume = SNAPSHOT_GIB[ami]
+    if root_volume_gib < least:
+        yield (
+            (*loc, "root_volume_gib"),
+            f"{volume} comes from a {least} GiB snapshot and EC2 refuses a smaller volume at launch; "
+            f"allowed: {least} to {ROOT_VOLUME_MAX_GIB} GiB, got {root_volume_gib}",
+            root_volume_gib,
+        )

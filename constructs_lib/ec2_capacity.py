@@ -9,6 +9,8 @@ from enum import Enum
 
 from aws_cdk import aws_ec2 as ec2
 
+from constructs_lib.root_volumes import ROOT_VOLUME_MAX_GIB, SNAPSHOT_GIB
+
 
 class AmiFamily(Enum):
     """The ECS-optimised operating system of the instances."""
@@ -22,7 +24,8 @@ class Ec2CapacityGroup:
     """One EC2 Auto Scaling group that ``EcsCluster`` turns into a capacity provider.
 
     Defaults: on-demand, no instances at rest (``min_capacity`` 0), at most 2, managed
-    scaling to 100% utilisation, 30 GiB encrypted gp3 root volume, ECS-optimised Amazon
+    scaling to 100% utilisation, 30 GiB encrypted gp3 root volume (on Bottlerocket the data
+    volume; at least the AMI's snapshot, ``SNAPSHOT_GIB``), ECS-optimised Amazon
     Linux 2023 for the instance types' CPU architecture (looked up once and pinned in
     ``cdk.context.json``, so instances roll only when you refresh it with
     ``cdk context --reset``), and a capacity provider name chosen by CloudFormation (set
@@ -75,9 +78,12 @@ class Ec2CapacityGroup:
                 f"{prefix}: target_capacity_percent={self.target_capacity_percent} is out of "
                 "range; allowed: 1 to 100"
             )
-        if not 8 <= self.root_volume_gib <= 16384:
+        # A custom machine_image's snapshot is unknown here: EC2 checks it at launch.
+        least, volume = SNAPSHOT_GIB[self.ami.value] if self.machine_image is None else (8, "the volume")
+        if not least <= self.root_volume_gib <= ROOT_VOLUME_MAX_GIB:
             raise ValueError(
-                f"{prefix}: root_volume_gib={self.root_volume_gib} is out of range; allowed: 8 to 16384"
+                f"{prefix}: root_volume_gib={self.root_volume_gib} is out of range; allowed: "
+                f"{least} to {ROOT_VOLUME_MAX_GIB} ({volume}: EC2 refuses one smaller than its snapshot)"
             )
 
     @property

@@ -199,3 +199,22 @@ def test_queues_whose_names_differ_only_in_dashes_are_refused() -> None:
         "(output IDs drop '-' and capitalise each part); rename one",
     )
     assert naming.job_queue_output("thumbnails-eu") == "JobQueueThumbnailsEu"
+
+
+EC2_JOB = "      cpu: 1024\n      memory: 2048\n"  # a job the EC2 queue can run, so only the volume is wrong
+
+
+@pytest.mark.parametrize("size", [8, 29])
+def test_an_ec2_root_volume_below_the_al2023_ami_snapshot_is_refused(size: int) -> None:
+    """AWS Batch's ECS_AL2023 image is the ECS-optimised AL2023 AMI, whose root snapshot is 30 GiB."""
+    volume = EC2_COMPUTE + f"      root_volume_gib: {size}\n"
+    [problem] = refused(with_ec2_queue(EC2_JOB).replace(EC2_COMPUTE, volume, 1))
+    assert_problem(
+        [problem],
+        "batch.compute_environments.big.root_volume_gib",
+        "the ECS-optimised Amazon Linux 2023 AMI's root volume (/dev/xvda) comes from a 30 GiB "
+        f"snapshot and EC2 refuses a smaller volume at launch; allowed: 30 to 16384 GiB, got {size}",
+    )
+    enough = EC2_COMPUTE + "      root_volume_gib: 30\n"
+    spec = parse_spec(with_ec2_queue(EC2_JOB).replace(EC2_COMPUTE, enough, 1))
+    assert spec.batch.compute_environments["big"].root_volume_gib == 30

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import typing
+
 import pytest
 
 from config import parse_spec
+from config.capacity_schema import Ec2CapacitySpec
 from config.instance_types import architecture_of
 from config.loader import ENVIRONMENTS_DIR
+from constructs_lib import AmiFamily
+from constructs_lib.root_volumes import SNAPSHOT_GIB
 from stacks.app_builder import build_environment
-from tests.harness import make_app, resources_of_type
-from tests.spec_problems import problems_of
+from tests.harness import ROOT, make_app, resources_of_type
+from tests.spec_problems import assert_problem, edited, problems_of, refused
 
 LOCAL_TEXT = (ENVIRONMENTS_DIR / "local.yaml").read_text()
 
@@ -61,6 +68,50 @@ def test_unknown_ami_family() -> None:
     text = LOCAL_TEXT.replace("      spot: true\n", "      spot: true\n      ami: ubuntu\n")
     [problem] = problems_of(text)
     assert problem.startswith("cluster.ec2_capacity.spot.ami") and "'al2023' or 'bottlerocket'" in problem
+
+
+SPOT_GROUP = "      target_capacity_percent: 90\n"  # the last line of local.yaml's spot group (al2023)
+AL2023_ROOT = (
+    "the ECS-optimised Amazon Linux 2023 AMI's root volume (/dev/xvda) comes from a 30 GiB snapshot "
+    "and EC2 refuses a smaller volume at launch; allowed: 30 to 16384 GiB, got {}"
+)
+BOTTLEROCKET_DATA = (
+    "Bottlerocket's data volume (/dev/xvdb) comes from a 20 GiB snapshot and EC2 refuses a smaller "
+    "volume at launch; allowed: 20 to 16384 GiB, got {}"
+)
+
+
+@pytest.mark.parametrize("size", [8, 29])
+def test_a_root_volume_below_the_al2023_ami_snapshot_is_refused(size: int) -> None:
+    """EC2 refuses "Volume of size 8GB is smaller than snapshot …, expect size >= 30GB": the
+    ECS-optimised AL2023 AMI ships a 30 GiB root volume, which root_volume_gib sizes."""
+    text = edited("local", SPOT_GROUP, SPOT_GROUP + f"      root_volume_gib: {size}\n")
+    assert_problem(refused(text), "cluster.ec2_capacity.spot.root_volume_gib", AL2023_ROOT.format(size))
+    assert parse_spec(edited("local", SPOT_GROUP, SPOT_GROUP + "      root_volume_gib: 30\n"))
+
+
+def test_a_bottlerocket_data_volume_below_its_snapshot_is_refused() -> None:
+    """On Bottlerocket root_volume_gib sizes the data volume (/dev/xvdb), whose snapshot is 20 GiB."""
+    bottlerocket = SPOT_GROUP + "      ami: bottlerocket\n"
+    text = edited("local", SPOT_GROUP, bottlerocket + "      root_volume_gib: 19\n")
+    assert_problem(refused(text), "cluster.ec2_capacity.spot.root_volume_gib", BOTTLEROCKET_DATA.format(19))
+    spec = parse_spec(edited("local", SPOT_GROUP, bottlerocket + "      root_volume_gib: 20\n"))
+    assert spec.cluster.ec2_capacity["spot"].root_volume_gib == 20
+
+
+def test_every_ami_family_has_its_snapshot_size() -> None:
+    families = set(typing.get_args(Ec2CapacitySpec.model_fields["ami"].annotation))
+    assert families == {f.value for f in AmiFamily} == set(SNAPSHOT_GIB)
+
+
+def test_the_cli_loads_no_aws_cdk_lib_to_check_root_volumes() -> None:
+    """The spec checks read the snapshot sizes from a module free of aws-cdk-lib: importing it
+    starts the jsii kernel, which the warm CLI process of the tests cannot fork (tests/forked_cli.py)."""
+    probe = "import sys, deployer.cli; print(sorted(m for m in sys.modules if m.split('.')[0] == 'aws_cdk'))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert loaded.stdout.strip() == "[]"
 
 
 MANAGED = "  managed_instances:\n    flex:\n      min_vcpus: 2\n      max_vcpus: 4\n"

@@ -335,6 +335,11 @@ def test_duplicate_group_names_are_rejected() -> None:
         ({"min_capacity": 3, "max_capacity": 2}, "min_capacity=3"),
         ({"target_capacity_percent": 0}, "target_capacity_percent=0"),
         ({"root_volume_gib": 4}, "root_volume_gib=4"),
+        ({"root_volume_gib": 29}, "root_volume_gib=29 is out of range; allowed: 30 to 16384"),
+        (
+            {"root_volume_gib": 19, "ami": AmiFamily.BOTTLEROCKET},
+            "root_volume_gib=19 is out of range; allowed: 20 to 16384 \\(Bottlerocket's data volume",
+        ),
         ({"capacity_provider_name": "ecs-reserved"}, "not starting with aws, ecs or fargate"),
     ],
 )
@@ -342,6 +347,17 @@ def test_invalid_group_props(props: dict[str, Any], message: str) -> None:
     settings: dict[str, Any] = {"instance_types": types("t3.small"), **props}
     with pytest.raises(ValueError, match=message):
         Ec2CapacityGroup(name="g", **settings)
+
+
+def test_a_root_volume_down_to_the_amis_snapshot_is_accepted() -> None:
+    """The ECS-optimised AL2023 AMI's root snapshot is 30 GiB, Bottlerocket's data snapshot 20 GiB;
+    a custom machine image's snapshot is EC2's to check."""
+    Ec2CapacityGroup(name="g", instance_types=types("t3.small"), root_volume_gib=30)
+    Ec2CapacityGroup(
+        name="g", instance_types=types("t3.small"), root_volume_gib=20, ami=AmiFamily.BOTTLEROCKET
+    )
+    custom = ec2.MachineImage.generic_linux({"eu-west-1": "ami-0123456789abcdef0"})
+    Ec2CapacityGroup(name="g", instance_types=types("t3.small"), root_volume_gib=8, machine_image=custom)
 
 
 def test_invalid_managed_instances_bounds() -> None:

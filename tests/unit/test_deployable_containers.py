@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import aws_cdk as cdk
 import pytest
 
 from config import parse_spec
+from constructs_lib.ebs_volume import EncryptedEbsVolume
 from tests.harness import resources_of_type, synthesise
 from tests.spec_problems import assert_problem, edited, refused
 
@@ -119,9 +121,15 @@ EBS = "services.worker.volumes.data.ebs"
         ("{size_gib: 100, volume_type: st1}", "size_gib", "st1 volumes are 125-16384 GiB; got 100"),
         ("{size_gib: 124, volume_type: sc1}", "size_gib", "sc1 volumes are 125-16384 GiB; got 124"),
         ("{size_gib: 3, volume_type: io1, iops: 100}", "size_gib", "io1 volumes are 4-16384 GiB; got 3"),
-        ("{size_gib: 20000}", "size_gib", "gp3 volumes are 1-16384 GiB; got 20000"),
+        # gp3's and io2's 64 TiB is every type's most, so the field's own bound refuses it
+        ("{size_gib: 65537}", "size_gib", "Input should be less than or equal to 65536 (got 65537)"),
         ("{size_gib: 20, volume_type: gp2, iops: 3000}", "iops", "gp2 volumes take no iops; only io1, io2"),
-        ("{size_gib: 200, iops: 20000}", "iops", "gp3 volumes take 3000-16000 iops; got 20000"),
+        ("{size_gib: 200, iops: 80001}", "iops", "gp3 volumes take 3000-80000 iops; got 80001"),
+        (
+            "{size_gib: 159, iops: 80000}",
+            "iops",
+            "80000 iops is more than 500 per GiB of its 159 GiB; raise size_gib to 160 or lower iops",
+        ),
         (
             "{size_gib: 20, volume_type: io1, iops: 5000}",
             "iops",
@@ -133,6 +141,27 @@ def test_ebs_sizes_and_iops_outside_the_volume_types_range_are_refused(
     volume: str, key: str, fragment: str
 ) -> None:
     assert_problem(refused(worker_with(ebs(volume))), f"{EBS}.{key}", fragment)
+
+
+@pytest.mark.parametrize(
+    "volume",
+    [
+        "{size_gib: 65536}",
+        "{size_gib: 20000, iops: 20000}",
+        "{size_gib: 160, iops: 80000}",
+        "{size_gib: 40, iops: 20000}",
+    ],
+)
+def test_gp3_volumes_up_to_64_tib_and_80000_iops_are_accepted(volume: str) -> None:
+    """AWS raised gp3 to 64 TiB and 80,000 IOPS (500 per GiB) in September 2025; aws-cdk-lib's
+    ServiceManagedVolume takes the same ranges, so what validate accepts constructs."""
+    spec = parse_spec(worker_with(ebs(volume)))
+    ebs_spec = spec.services["worker"].volumes["data"].ebs
+    assert ebs_spec is not None
+    stack = cdk.Stack(cdk.App(), "Volumes")
+    EncryptedEbsVolume(
+        stack, "Volume", name="data", size=cdk.Size.gibibytes(ebs_spec.size_gib), iops=ebs_spec.iops
+    )
 
 
 def test_a_provisioned_iops_volume_synthesises_with_its_iops(accepted: dict[str, Any]) -> None:
