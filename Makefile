@@ -57,7 +57,7 @@ mutation: install  ## mutation testing (mutmut) of the riskiest modules; slow, n
 	$(VENV)/bin/mutmut run --max-children 2 $(MUTANTS) > mutants/run.log 2>&1 || { tail -c 3000 mutants/run.log; exit 1; }
 	$(PY) -m tests.mutation_scores
 
-synth: install  ## synthesise ENV into cdk.out/
+synth: install  ## synthesise ENV into cdk.out/ENV/
 	$(PY) -m deployer cdk --env $(ENV) -- synth --quiet
 
 diff: install  ## cdk diff of ENV against what is deployed

@@ -16,6 +16,7 @@ from deployer.processes import stop_group
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 NODE_BIN = PROJECT_DIR / "node_modules" / ".bin"
 STOP_GRACE_S = 5.0  # between SIGTERM and SIGKILL for the CDK CLI's process group
+ASSEMBLIES_DIR = PROJECT_DIR / "cdk.out"
 
 
 class CdkCliMissingError(RuntimeError):
@@ -52,10 +53,27 @@ def context_args(
     return inputs.context_args()
 
 
+def assembly_dir(spec: AppSpec) -> Path:
+    """Where the CDK CLI synthesises the environment: ``cdk.out/<env>``."""
+    return ASSEMBLIES_DIR / spec.environment.name
+
+
+def output_args(spec: AppSpec, args: Sequence[str]) -> list[str]:
+    """``--output cdk.out/<env>``, unless ``args`` give an output directory or an app. The CDK
+    CLI locks the directory it synthesises into and refuses a second CLI there, so one
+    directory per environment lets commands for two environments run at once (two for the
+    same environment are kept apart by the deploy lock)."""
+    named = any(
+        arg in ("--output", "-o", "--app", "-a") or arg.startswith(("--output=", "--app=")) for arg in args
+    )
+    return [] if named else ["--output", str(assembly_dir(spec))]
+
+
 def run_cdk(
     spec: AppSpec, args: Sequence[str], port: int | None = None, stdout_to_stderr: bool = False
 ) -> int:
-    """Run ``cdk <args>`` in the project directory; return its exit code.
+    """Run ``cdk <args>`` in the project directory, synthesising into ``cdk.out/<env>``
+    (``output_args``); return its exit code.
 
     ``stdout_to_stderr`` keeps the CLI's progress off stdout (for --json output). The CLI runs in
     its own session, so its process group (node, the app it synthesises) can be stopped as a
@@ -65,7 +83,7 @@ def run_cdk(
     cdk = NODE_BIN / "cdk"
     if not cdk.exists():
         raise CdkCliMissingError(f"{cdk} is missing; run 'make install' (npm ci) first")
-    extra = ["--no-notices"] if spec.environment.is_local else []
+    extra = [*output_args(spec, args), *(["--no-notices"] if spec.environment.is_local else [])]
     process = subprocess.Popen(
         [str(cdk), *args, *extra],
         cwd=PROJECT_DIR,

@@ -11,6 +11,7 @@ tests/unit/test_builtin_validation.py runs it on ``local``.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ import pytest
 
 from config import load_spec, naming
 from config.loader import ENVIRONMENTS_DIR
+from deployer.cdk.pinned_cli import ASSEMBLIES_DIR
 from deployer.local import endpoint as local_endpoint
 from tests.cli import Result, run_deployer
 from tests.fakes import local_client
@@ -70,7 +72,10 @@ class Timeline:
 
 def build_timeline(timeline: Timeline, tmp_path: Path) -> None:
     port = timeline.port
+    started = time.time()
     timeline.deploy("deploy", "--concurrency", "4")  # stacks that do not depend on each other at once
+    manifest = ASSEMBLIES_DIR / "local" / "manifest.json"
+    timeline.data["assembly written"] = manifest.exists() and manifest.stat().st_mtime >= started - 1
     timeline.read_json("status", "status", "--env", "local")
     start = ("workflow", "start", "nightly", "--env", "local", "--name", "e2e-1", "--input", '{"day": "29"}')
     timeline.read_json("workflow start", *start)
@@ -157,6 +162,12 @@ def timeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Timeline]:
 
 def service(status: dict[str, Any], name: str) -> dict[str, Any]:
     return next(s for s in status["services"] if s["name"] == name)
+
+
+def test_the_deploy_synthesised_into_the_environments_own_directory(timeline: Timeline) -> None:
+    """cdk.out/local, not cdk.out: a deploy of another environment may synthesise at the same time."""
+    assert timeline.result("deploy").code == 0
+    assert timeline.data["assembly written"] is True
 
 
 def test_deploy_succeeds_and_prints_every_service(timeline: Timeline) -> None:
