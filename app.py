@@ -3,7 +3,8 @@
 
 The context keys are the contract in ``config.cdk_context``; cdk.json's context is the default,
 so ``python app.py`` alone synthesises ``local`` as ``cdk synth`` would (into a temporary
-directory, or ``$CDK_OUTDIR``). Bad input (the spec, or a context value) exits 2 with every
+directory, or ``$CDK_OUTDIR``). Bad input (the spec, a context value, or templates violating a
+proactive control the environment enforces) exits 2 with every
 problem named and no traceback; any other failure prints one ``internal error`` paragraph and
 exits 1 (``DEPLOYER_DEBUG=1`` shows the traceback).
 """
@@ -21,6 +22,7 @@ from config.context_checks import context_problems
 from config.loader import load_spec
 from deployer.cdk.synth import cdk_context as project_context
 from stacks.app_builder import build_environment
+from stacks.proactive_controls import ProactiveControlsError, check_report
 
 OK, FAILED, BAD_INPUT = 0, 1, 2
 
@@ -39,11 +41,17 @@ def synthesise(app: cdk.App, directory: Path | None = None) -> int:
         return _report(BAD_INPUT, f"error: {error}")
     except Exception as error:  # aws-cdk-lib refusing a construct's props (a jsii RuntimeError)
         return _internal(error)
+    failure: Exception | None = None
     try:
         app.synth()
-    except Exception as error:
-        return _internal(error)
-    return OK
+    except Exception as error:  # a proactive control's violation too, when CDK raises it
+        failure = error
+    if spec.environment.proactive_controls:
+        try:  # CDK raises on a violation or (under the CDK CLI) only reports it: read the report
+            check_report(app.outdir, spec.environment.name)
+        except ProactiveControlsError as violated:
+            return _report(BAD_INPUT, f"error: {violated}")
+    return _internal(failure) if failure else OK
 
 
 def _internal(error: Exception) -> int:

@@ -23,6 +23,7 @@ EFS_FILE_SYSTEM = r"^fs-[0-9a-f]{8,40}$"
 EFS_ACCESS_POINT = r"^fsap-[0-9a-f]{8,40}$"
 MANAGED_POLICY_ARN = r"^arn:aws[a-z-]*:iam::(\d{12}|aws):policy/[\w+=,.@/-]+$"
 LOAD_BALANCER_NAME = r"^[a-z][a-z0-9]{0,15}$"
+PROACTIVE_CONTROL = r"^(all|CT\.[A-Z0-9-]+\.PR\.[0-9]+)$"  # a Control Tower proactive control id
 SECRET_KMS_KEY = rf"^({ENVIRONMENT_KEY}|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{{12}}:key/[A-Za-z0-9-]{{1,128}})$"
 
 PATTERN_HINTS: dict[str, str] = {
@@ -46,5 +47,6 @@ PATTERN_HINTS: dict[str, str] = {
     EFS_FILE_SYSTEM: "use an EFS file system id: fs- and 8 to 40 hex digits (fs-0123abcd)",
     EFS_ACCESS_POINT: "use an EFS access point id: fsap- and 8 to 40 hex digits",
     MANAGED_POLICY_ARN: "use a managed policy ARN: arn:aws:iam::<account>:policy/<name>",
+    PROACTIVE_CONTROL: "use a Control Tower proactive control id, CT.<SERVICE>.PR.<N> (CT.ECS.PR.3), or all",
     LOAD_BALANCER_NAME: "use 1-16 lowercase letters and digits, starting with a letter",
 }

@@ -7,9 +7,10 @@ reference: they flow into the JSON Schema (``deployer schema``) that editors use
 from __future__ import annotations
 
 import ipaddress
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     Field,
     PrivateAttr,
     ValidationInfo,
@@ -30,6 +31,7 @@ from config.capacity_schema import (
 )
 from config.checks import find_problems, raise_problems
 from config.container_schema import ContainerSpec, RootReason, VolumeSpec
+from config.control_tower import unknown_control_problem
 from config.cost_profiles import apply_profile_defaults
 from config.permissions_schema import PermissionSpec
 from config.placement_schema import AWSVPC, NetworkMode, PlacementStrategySpec
@@ -56,6 +58,16 @@ CapacityKind = Literal["fargate", "ec2", "managed_instances"]
 FILE_ENVIRONMENT = "file_environment"
 
 
+def _shipped_control(control: str) -> str:
+    problem = unknown_control_problem(control)
+    if problem:
+        raise PydanticCustomError("unknown_proactive_control", "{problem}", {"problem": problem})
+    return control
+
+
+ProactiveControl = Annotated[str, Field(pattern=patterns.PROACTIVE_CONTROL), AfterValidator(_shipped_control)]
+
+
 class EnvironmentSpec(SpecModel):
     """Where the environment lives."""
 
@@ -80,6 +92,13 @@ class EnvironmentSpec(SpecModel):
         default="standard",
         description="'dev': cheaper defaults for keys the file leaves out (NAT instance, dual-stack "
         "VPC, Fargate Spot); see docs/cost.md",
+    )
+
+    proactive_controls: list[ProactiveControl] = Field(
+        default_factory=list,
+        description="AWS Control Tower proactive controls the account enforces (CloudFormation hooks), "
+        "e.g. CT.ECS.PR.3, or 'all': the synthesis runs their cfn-guard rules "
+        "(cdklabs.cdk-validator-cfnguard) and fails on a violation; default: none",
     )
 
     @property

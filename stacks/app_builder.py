@@ -21,6 +21,7 @@ from stacks.batch_stack import BatchStack
 from stacks.cluster_stack import ClusterStack
 from stacks.ingress_stack import IngressStack
 from stacks.network_stack import NetworkStack
+from stacks.proactive_controls import enforce
 from stacks.service_stack import ServiceStack
 from stacks.workflow_stack import WorkflowStack
 
@@ -41,6 +42,9 @@ def build_environment(
     reference overriding the spec or the task definition file (release input);
     ``release`` labels every task-definition revision; ``pins`` maps service name to a
     retained revision ARN the service must run (rollback).
+
+    With ``environment.proactive_controls`` the synthesis runs their Control Tower rules
+    (``stacks.proactive_controls``): read its report with ``check_report``.
     """
     unknown = sorted(set(pins or {}) - set(spec.services))
     if unknown:
@@ -55,6 +59,7 @@ def build_environment(
                 each, "PermissionsBoundary", spec.environment.permissions_boundary
             )
             iam.PermissionsBoundary.of(each).apply(boundary)
+    enforce(scope, spec)  # environment.proactive_controls: their cfn-guard rules run in the synth
     return stacks
 
 
