@@ -68,4 +68,23 @@ def synthesise_templates(
 
     app = project_app(validation)
     build_environment(app, spec, images=images, release=release)
-    return {stack.stack_name: dict(stack.template) for stack in app.synth().stacks}
+    try:
+        assembly = app.synth()
+    except Exception:
+        _refuse_proactive_control_violations(app, spec)
+        raise
+    _refuse_proactive_control_violations(app, spec)  # CDK may report a violation without raising
+    return {stack.stack_name: dict(stack.template) for stack in assembly.stacks}
+
+
+def _refuse_proactive_control_violations(app: cdk.App, spec: AppSpec) -> None:
+    """``BadInputError`` (exit 2) naming each proactive control the templates violate."""
+    if not spec.environment.proactive_controls:
+        return
+    from deployer.inputs import BadInputError
+    from stacks.proactive_controls import ProactiveControlsError, check_report
+
+    try:
+        check_report(app.outdir, spec.environment.name)
+    except ProactiveControlsError as error:
+        raise BadInputError(str(error)) from None

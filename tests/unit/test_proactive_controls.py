@@ -22,6 +22,8 @@ import pytest
 import app as app_module
 from config import SpecError, control_tower, parse_spec
 from config.loader import ENVIRONMENTS_DIR
+from deployer.cdk.synth import synthesise_templates
+from deployer.inputs import BadInputError
 from tests.harness import ROOT, cdk_context
 
 SMALL = """\
@@ -155,3 +157,11 @@ def test_prod_passes_all_controls() -> None:
     assert enforcing != text
     code, stderr = synthesise("prod", enforcing)
     assert (code, stderr) == (0, "")
+
+
+def test_deployer_plan_s_synthesis_refuses_a_violation_as_bad_input() -> None:
+    """``deployer plan`` synthesises in its own process (``synthesise_templates``): exit 2 too."""
+    spec = parse_spec(SMALL.format(controls="[all]", days=30), "small.yaml")
+    with pytest.raises(BadInputError) as raised:
+        synthesise_templates(spec)
+    assert f"CT.CLOUDWATCH.PR.2 at {LOG_GROUP}" in str(raised.value)
