@@ -4,9 +4,9 @@
 The context keys are the contract in ``config.cdk_context``; cdk.json's context is the default,
 so ``python app.py`` alone synthesises ``local`` as ``cdk synth`` would (into a temporary
 directory, or ``$CDK_OUTDIR``). Bad input (the spec, a context value, or templates violating a
-proactive control the environment enforces) exits 2 with every
-problem named and no traceback; any other failure prints one ``internal error`` paragraph and
-exits 1 (``DEPLOYER_DEBUG=1`` shows the traceback).
+proactive control the environment enforces) exits 2 with every problem named and no traceback;
+any other failure prints one ``internal error`` paragraph and exits 1 (``DEPLOYER_DEBUG=1``
+shows the traceback).
 """
 
 from __future__ import annotations
