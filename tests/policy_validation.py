@@ -4,34 +4,30 @@ Both plugins run through CDK's ``Validations`` API in the same synth, and their 
 read from the validation report CDK writes, so a test can assert on exactly which rule fired
 on which resource (not only that the synth raised).
 
-Control Tower's rules go to cfn-guard as the files that name a resource type the app's
-templates hold: a guard rule selects the resources it checks by the type names it spells out,
-so a rule naming none of the app's types has nothing to check (it skips). The other rules cost
-cfn-guard most of its time (all 237 files: about 3.5 s per environment; these: under 2 s) and
-change no finding: the reports of local, dev and prod were compared whole, both ways, when the
-filter was written (2026-11-30), and ``test_control_tower`` holds the property the filter
-rests on (every rule file names its types; none matches a type by pattern).
+Control Tower's rules are every rule file the package ships, of which cfn-guard gets those that
+name a resource type the templates hold, as the product runs an environment's
+``proactive_controls`` (``stacks.proactive_controls.applicable``; which changes no finding: the
+reports of local, dev and prod were compared whole, both ways, when the filter was written). A
+plain synthesis tells which types are there; choosing them in the plugin, as the product does,
+costs a second per environment more (jsii carries the report through Python and back).
 """
 
 from __future__ import annotations
 
-import atexit
 import json
-import re
-import shutil
-import tarfile
 import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import aws_cdk as cdk
-import cdklabs.cdk_validator_cfnguard
 from cdk_nag import AwsSolutionsChecks
 from cdklabs.cdk_validator_cfnguard import CfnGuardValidator
 
 from config import AppSpec
+from config.control_tower import ALL, rule_files
 from stacks.app_builder import build_environment
+from stacks.proactive_controls import applicable, rule_types
 from tests.harness import cdk_context
 
 CONTROL_TOWER = "cdk-validator-cfnguard"
@@ -62,7 +58,7 @@ def validate_app(app: cdk.App) -> list[Finding]:
         for stack in assembly.stacks
         for resource in stack.template.get("Resources", {}).values()
     }
-    rules = [str(path) for path, types in control_tower_rules().items() if types & present]
+    rules = [str(path) for path in applicable(_all_rules(), present)]
     control_tower = CfnGuardValidator(control_tower_rules_enabled=False, rules=rules)
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), control_tower)
     try:
@@ -94,21 +90,6 @@ def _control(description: str) -> str | None:
     return None
 
 
-RULES_IN_PACKAGE = "package/rules/control-tower/cfn-guard/"
-RESOURCE_TYPE = re.compile(r"AWS::\w+::\w+")
-
-
 @cache
-def control_tower_rules() -> dict[Path, frozenset[str]]:
-    """Every Control Tower guard rule file cdk-validator-cfnguard ships (as its own default
-    rules), unpacked for this process, with the resource types the file names."""
-    package = next(Path(cdklabs.cdk_validator_cfnguard.__file__).parent.joinpath("_jsii").glob("*.tgz"))
-    directory = Path(tempfile.mkdtemp(prefix="control-tower-rules-"))
-    atexit.register(shutil.rmtree, directory, ignore_errors=True)
-    with tarfile.open(package) as archive:
-        members = [m for m in archive.getmembers() if m.name.startswith(RULES_IN_PACKAGE) and m.isfile()]
-        archive.extractall(directory, members, filter="data")
-    return {
-        path: frozenset(RESOURCE_TYPE.findall(path.read_text()))
-        for path in sorted(directory.joinpath(RULES_IN_PACKAGE).rglob("*.guard"))
-    }
+def _all_rules() -> dict[Path, frozenset[str]]:
+    return rule_types(rule_files([ALL]))

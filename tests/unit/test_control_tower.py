@@ -15,12 +15,13 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sqs as sqs
 
 from config import load_spec
+from config.control_tower import ALL, rule_files
+from stacks.proactive_controls import RESOURCE_TYPE
 from tests.harness import SynthesisCache, make_app, new_stack, resources_of_type
 from tests.policy_validation import (
     CDK_NAG,
     CONTROL_TOWER,
     Finding,
-    control_tower_rules,
     validate,
     validate_app,
 )
@@ -115,9 +116,10 @@ def test_the_check_does_fail_on_a_violation() -> None:
 
 
 def test_every_rule_file_names_the_resource_types_it_checks() -> None:
-    """What choosing rule files by the templates' resource types rests on (tests/policy_validation):
-    a rule finds the resources it checks by type names it spells out, never by a pattern."""
-    rules = control_tower_rules()
+    """What choosing rule files by the templates' resource types rests on
+    (stacks.proactive_controls.TemplateScopedRules): a rule finds the resources it checks by type
+    names it spells out, never by a pattern."""
+    rules = {path: frozenset(RESOURCE_TYPE.findall(path.read_text())) for path in rule_files([ALL])}
     assert len(rules) >= 200  # cdk-validator-cfnguard 0.0.62 ships 237
     assert [path.name for path, types in rules.items() if not types] == []
     by_pattern = re.compile(r"\bType\s*(==|!=|in|IN)\s*/")
