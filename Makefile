@@ -79,6 +79,7 @@ schema: install  ## regenerate config/spec.schema.json
 bench: install  ## run the benchmarks (results in docs/benchmarks.md)
 	$(PY) -m bench.synth
 	$(PY) -m bench.scale
+	$(PY) -m bench.suite_time
 
 clean:  ## remove build output (keeps .venv and node_modules)
 	rm -rf cdk.out build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache mutants
