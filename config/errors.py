@@ -104,6 +104,8 @@ def _message(detail: ErrorDetails, model: type[BaseModel]) -> str:
         return f"unknown key; {hint}allowed: {', '.join(keys)}"
     if kind == "missing":
         return "required key is missing"
+    if kind == "string_type" and isinstance(value, bool | int | float):
+        return _scalar_for_text(value)
     if kind == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern"))
         if pattern in PATTERN_EXPLAINERS:
@@ -111,6 +113,17 @@ def _message(detail: ErrorDetails, model: type[BaseModel]) -> str:
         hint = PATTERN_HINTS.get(pattern, "it has the wrong format")
         return f"{value!r} is not valid: {hint}"
     return f"{detail['msg']} (got {_short(value)})"
+
+
+def _scalar_for_text(value: bool | int | float) -> str:
+    """A YAML number or boolean where the spec takes text (an environment variable, a user, a
+    code list): the fix is quotes, which keep the text exactly as written (``"1e3"`` stays
+    ``1e3``, ``"True"`` stays ``True``), so the spec does not convert it itself."""
+    shown = str(value).lower() if isinstance(value, bool) else str(value)
+    kind = "a boolean" if isinstance(value, bool) else "a number"
+    return (
+        f'{shown} is {kind} in YAML and this value is text: write it in quotes as you mean it, e.g. "{shown}"'
+    )
 
 
 def _short(value: Any) -> str:

@@ -539,3 +539,22 @@ def test_a_task_definition_file_that_is_not_json(tmp_path: Path) -> None:
 def test_every_message_in_config_is_quoted_by_a_test() -> None:
     """tests/check_messages.py: a new message needs a test that triggers it and checks it."""
     assert [str(m) for m in untested_messages()] == []
+
+
+def test_a_yaml_number_or_boolean_where_text_is_wanted_says_to_quote_it() -> None:
+    text = edited(
+        after("      LOG_LEVEL: info\n", "      PORT: 8080\n      DEBUG: true\n      RATIO: 1.5\n"),
+        ('user: "101"', "user: 101"),
+    )
+    assert problems(text) == [
+        ("services.web.user", '101 is a number in YAML and this value is text: write it in quotes as you '
+         'mean it, e.g. "101"'),
+        ("services.web.environment.PORT", '8080 is a number in YAML and this value is text: write it in '
+         'quotes as you mean it, e.g. "8080"'),
+        ("services.web.environment.DEBUG", 'true is a boolean in YAML and this value is text: write it in '
+         'quotes as you mean it, e.g. "true"'),
+        ("services.web.environment.RATIO", '1.5 is a number in YAML and this value is text: write it in '
+         'quotes as you mean it, e.g. "1.5"'),
+    ]  # fmt: skip
+    quoted = edited(after("      LOG_LEVEL: info\n", '      PORT: "8080"\n      DEBUG: "true"\n'))
+    assert problems(quoted) == []
