@@ -23,6 +23,16 @@ _YAML_BOOLEANS = "YAML reads yes, no, on, off, true and false as booleans"
 _LEADING_ZERO = re.compile(r"^[-+]?0[0-9]+$")
 _BASE_60 = re.compile(r"^[-+]?[0-9]+(?::[0-5]?[0-9])+(?:\.[0-9]*)?$")
 ScalarKind = Literal["number", "boolean", "other"]
+# The unit of a size field, for the mistakes other tools' habits bring (0.5 vCPU, 512Mi, 1GB).
+_CPU_UNITS = "CPU units: 1024 is 1 vCPU, so 0.5 vCPU is 512"
+_MIB = "MiB: 1024 is 1 GiB, so 512Mi is 512 and 2GB is 2048"
+UNITS = {
+    "cpu": _CPU_UNITS,
+    "cpu_units": _CPU_UNITS,
+    "memory": _MIB,
+    "memory_limit_mib": _MIB,
+    "memory_reservation_mib": _MIB,
+}
 
 
 class SpecModel(BaseModel):
@@ -35,9 +45,13 @@ class SpecModel(BaseModel):
     def _scalars_as_written(cls, value: Any, info: ValidationInfo) -> Any:
         if info.field_name is None:
             return value
-        kind = _scalar_kind(cls.model_fields[info.field_name].annotation)
+        annotation = cls.model_fields[info.field_name].annotation
+        kind = _scalar_kind(annotation)
+        unit = f"; {info.field_name} is in {UNITS[info.field_name]}" if info.field_name in UNITS else ""
         if kind == "number" and isinstance(value, (bool, str)):
-            raise spec_problem(_not_a_number(value))
+            raise spec_problem(_not_a_number(value) + unit)
+        if unwrap(annotation) is int and isinstance(value, float) and not value.is_integer():
+            raise spec_problem(f"{value} is not a whole number{unit or '; give a whole number'}")
         if kind == "boolean" and not isinstance(value, bool):
             raise spec_problem(f"{value!r} is not a boolean; use true or false")
         if kind == "other" and isinstance(value, bool):

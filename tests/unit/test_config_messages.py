@@ -558,3 +558,21 @@ def test_a_yaml_number_or_boolean_where_text_is_wanted_says_to_quote_it() -> Non
     ]  # fmt: skip
     quoted = edited(after("      LOG_LEVEL: info\n", '      PORT: "8080"\n      DEBUG: "true"\n'))
     assert problems(quoted) == []
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (("cpu: 256", "cpu: 0.5"), ("services.web.cpu", "0.5 is not a whole number; cpu is in CPU units: "
+                                    "1024 is 1 vCPU, so 0.5 vCPU is 512")),
+        (("memory: 512", "memory: 512Mi"), ("services.web.memory", "'512Mi' is text; give a number, without "
+                                            "quotes; memory is in MiB: 1024 is 1 GiB, so 512Mi is 512 and "
+                                            "2GB is 2048")),
+        (("desired_count: 2", "desired_count: 1.5"), ("services.web.desired_count",
+                                                      "1.5 is not a whole number; give a whole number")),
+    ],
+)  # fmt: skip
+def test_a_size_in_another_tools_units_names_this_ones(
+    edit: tuple[str, str], expected: tuple[str, str]
+) -> None:
+    assert problems(edited(edit)) == [expected]
