@@ -106,6 +106,10 @@ def _message(detail: ErrorDetails, model: type[BaseModel]) -> str:
         return "required key is missing"
     if kind == "string_type" and isinstance(value, bool | int | float):
         return _scalar_for_text(value)
+    if kind in ("tuple_type", "list_type") and isinstance(value, str):
+        return _text_for_list(tuple(detail["loc"]), value)
+    if kind == "dict_type" and isinstance(value, list):
+        return _list_for_mapping(value)
     if kind == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern"))
         if pattern in PATTERN_EXPLAINERS:
@@ -124,6 +128,33 @@ def _scalar_for_text(value: bool | int | float) -> str:
     return (
         f'{shown} is {kind} in YAML and this value is text: write it in quotes as you mean it, e.g. "{shown}"'
     )
+
+
+# Fields whose list is a command's arguments: one text is not split into them, as a shell would.
+_COMMANDS = ("command", "entry_point")
+
+
+def _text_for_list(loc: Loc, value: str) -> str:
+    """One text where the spec takes a list (``command: bin/migrate --all``, ``paths: /*``)."""
+    field = str(loc[-1])
+    if len(loc) > 1 and loc[-2] == "health_check" and field == "command":
+        return (
+            f'{_short(value)} is one text and health_check.command is a list: write ["CMD-SHELL", '
+            '"<the line>"] to run the line in a shell, or ["CMD", "<program>", "<argument>", …]'
+        )
+    if field in _COMMANDS:
+        return (
+            f"{_short(value)} is one text and {field} is a list of arguments, which ECS runs without "
+            'a shell: write ["bin/migrate", "--all"], or ["sh", "-c", "<the line>"] for a shell line'
+        )
+    return f"{_short(value)} is one text and {field} is a list: write [{value}], or one '- item' line each"
+
+
+def _list_for_mapping(value: list[Any]) -> str:
+    """A list where the spec takes a mapping (``environment: [A=1]``, as docker compose allows)."""
+    pairs = [item.split("=", 1) for item in value if isinstance(item, str) and "=" in item]
+    example = f" ({pairs[0][0]}: {pairs[0][1]})" if pairs else ""
+    return f"this is a list and the spec takes a mapping here: one 'key: value' line each{example}"
 
 
 def _short(value: Any) -> str:

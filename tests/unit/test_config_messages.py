@@ -576,3 +576,31 @@ def test_a_size_in_another_tools_units_names_this_ones(
     edit: tuple[str, str], expected: tuple[str, str]
 ) -> None:
     assert problems(edited(edit)) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (("command: [\"sh\", \"-c\", \"echo report done\"]", "command: bin/report --all"),
+         ("services.reports.command", "'bin/report --all' is one text and command is a list of arguments, "
+          'which ECS runs without a shell: write ["bin/migrate", "--all"], or ["sh", "-c", "<the line>"] '
+          "for a shell line")),
+        (('      command: ["CMD-SHELL", "wget -q -O /dev/null http://localhost:8080/ || exit 1"]',
+          "      command: wget -q -O- http://localhost:8080/"),
+         ("services.web.health_check.command", "'wget -q -O- http://localhost:8080/' is one text and "
+          'health_check.command is a list: write ["CMD-SHELL", "<the line>"] to run the line in a shell, '
+          'or ["CMD", "<program>", "<argument>", …]')),
+        (('      paths: ["/*"]', "      paths: /*"),
+         ("services.web.http.paths", "'/*' is one text and paths is a list: write [/*], or one '- item' "
+          "line each")),
+        (("    environment:\n      LOG_LEVEL: info\n", "    environment:\n      - LOG_LEVEL=info\n"),
+         ("services.web.environment", "this is a list and the spec takes a mapping here: one 'key: value' "
+          "line each (LOG_LEVEL: info)")),
+    ],
+)  # fmt: skip
+def test_the_shape_other_tools_allow_is_named_with_this_ones(
+    edit: tuple[str, str], expected: tuple[str, str]
+) -> None:
+    """A command as one line (Copilot and docker compose split it), a single path, and the
+    NAME=value list docker compose takes for environment."""
+    assert problems(edited(edit)) == [expected]
