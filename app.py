@@ -22,7 +22,8 @@ from config.context_checks import context_problems
 from config.loader import load_spec
 from deployer.cdk.synth import cdk_context as project_context
 from stacks.app_builder import build_environment
-from stacks.proactive_controls import ProactiveControlsError, check_report
+from stacks.proactive_controls import ProactiveControlsError
+from stacks.proactive_controls import synthesise as synthesise_checked
 
 OK, FAILED, BAD_INPUT = 0, 1, 2
 
@@ -41,17 +42,13 @@ def synthesise(app: cdk.App, directory: Path | None = None) -> int:
         return _report(BAD_INPUT, f"error: {error}")
     except Exception as error:  # aws-cdk-lib refusing a construct's props (a jsii RuntimeError)
         return _internal(error)
-    failure: Exception | None = None
     try:
-        app.synth()
-    except Exception as error:  # a proactive control's violation too, when CDK raises it
-        failure = error
-    if spec.environment.proactive_controls:
-        try:  # CDK raises on a violation or (under the CDK CLI) only reports it: read the report
-            check_report(app.outdir, spec.environment.name)
-        except ProactiveControlsError as violated:
-            return _report(BAD_INPUT, f"error: {violated}")
-    return _internal(failure) if failure else OK
+        synthesise_checked(app, spec)
+    except ProactiveControlsError as violated:
+        return _report(BAD_INPUT, f"error: {violated}")
+    except Exception as error:
+        return _internal(error)
+    return OK
 
 
 def _internal(error: Exception) -> int:

@@ -44,7 +44,7 @@ def build_environment(
     retained revision ARN the service must run (rollback).
 
     With ``environment.proactive_controls`` the synthesis runs their Control Tower rules
-    (``stacks.proactive_controls``): read its report with ``check_report``.
+    (``stacks.proactive_controls``): synthesise with its ``synthesise`` to read their report.
     """
     unknown = sorted(set(pins or {}) - set(spec.services))
     if unknown:

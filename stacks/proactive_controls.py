@@ -3,7 +3,7 @@
 An account that enables a proactive control runs it as a CloudFormation hook, which blocks a
 stack whose resources violate it mid-deploy. ``enforce`` runs the same cfn-guard rules
 (cdk-validator-cfnguard's, chosen by ``config.control_tower``) through CDK's ``Validations`` in
-the synthesis; ``check_report`` turns their findings, which CDK writes to the cloud assembly's
+the synthesis; ``synthesise`` turns their findings, which CDK writes to the cloud assembly's
 ``validation-report.json``, into one ``ProactiveControlsError`` naming each control, the
 construct path and the fix.
 
@@ -22,6 +22,7 @@ from pathlib import Path
 
 import aws_cdk as cdk
 import jsii
+from aws_cdk import cx_api
 from constructs import Construct
 
 from config.control_tower import rule_files
@@ -86,9 +87,25 @@ def applicable(types_of: Mapping[Path, frozenset[str]], present: Iterable[str]) 
     return [path for path, types in types_of.items() if types & held]
 
 
-def check_report(outdir: str | Path, env: str) -> None:
-    """Raise ``ProactiveControlsError`` when the cloud assembly in ``outdir`` holds a validation
-    report with proactive-control findings."""
+def synthesise(app: cdk.App, spec: AppSpec) -> cx_api.CloudAssembly:
+    """``app.synth()``, or ``ProactiveControlsError`` when the templates violate a proactive
+    control the environment enforces. CDK raises on a violation, or under the CDK CLI only
+    reports it: the report decides, and any other failure of the synth is raised as it was."""
+    try:
+        assembly = app.synth()
+    except Exception:
+        _check_report(app.outdir, spec)
+        raise
+    _check_report(app.outdir, spec)
+    return assembly
+
+
+def _check_report(outdir: str, spec: AppSpec) -> None:
+    """Raise ``ProactiveControlsError`` when the environment enforces proactive controls and the
+    cloud assembly in ``outdir`` holds a validation report with their findings."""
+    if not spec.environment.proactive_controls:
+        return
+    env = spec.environment.name
     report_file = Path(outdir) / "validation-report.json"
     if not report_file.is_file():
         return
@@ -99,7 +116,7 @@ def check_report(outdir: str | Path, env: str) -> None:
             continue
         for violation in plugin.get("violations", []):
             description = str(violation.get("description", ""))
-            control = _control(description) or str(violation.get("ruleName", "?"))
+            control = control_of(description) or str(violation.get("ruleName", "?"))
             what = description.split("]:", 1)[-1].strip()
             fix = str(violation.get("suggestedFix", "")).strip()
             for construct in violation.get("violatingConstructs", []):
@@ -115,7 +132,7 @@ def check_report(outdir: str | Path, env: str) -> None:
         )
 
 
-def _control(description: str) -> str | None:
+def control_of(description: str) -> str | None:
     """``[CT.SQS.PR.1]: Require …`` → ``CT.SQS.PR.1``."""
     if description.startswith("[") and "]" in description:
         return description[1 : description.index("]")]

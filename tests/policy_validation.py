@@ -27,10 +27,10 @@ from cdklabs.cdk_validator_cfnguard import CfnGuardValidator
 from config import AppSpec
 from config.control_tower import ALL, rule_files
 from stacks.app_builder import build_environment
-from stacks.proactive_controls import applicable, rule_types
+from stacks.proactive_controls import PLUGIN_NAME, applicable, control_of, rule_types
 from tests.harness import cdk_context
 
-CONTROL_TOWER = "cdk-validator-cfnguard"
+CONTROL_TOWER = PLUGIN_NAME
 CDK_NAG = "cdk-nag"
 
 
@@ -74,20 +74,13 @@ def validate_app(app: cdk.App) -> list[Finding]:
         Finding(
             plugin=plugin["pluginName"],
             rule=violation["ruleName"],
-            control=_control(violation["description"]) or violation["ruleName"],
+            control=control_of(violation["description"]) or violation["ruleName"],
             path=construct["constructPath"],
         )
         for plugin in report["pluginReports"]
         for violation in plugin["violations"]
         for construct in violation["violatingConstructs"]
     ]
-
-
-def _control(description: str) -> str | None:
-    """``[CT.SQS.PR.1]: Require …`` → ``CT.SQS.PR.1``."""
-    if description.startswith("[") and "]" in description:
-        return description[1 : description.index("]")]
-    return None
 
 
 @cache

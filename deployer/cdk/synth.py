@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from config.cdk_context import Release
 from config.schema import AppSpec
+from deployer.inputs import BadInputError
 
 if TYPE_CHECKING:  # aws_cdk takes seconds to import: only commands that synthesise load it
     import aws_cdk as cdk
@@ -65,26 +66,12 @@ def synthesise_templates(
     """Stack name → CloudFormation template for ``spec`` (no files written outside a temp dir)."""
     use_pinned_node()
     from stacks.app_builder import build_environment
+    from stacks.proactive_controls import ProactiveControlsError, synthesise
 
     app = project_app(validation)
     build_environment(app, spec, images=images, release=release)
     try:
-        assembly = app.synth()
-    except Exception:
-        _refuse_proactive_control_violations(app, spec)
-        raise
-    _refuse_proactive_control_violations(app, spec)  # CDK may report a violation without raising
-    return {stack.stack_name: dict(stack.template) for stack in assembly.stacks}
-
-
-def _refuse_proactive_control_violations(app: cdk.App, spec: AppSpec) -> None:
-    """``BadInputError`` (exit 2) naming each proactive control the templates violate."""
-    if not spec.environment.proactive_controls:
-        return
-    from deployer.inputs import BadInputError
-    from stacks.proactive_controls import ProactiveControlsError, check_report
-
-    try:
-        check_report(app.outdir, spec.environment.name)
-    except ProactiveControlsError as error:
+        assembly = synthesise(app, spec)
+    except ProactiveControlsError as error:  # exit 2 naming each control the templates violate
         raise BadInputError(str(error)) from None
+    return {stack.stack_name: dict(stack.template) for stack in assembly.stacks}

@@ -16,7 +16,7 @@ from aws_cdk import aws_sqs as sqs
 
 from config import load_spec
 from config.control_tower import ALL, rule_files
-from stacks.proactive_controls import RESOURCE_TYPE
+from stacks.proactive_controls import rule_types
 from tests.harness import SynthesisCache, make_app, new_stack, resources_of_type
 from tests.policy_validation import (
     CDK_NAG,
@@ -119,7 +119,7 @@ def test_every_rule_file_names_the_resource_types_it_checks() -> None:
     """What choosing rule files by the templates' resource types rests on
     (stacks.proactive_controls.TemplateScopedRules): a rule finds the resources it checks by type
     names it spells out, never by a pattern."""
-    rules = {path: frozenset(RESOURCE_TYPE.findall(path.read_text())) for path in rule_files([ALL])}
+    rules = rule_types(rule_files([ALL]))
     assert len(rules) >= 200  # cdk-validator-cfnguard 0.0.62 ships 237
     assert [path.name for path, types in rules.items() if not types] == []
     by_pattern = re.compile(r"\bType\s*(==|!=|in|IN)\s*/")
