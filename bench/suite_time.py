@@ -82,6 +82,8 @@ def timed_run() -> Run:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     summary, slowest = parse_output(completed.stdout)
+    if completed.returncode:  # a failed run is not a time: show why it failed
+        print((completed.stdout + completed.stderr)[-4000:])
     return Run(wall, cpu, pressure, load, summary, completed.returncode, slowest)
 
 

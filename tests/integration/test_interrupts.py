@@ -34,8 +34,11 @@ echo $$ > "{started}"
 sleep 60 &
 wait
 """
-# The deployer as `python -m deployer`, with the pinned CLI's directory pointed at the fake.
+# The deployer as `python -m deployer`, with the pinned CLI's directory pointed at the fake,
+# and Ctrl-C handled as in a terminal's foreground: a suite started in the background
+# (`make test &`) passes SIGINT on ignored, and Python then leaves it ignored, as it should.
 RUN_DEPLOYER = (
+    "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
     "import runpy, sys; from pathlib import Path; import deployer.cdk.pinned_cli as cli; "
     "cli.NODE_BIN = Path(sys.argv.pop(1)); runpy.run_module('deployer', run_name='__main__')"
 )
