@@ -12,6 +12,7 @@ from config import naming
 from config.batch_schema import NON_ROOT_USER
 from config.container_checks import _secret_problem, looks_like_secret
 from config.fargate import LOG_RETENTION_DAYS, fargate_size_error
+from config.image_pinning import ImagePinning
 from config.instance_types import architecture_of, root_volume_problems
 
 if TYPE_CHECKING:
@@ -102,9 +103,9 @@ def _job_problems(spec: AppSpec, loc: Loc, job: BatchJobSpec) -> Iterator[Proble
             f"{job.log_retention_days} is not a CloudWatch retention; allowed: {allowed}",
             job.log_retention_days,
         )
-    if spec.environment.require_image_digests and "@sha256:" not in job.image:
-        message = f"{job.image!r} has no @sha256 digest; this environment requires digests"
-        yield (*loc, "image"), message, job.image
+    pinning = ImagePinning.of(spec.environment).problem(job.image)
+    if pinning:
+        yield (*loc, "image"), pinning, job.image
     yield from _variable_problems(spec, loc, job)
     for index, path in enumerate(job.writable_paths):
         if not path.startswith("/") or path.strip("/") == "":

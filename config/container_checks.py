@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from config.container_schema import EBS_IOPS, EBS_SIZES_GIB
 from config.fargate import LOG_RETENTION_DAYS
+from config.image_pinning import ImagePinning
 from config.task_checks import task_problems
 from config.user_checks import user_problems
 from constructs_lib.memory_limits import ROUTER_RESERVATION_MIB, RequestedMemory, container_memory
@@ -139,12 +140,9 @@ def _ebs_problems(loc: Loc, ebs: EbsVolumeSpec) -> Iterator[Problem]:
 def _container_problems(
     spec: AppSpec, loc: Loc, name: str, container: ContainerSpec, service: ServiceSpec
 ) -> Iterator[Problem]:
-    if spec.environment.require_image_digests and "@sha256:" not in container.image:
-        yield (
-            (*loc, "image"),
-            f"{container.image!r} has no @sha256 digest; this environment requires digests",
-            container.image,
-        )
+    pinning = ImagePinning.of(spec.environment).problem(container.image)
+    if pinning:
+        yield (*loc, "image"), pinning, container.image
     yield from _reference_problems(loc, name, container, service.containers(_service_name(loc)), service)
     yield from user_problems(loc, container)
     for path in container.writable_paths:

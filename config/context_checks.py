@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping
 
 from config.cdk_context import IMAGE_PREFIX, ROLLBACK_PIN_PREFIX
+from config.image_pinning import ImagePinning
 from config.image_reference import image_reference_problem
 from config.image_targets import ImageTargetError, image_target
 from config.naming import task_family
@@ -49,8 +50,5 @@ def context_problems(spec: AppSpec, images: Mapping[str, str], pins: Mapping[str
 
 def release_image_problem(spec: AppSpec, reference: str) -> str | None:
     """Why ``reference`` cannot be a release image of ``spec`` (the grammar, at most 255
-    characters, a digest where the environment requires one), or None."""
-    problem = image_reference_problem(reference)
-    if problem is None and spec.environment.require_image_digests and "@sha256:" not in reference:
-        return "this environment requires images pinned by @sha256 digest"
-    return problem
+    characters, what the environment asks of it: ``config.image_pinning``), or None."""
+    return image_reference_problem(reference) or ImagePinning.of(spec.environment).problem(reference)

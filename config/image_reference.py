@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 MAX_LENGTH = 255
+DIGEST_SEPARATOR = "@"
 # No square brackets: the CLI prints messages through rich, which reads "[@…]" as markup.
 SHAPE = (
     "registry/repository:tag or registry/repository@sha256:<64 hex digits> (registry, :port and "
@@ -43,14 +44,28 @@ def image_reference_problem(reference: str) -> str | None:
     return f"{reference!r} is not an image reference: {_wrong_part(reference)}; use {SHAPE}"
 
 
+def tag_of(reference: str) -> str | None:
+    """The tag of an image reference without a digest (``nginx:1.27`` → ``1.27``), or None:
+    a ``:`` before the last ``/`` is a registry's port, not a tag (``localhost:5000/app``)."""
+    name = reference.partition(DIGEST_SEPARATOR)[0]
+    colon = name.rfind(":")
+    return name[colon + 1 :] if colon > name.rfind("/") else None
+
+
+def without_tag(reference: str) -> str:
+    """``reference`` without its digest and tag: the repository (``nginx:1.27`` → ``nginx``)."""
+    name = reference.partition(DIGEST_SEPARATOR)[0]
+    tag = tag_of(name)
+    return name[: -len(tag) - 1] if tag is not None else name
+
+
 def _wrong_part(reference: str) -> str:
     name, at, digest = reference.partition("@")
     if at and not re.fullmatch(DIGEST, digest):
         return f"the digest {digest!r} is not sha256: and 64 lowercase hex digits"
-    slash = name.rfind("/")
-    colon = name.rfind(":")
-    if colon > slash:
-        name, tag = name[:colon], name[colon + 1 :]
+    tag = tag_of(name)
+    if tag is not None:
+        name = name[: -len(tag) - 1]
         if not re.fullmatch(TAG, tag):
             return (
                 f"the tag {tag!r} is not 1-128 letters, digits, '_', '.' and '-' "

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from config.errors import SpecError, SpecProblem
+from config.image_pinning import ImagePinning
 from config.naming import task_family
 from config.native.guards import guard_problems
 from config.native.model import FileProblem
@@ -99,7 +100,7 @@ def checked_body(
     )
     problems += reference_problems(body)
     problems += task_rule_problems(body, placement)
-    problems += guard_problems(body, spec.environment.require_image_digests)
+    problems += guard_problems(body, ImagePinning.of(spec.environment))
     problems += service_rule_problems(body, spec, service)
     problems += user_problems(body, service, spec.services[service].run_as_root_containers)
     body = {**body, "family": task_family(spec, service)}

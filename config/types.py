@@ -29,6 +29,9 @@ ImageRef = Annotated[
     str,
     StringConstraints(pattern=patterns.IMAGE),
     checked(image_reference_problem),
-    Field(description="container image: registry/repository:tag or …@sha256:<digest>"),
+    Field(
+        description="container image: registry/repository:tag or …@sha256:<digest>; "
+        "not :latest (written or implied) on target aws"
+    ),
 ]
 EnvVarName = Annotated[str, StringConstraints(pattern=patterns.ENV_VAR_NAME)]

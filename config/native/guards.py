@@ -1,7 +1,7 @@
 """This project's policies, applied to native files as to spec containers: no secret-looking
-plain variables, digests where the environment requires them, valid image references and role
-ARNs, no unfilled template placeholders; and the capacity this project does not provide
-(Windows containers, GPUs and other accelerators) refused up front."""
+plain variables, valid image references pinned as the environment asks (``config.image_pinning``),
+valid role ARNs, no unfilled template placeholders; and the capacity this project does not
+provide (Windows containers, GPUs and other accelerators) refused up front."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from config.container_checks import looks_like_secret
+from config.image_pinning import ImagePinning
 from config.image_reference import image_reference_problem
 from config.native.model import FileProblem, json_path
 from config.native.references import CONTAINERS
@@ -28,8 +29,8 @@ _HINT = (
 )
 
 
-def guard_problems(body: dict[str, Any], require_digests: bool) -> Iterator[FileProblem]:
-    """Every policy ``body`` breaks (``require_digests``: ``environment.require_image_digests``)."""
+def guard_problems(body: dict[str, Any], pinning: ImagePinning) -> Iterator[FileProblem]:
+    """Every policy ``body`` breaks (``pinning``: what the environment asks of image references)."""
     yield from _placeholder_problems(body, ())
     family = body.get("runtimePlatform", {}).get("operatingSystemFamily", "LINUX")
     if family != "LINUX":
@@ -57,22 +58,17 @@ def guard_problems(body: dict[str, Any], require_digests: bool) -> Iterator[File
                 field, f"{value!r} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>) or role name"
             )
     for index, container in enumerate(body[CONTAINERS]):
-        yield from _container_problems(index, container, require_digests)
+        yield from _container_problems(index, container, pinning)
 
 
 def _container_problems(
-    index: int, container: dict[str, Any], require_digests: bool
+    index: int, container: dict[str, Any], pinning: ImagePinning
 ) -> Iterator[FileProblem]:
     image = container["image"]
     if not _PLACEHOLDER.search(image):
-        problem = image_reference_problem(image)
+        problem = image_reference_problem(image) or pinning.problem(image)
         if problem:
             yield FileProblem(json_path((CONTAINERS, index, "image")), problem)
-        elif require_digests and "@sha256:" not in image:
-            yield FileProblem(
-                json_path((CONTAINERS, index, "image")),
-                f"{image!r} has no @sha256 digest; this environment requires digests",
-            )
     for number, requirement in enumerate(container.get("resourceRequirements", [])):
         yield FileProblem(
             json_path((CONTAINERS, index, "resourceRequirements", number)),

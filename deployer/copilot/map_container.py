@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from config.container_checks import SECRET_LIKE
+from config.image_pinning import moves
+from config.image_reference import without_tag
 from config.yaml_source import Loc
 from deployer.copilot.durations import whole_seconds
 from deployer.copilot.models_container import ContainerHealthCheck, Image, Secrets, Variables
@@ -18,22 +20,29 @@ PLACEHOLDER_TAG = "replace-me"
 def map_image(
     image: Image | None, log: FieldLog, *, target: Target, service: str, field: Loc, to: Loc
 ) -> None:
-    """``image.location`` as is; ``image.build`` as a placeholder and the build-and-push step."""
+    """``image.location`` as is, unless it names ``:latest`` (every import is for ``target: aws``,
+    which refuses it: ``config.image_pinning``); that, and ``image.build``, as a placeholder and
+    the step that fills it."""
     if image is None or (image.location is None and image.build is None):
         log.manual(field, "Copilot needs image.location or image.build here", "give the container an image")
         return
-    if image.location is not None:
+    if image.location is not None and moves(image.location):
+        repository = without_tag(image.location)
+        log.put(
+            (*field, "location"),
+            (*to, "image"),
+            f"{repository}:{PLACEHOLDER_TAG}",
+            note=f"placeholder: {image.location} names :latest, which every push moves, so a rollback "
+            "would not run the image it ran before; this project deploys a version tag or a digest",
+            step=f"choose the version of {repository} to run, then {_deploy(service, repository, to)}",
+        )
+    elif image.location is not None:
         log.put((*field, "location"), (*to, "image"), image.location)
     if image.build is not None:
         build = image.build
         dockerfile = build.dockerfile or "Dockerfile"
         context = build.context or (dockerfile.rsplit("/", 1)[0] if "/" in dockerfile else ".")
         repository = target.ecr_repository(service)
-        deploy = (
-            f"deploy with --image {service}={repository}:<tag>, or put that reference in the spec"
-            if len(to) == 2
-            else f"put that reference in {'.'.join(map(str, to))}.image"
-        )
         log.put(
             (*field, "build"),
             (*to, "image"),
@@ -41,7 +50,7 @@ def map_image(
             note=f"placeholder: Copilot built {dockerfile} (context {context}) and pushed it to ECR; "
             "this project deploys images, it does not build them",
             step=f"build and push the image (docker build -f {dockerfile} {context}, then docker push "
-            f"{repository}:<tag>), then {deploy}",
+            f"{repository}:<tag>), then {_deploy(service, repository, to)}",
         )
     if image.credentials is not None:
         log.manual(
@@ -55,6 +64,13 @@ def map_image(
         map_depends_on(image.depends_on, log, (*field, "depends_on"), to)
     if image.healthcheck is not None:
         map_health_check(image.healthcheck, log, (*field, "healthcheck"), to)
+
+
+def _deploy(service: str, repository: str, to: Loc) -> str:
+    """How the chosen ``repository:<tag>`` reaches the container at ``to``."""
+    if len(to) == 2:  # ("services", <name>): the main container
+        return f"deploy with --image {service}={repository}:<tag>, or put that reference in the spec"
+    return f"put that reference in {'.'.join(map(str, to))}.image"
 
 
 def map_depends_on(depends_on: Mapping[str, str], log: FieldLog, field: Loc, to: Loc) -> None:

@@ -105,7 +105,10 @@ def test_every_command_checks_image_the_same_way_before_any_call(args: list[str]
 def test_verify_refuses_an_image_the_environment_would_refuse_before_any_call() -> None:
     result = run_deployer("verify", "--env", "prod", "--image", "web=nginx:1", env={"AWS_MAX_ATTEMPTS": "1"})
     assert result.code == 2, result.output
-    assert "--image 'web=nginx:1': this environment requires images pinned by @sha256 digest" in result.stderr
+    assert (
+        "--image 'web=nginx:1': 'nginx:1' has no @sha256 digest; this environment requires digests"
+        in result.stderr
+    )
 
 
 def test_render_checks_its_image_before_synthesis() -> None:

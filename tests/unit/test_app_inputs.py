@@ -24,7 +24,8 @@ PROD_WEB_FAMILY = "arn:aws:ecs:eu-west-1:222222222222:task-definition/shop-prod-
         ({"web": "Nginx:1"}, {}, "-c image.web=Nginx:1: 'Nginx:1' is not an image reference"),
         ({"nope": "nginx:1"}, {}, "-c image.nope=nginx:1: unknown service 'nope'; services: web, worker"),
         ({"web/": f"nginx@{DIGEST}"}, {}, f"-c image.web/=nginx@{DIGEST}: no container name after web/"),
-        ({"web": "nginx:1"}, {}, "-c image.web=nginx:1: this environment requires images pinned by @sha256"),
+        ({"web": "nginx:1"}, {},
+         "-c image.web=nginx:1: 'nginx:1' has no @sha256 digest; this environment requires digests"),
         ({}, {"web": "arn:aws:ecs:eu-west-1:222222222222:task-definition/other:3"},
          "expected a revision of this service's task definition, "
          "arn:aws:ecs:eu-west-1:222222222222:task-definition/shop-prod-web:<revision>"),

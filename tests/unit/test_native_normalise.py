@@ -9,6 +9,7 @@ from typing import Any
 import botocore.session
 import pytest
 
+from config.image_pinning import ImagePinning
 from config.native.guards import guard_problems
 from config.native.normalise import normalise
 from config.native.shape import CLOUDFORMATION_REQUIRES, shape_problems
@@ -223,5 +224,5 @@ def test_unfilled_placeholders_except_where_something_expands_them_at_run_time(
     container: dict[str, Any], flagged: list[str]
 ) -> None:
     body = document(containerDefinitions=[{**CONTAINER, **container}])
-    found = [p.path for p in guard_problems(body, require_digests=False) if "placeholder" in p.message]
+    found = [p.path for p in guard_problems(body, ImagePinning()) if "placeholder" in p.message]
     assert found == flagged
