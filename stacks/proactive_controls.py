@@ -25,7 +25,7 @@ import jsii
 from aws_cdk import cx_api
 from constructs import Construct
 
-from config.control_tower import rule_files
+from config.control_tower import rule_files, selected_controls
 from config.schema import AppSpec
 
 PLUGIN_NAME = "cdk-validator-cfnguard"
@@ -36,13 +36,14 @@ class ProactiveControlsError(ValueError):
     """The templates violate proactive controls the environment enforces; ``str()`` says which."""
 
 
-def enforce(scope: Construct, spec: AppSpec) -> None:
-    """Run the rules of ``spec.environment.proactive_controls`` (none: nothing) when the stage
-    holding ``scope`` synthesises."""
-    controls = spec.environment.proactive_controls
-    if controls:
+def enforce(scope: Construct, controls: Iterable[str]) -> None:
+    """Run the rules of ``controls`` (items of ``proactive_controls``; none: nothing) over the
+    templates of the stage ``scope`` is, or is in. CDK runs the plugins of the app and of the
+    stages directly in it only: a pipeline's stages, inside its stack, need theirs on the app."""
+    chosen = sorted(set(controls))
+    if chosen:
         # typed against CDK's newer plugin interface; the Beta1 one is the same at runtime (jsii)
-        cdk.Validations.of(scope).add_plugins(TemplateScopedRules(rule_files(controls)))  # type: ignore[arg-type]
+        cdk.Validations.of(scope).add_plugins(TemplateScopedRules(rule_files(chosen)))  # type: ignore[arg-type]
 
 
 @jsii.implements(cdk.IPolicyValidationPluginBeta1)  # the interface cdk-validator-cfnguard implements
@@ -88,29 +89,40 @@ def applicable(types_of: Mapping[Path, frozenset[str]], present: Iterable[str]) 
 
 
 def synthesise(app: cdk.App, spec: AppSpec) -> cx_api.CloudAssembly:
-    """``app.synth()``, or ``ProactiveControlsError`` when the templates violate a proactive
-    control the environment enforces. CDK raises on a violation, or under the CDK CLI only
-    reports it: the report decides, and any other failure of the synth is raised as it was."""
+    """``app.synth()`` of the environment ``spec`` built into ``app`` itself (app.py, ``plan``);
+    ``ProactiveControlsError`` when its templates violate a control the environment enforces."""
+    return synthesise_stages(app, {"": spec})
+
+
+def synthesise_stages(app: cdk.App, stages: Mapping[str, AppSpec]) -> cx_api.CloudAssembly:
+    """``app.synth()``, or ``ProactiveControlsError`` when a template violates a proactive
+    control its environment enforces. ``stages``: the construct path of the scope each
+    environment was built in (``""``: the app itself) → its spec; a finding counts for the
+    environment whose scope holds the construct, if that environment enforces the control. CDK
+    raises on a violation, or under the CDK CLI only reports it: the report decides, and any
+    other failure of the synth is raised as it was."""
     try:
         assembly = app.synth()
     except Exception:
-        _check_report(app.outdir, spec)
+        _check_report(app.outdir, stages)
         raise
-    _check_report(app.outdir, spec)
+    _check_report(app.outdir, stages)
     return assembly
 
 
-def _check_report(outdir: str, spec: AppSpec) -> None:
-    """Raise ``ProactiveControlsError`` when the environment enforces proactive controls and the
-    cloud assembly in ``outdir`` holds a validation report with their findings."""
-    if not spec.environment.proactive_controls:
+def _check_report(outdir: str, stages: Mapping[str, AppSpec]) -> None:
+    """Raise ``ProactiveControlsError`` when the cloud assembly in ``outdir`` holds a validation
+    report (one for the app, its stages included) with findings an environment enforces."""
+    if not any(spec.environment.proactive_controls for spec in stages.values()):
         return
-    env = spec.environment.name
     report_file = Path(outdir) / "validation-report.json"
     if not report_file.is_file():
         return
     report = json.loads(report_file.read_text(encoding="utf-8"))
-    lines = []
+    enforced = {
+        path: set(selected_controls(spec.environment.proactive_controls)) for path, spec in stages.items()
+    }
+    lines, environments = [], set()
     for plugin in report.get("pluginReports", []):
         if plugin.get("pluginName") != PLUGIN_NAME:
             continue
@@ -121,12 +133,28 @@ def _check_report(outdir: str, spec: AppSpec) -> None:
             fix = str(violation.get("suggestedFix", "")).strip()
             for construct in violation.get("violatingConstructs", []):
                 path = construct.get("constructPath") or "?"
-                lines.append(f"  {control} at {path}: {what}" + (f"; fix: {fix}" if fix else ""))
+                owner = next(
+                    (
+                        stages[scope].environment.name
+                        for scope, controls in enforced.items()
+                        if (not scope or path.startswith(f"{scope}/")) and control in controls
+                    ),
+                    None,
+                )
+                if owner is not None:
+                    environments.add(owner)
+                    lines.append(f"  {control} at {path}: {what}" + (f"; fix: {fix}" if fix else ""))
     if lines:
         count = f"{len(lines)} violation{'s' if len(lines) != 1 else ''}"
+        names = sorted(environments)
+        whose = (
+            f"the {names[0]} environment enforces"
+            if len(names) == 1
+            else f"the {', '.join(names[:-1])} and {names[-1]} environments enforce"
+        )
         raise ProactiveControlsError(
             f"environment.proactive_controls: {count} of the Control Tower proactive controls "
-            f"the {env} environment enforces (its account's CloudFormation hooks would block the "
+            f"{whose} (its account's CloudFormation hooks would block the "
             "deploy):\n" + "\n".join(sorted(lines)) + f"\n  (the full report: {report_file}; a control the "
             "account does not enable can leave the list)"
         )

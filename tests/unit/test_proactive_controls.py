@@ -20,8 +20,10 @@ import aws_cdk as cdk
 import pytest
 
 import app as app_module
+import pipeline_app
 from config import SpecError, control_tower, parse_spec
 from config.loader import ENVIRONMENTS_DIR
+from config.pipeline_schema import load_pipeline
 from deployer.cdk.synth import synthesise_templates
 from deployer.inputs import BadInputError
 from tests.harness import ROOT, cdk_context
@@ -165,3 +167,32 @@ def test_deployer_plan_s_synthesis_refuses_a_violation_as_bad_input() -> None:
     with pytest.raises(BadInputError) as raised:
         synthesise_templates(spec)
     assert f"CT.CLOUDWATCH.PR.2 at {LOG_GROUP}" in str(raised.value)
+
+
+def test_the_pipeline_app_names_a_stage_s_violation_and_exits_2(tmp_path: Path) -> None:
+    """pipeline_app.py builds every stage's environment: the same report, not CDK's raw error
+    (nor silence: CDK runs no plugin of a stage inside a stack). A finding counts for the stage
+    that holds it where that environment enforces the control: `other` has the same 30-day logs
+    and enforces none, and the pipeline's own stack is no environment's."""
+    environments = tmp_path / "environments"
+    environments.mkdir()
+    (environments / "small.yaml").write_text(SMALL.format(controls="[CT.CLOUDWATCH.PR.2]", days=30))
+    other = SMALL.format(controls="[]", days=30).replace("name: small", "name: other")
+    (environments / "other.yaml").write_text(other.replace("111111111111", "444444444444"))
+    pipeline_file = tmp_path / "pipeline.yaml"
+    pipeline_file.write_text(
+        "name: shop-delivery\naccount: '333333333333'\nregion: eu-west-1\n"
+        "source:\n  connection_arn: arn:aws:codeconnections:eu-west-1:333333333333:connection/0f1e2d3c-4b5a\n"
+        "  repository: example-org/shop-infra\nstages:\n  - environment: other\n  - environment: small\n"
+    )
+    pipeline = load_pipeline(pipeline_file, environments)
+    app = cdk.App(outdir=str(tmp_path / "cdk.out"))
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr):
+        code = pipeline_app.synthesise(app, pipeline)
+    assert code == 2, stderr.getvalue()
+    assert stderr.getvalue().startswith(
+        "error: environment.proactive_controls: 1 violation of the Control Tower proactive controls "
+        "the small environment enforces (its account's CloudFormation hooks would block the deploy):\n"
+        f"  CT.CLOUDWATCH.PR.2 at shop-delivery/small/{LOG_GROUP}: "
+    ), stderr.getvalue()
