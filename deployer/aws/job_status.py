@@ -10,11 +10,11 @@ from botocore.exceptions import ClientError
 from config import naming
 from config.native.containers import reported_container
 from config.schema import AppSpec
+from deployer.aws.running_tasks import DESCRIBE_TASKS_MAX
 from deployer.aws.stack_state import find_stack, outputs_of
 
 NOT_DEPLOYED = "NOT_DEPLOYED"
 NO_SCHEDULE = "-"  # a job started by its triggers or a workflow only
-DESCRIBE_TASKS_MAX = 100
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import Any
 from config import naming
 from config.schema import AppSpec
 from deployer.aws.job_status import JobState, collect_jobs
+from deployer.aws.running_tasks import image_digests, running_tasks
 from deployer.aws.stack_state import stack_status
 from deployer.batch.status import QueueState, queue_states
 from deployer.workflows.status import TriggerState, WorkflowState, collect_triggers, collect_workflows
@@ -39,7 +40,10 @@ class ServiceState:
     running: int = 0
     pending: int = 0
     task_definition: str = ""
-    images: list[str] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)  # the task definition's, one per container
+    containers: list[str] = field(default_factory=list)  # their names, in the same order
+    # container → the image digests its running tasks report (deployer.aws.running_tasks)
+    digests: dict[str, list[str]] = field(default_factory=dict)
     rollout_state: str = ""
     events: list[str] = field(default_factory=list)  # newest first, at most EVENTS_SHOWN
 
@@ -76,7 +80,7 @@ def collect_status(
     cluster_name = naming.cluster_name(spec)
     cluster = _cluster_state(ecs, cluster_name)
     services = (
-        _service_states(ecs, cluster_name, spec.long_running)
+        _service_states(ecs, cluster_name, spec.long_running, image_digests(running_tasks(ecs, cluster_name)))
         if cluster.status != MISSING
         else [ServiceState(name, MISSING) for name in spec.long_running]
     )
@@ -101,22 +105,26 @@ def _cluster_state(ecs: Any, name: str) -> ClusterState:
     return ClusterState(name, str(found["status"]), list(found.get("capacityProviders", [])))
 
 
-def _service_states(ecs: Any, cluster: str, names: list[str]) -> list[ServiceState]:
+def _service_states(
+    ecs: Any, cluster: str, names: list[str], digests: dict[str, dict[str, list[str]]]
+) -> list[ServiceState]:
     found: dict[str, dict[str, Any]] = {}
     for start in range(0, len(names), 10):  # DescribeServices takes at most 10 names
         response = ecs.describe_services(cluster=cluster, services=names[start : start + 10])
         found.update({s["serviceName"]: s for s in response["services"]})
-    return [_service_state(ecs, name, found.get(name)) for name in names]
+    return [_service_state(ecs, name, found.get(name), digests.get(name, {})) for name in names]
 
 
-def _service_state(ecs: Any, name: str, service: dict[str, Any] | None) -> ServiceState:
+def _service_state(
+    ecs: Any, name: str, service: dict[str, Any] | None, digests: dict[str, list[str]]
+) -> ServiceState:
     if service is None:
         return ServiceState(name, MISSING)
     arn = str(service.get("taskDefinition", ""))
-    images: list[str] = []
+    containers: list[dict[str, Any]] = []
     if arn:
         definition = ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
-        images = [str(c.get("image", "?")) for c in definition.get("containerDefinitions", [])]
+        containers = definition.get("containerDefinitions", [])
     deployments: list[dict[str, Any]] = service.get("deployments", [])
     primary = next((d for d in deployments if d.get("status") == "PRIMARY"), {})
     return ServiceState(
@@ -126,7 +134,9 @@ def _service_state(ecs: Any, name: str, service: dict[str, Any] | None) -> Servi
         running=int(service.get("runningCount", 0)),
         pending=int(service.get("pendingCount", 0)),
         task_definition=arn.rsplit("/", 1)[-1],
-        images=images,
+        images=[str(c.get("image", "?")) for c in containers],
+        containers=[str(c.get("name", "?")) for c in containers],
+        digests=digests,
         rollout_state=str(primary.get("rolloutState", "")),
         events=[
             f"{_when(e.get('createdAt'))} {e.get('message', '')}".strip()

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from deployer.aws.status import EnvironmentStatus, collect_status
+from deployer.aws.status import EnvironmentStatus, ServiceState, collect_status
 from deployer.commands.batch import queue_table
 from deployer.commands.common import CommandContext, EnvOption, JsonOption, PortOption
 from deployer.commands.output import add_row, console, styled
@@ -119,7 +119,7 @@ def status_tables(status: EnvironmentStatus) -> list[Table]:
             service.name,
             _styled(service.status),
             service.task_definition or "-",
-            "\n".join(service.images) or "-",
+            image_cell(service),
             str(service.desired),
             str(service.running),
             str(service.pending),
@@ -153,6 +153,18 @@ def status_tables(status: EnvironmentStatus) -> list[Table]:
             add_row(table, name, event)
         tables.append(table)
     return tables
+
+
+def image_cell(service: ServiceState) -> str:
+    """Each container's image, and under it the digests its running tasks run where the image
+    names a tag (a short form: ``sha256:`` and 12 hex digits, as ``docker images`` shows them)."""
+    lines = []
+    for name, image in zip(service.containers, service.images, strict=True):
+        lines.append(image)
+        running = [d for d in service.digests.get(name, []) if d not in image]
+        if running:
+            lines.append("  runs " + ", ".join(f"{d[: len('sha256:') + 12]}…" for d in running))
+    return "\n".join(lines) or "-"
 
 
 def _work_tables(status: EnvironmentStatus) -> list[Table]:

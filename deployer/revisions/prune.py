@@ -8,6 +8,7 @@ from typing import Any
 
 from config import naming
 from config.schema import AppSpec
+from deployer.aws.running_tasks import running_tasks
 from deployer.inputs import BadInputError
 from deployer.revisions.history import Revision
 from deployer.revisions.rollback import choose_target
@@ -42,12 +43,4 @@ def deregister(ecs: Any, revisions: Sequence[Revision]) -> None:
 
 
 def _running_task_definitions(spec: AppSpec, ecs: Any) -> set[str]:
-    cluster = naming.cluster_name(spec)
-    arns: list[str] = []
-    for page in ecs.get_paginator("list_tasks").paginate(cluster=cluster, desiredStatus="RUNNING"):
-        arns += page["taskArns"]
-    used: set[str] = set()
-    for start in range(0, len(arns), 100):  # DescribeTasks takes at most 100 tasks
-        tasks = ecs.describe_tasks(cluster=cluster, tasks=arns[start : start + 100])["tasks"]
-        used |= {str(t["taskDefinitionArn"]) for t in tasks}
-    return used
+    return {str(task["taskDefinitionArn"]) for task in running_tasks(ecs, naming.cluster_name(spec))}

@@ -199,6 +199,8 @@ def test_status_finds_every_stack_service_and_capacity_provider(timeline: Timeli
         assert found["status"] == "ACTIVE"
         assert found["task_definition"] == f"{naming.task_family(spec, name)}:1"
         assert found["images"] == [svc.image]
+        assert found["containers"] == [name]
+        assert found["digests"] == {}  # moto starts no task for a service: no digest runs
         if not svc.scaled:  # scaling owns the others' count
             assert found["desired"] == svc.desired_count
     assert status["jobs"] == [
