@@ -48,6 +48,13 @@ class TargetHealthCheckSpec(SpecModel):
         "app_protocol grpc: gRPC status codes, 0 to 99, e.g. 0 [default: 12]",
     )
 
+    @field_validator("success_codes", mode="before")
+    @classmethod
+    def _one_code_as_written(cls, value: object) -> object:
+        # `success_codes: 200` or `0`: YAML reads one code as a number. Numbers resolve as YAML
+        # 1.2 (decimal as written), so the digits are the code; a bool or a float stays refused.
+        return str(value) if type(value) is int else value
+
     def resolved(self, app_protocol: str | None) -> tuple[str, str]:
         """``(path, success_codes)`` the target group checks, defaults filled in for ``app_protocol``."""
         if app_protocol == "grpc":

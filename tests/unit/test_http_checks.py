@@ -106,3 +106,28 @@ def test_grpc_behind_https_takes_a_method_and_grpc_codes() -> None:
     check = service.http_settings.health_check
     assert service.app_protocol == "grpc"
     assert check.resolved("grpc") == ("/grpc.health.v1.Health/Check", "0-2")
+
+
+@pytest.mark.parametrize(
+    ("written", "protocol", "codes"), [("200", "http", "200"), ("0", "grpc", "0"), ("204", "http", "204")]
+)
+def test_one_code_may_be_written_as_a_number(written: str, protocol: str, codes: str) -> None:
+    """`success_codes: 200` (YAML reads a number) is the code as written, checked as text is."""
+    text = speaking("prod", protocol)
+    if protocol == "grpc":
+        text = text.replace("path: /health", "path: /grpc.health.v1.Health/Check")
+    text = text.replace(
+        "      health_check:\n", f"      health_check:\n        success_codes: {written}\n", 1
+    )
+    assert parse_spec(text).services["web"].http_settings.health_check.success_codes == codes
+
+
+@pytest.mark.parametrize(
+    ("written", "fragment"),
+    [("600", "600 is outside 200-499"), ("200.0", "write it in quotes"), ("true", "is a boolean")],
+)
+def test_a_number_out_of_range_or_not_whole_is_still_refused(written: str, fragment: str) -> None:
+    text = speaking("prod", "http").replace(
+        "      health_check:\n", f"      health_check:\n        success_codes: {written}\n", 1
+    )
+    assert_problem(refused(text), CODES, fragment)
