@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
 from config import patterns
@@ -42,7 +42,10 @@ class TargetHealthCheckSpec(SpecModel):
     timeout_seconds: int = Field(default=4, ge=2, le=120)
     healthy_threshold: int = Field(default=2, ge=2, le=10)
     unhealthy_threshold: int = Field(default=2, ge=2, le=10)
-    success_codes: Annotated[str, checked(health_check_codes_problem)] | None = Field(
+    success_codes: (
+        Annotated[str, checked(health_check_codes_problem), WithJsonSchema({"type": ["string", "integer"]})]
+        | None
+    ) = Field(
         default=None,
         description="HTTP codes of a healthy task, 200 to 499: 200, 200,302 or 200-399 [default: 200-399]; "
         "app_protocol grpc: gRPC status codes, 0 to 99, e.g. 0 [default: 12]",

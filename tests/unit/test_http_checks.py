@@ -3,9 +3,12 @@ are refused by validation, each at its YAML path."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from config import parse_spec
+from config.json_schema import spec_json_schema
 from tests.spec_problems import assert_problem, edited, refused
 
 LONG_LABEL = "a" * 64
@@ -131,3 +134,17 @@ def test_a_number_out_of_range_or_not_whole_is_still_refused(written: str, fragm
         "      health_check:\n", f"      health_check:\n        success_codes: {written}\n", 1
     )
     assert_problem(refused(text), CODES, fragment)
+
+
+def test_the_editor_schema_takes_a_code_as_a_number_too() -> None:
+    """config/spec.schema.json (editors) says what the loader takes: no squiggle under `200`.
+    jsonschema comes with cfn-lint; YAML read as an editor's language server reads it."""
+    import jsonschema  # type: ignore[import-untyped]  # no stubs; it comes with cfn-lint
+    import yaml
+
+    check = "      health_check:\n"
+    text = speaking("prod", "http").replace(check, f"{check}        success_codes: 200\n", 1)
+    validator = jsonschema.Draft202012Validator(json.loads(spec_json_schema()))
+    validator.validate(yaml.safe_load(text))
+    with pytest.raises(jsonschema.ValidationError):
+        validator.validate(yaml.safe_load(text.replace("success_codes: 200", "success_codes: 2.5")))
