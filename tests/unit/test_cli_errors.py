@@ -110,7 +110,7 @@ def test_status_shows_the_newest_service_events_first() -> None:
 
     class FakeEcs:
         def describe_task_definition(self, taskDefinition: str) -> dict[str, Any]:  # noqa: N803 - boto3's name
-            return {"taskDefinition": {"containerDefinitions": [{"image": "nginx:1.27"}]}}
+            return {"taskDefinition": {"containerDefinitions": [{"name": "web", "image": "nginx:1.27"}]}}
 
     service = {
         "status": "ACTIVE", "desiredCount": 2, "runningCount": 1, "pendingCount": 1,
@@ -123,8 +123,13 @@ def test_status_shows_the_newest_service_events_first() -> None:
             {"createdAt": datetime(2026, 11, 23, 12, 2, tzinfo=UTC), "message": "(service web) old"},
         ],
     }  # fmt: skip
-    state = _service_state(FakeEcs(), "web", service)
+    state = _service_state(FakeEcs(), "web", service, {"web": ["sha256:" + "0a" * 32]})
     assert state.task_definition == "shop-local-web:3" and state.pending == 1
+    assert (state.containers, state.images, state.digests) == (
+        ["web"],
+        ["nginx:1.27"],
+        {"web": ["sha256:" + "0a" * 32]},
+    )
     assert state.events[0] == "2026-11-23 12:05:00 (service web) has started 1 tasks"
     assert len(state.events) == 3
 
