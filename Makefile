@@ -51,10 +51,12 @@ test-fast: install  ## unit tests only
 	$(PY) -m pytest $(PYTEST_PARALLEL) tests/unit
 
 # MUTANTS: mutmut names to run, e.g. MUTANTS='deployer.aws.rollout*' (default: every configured module).
+# One mutant at a time: mutmut forks each from a process whose jsii kernel (the node process behind
+# aws_cdk) is already running, and two at once share it and fail; mutmut counts that as killed.
 MUTANTS ?=
 mutation: install  ## mutation testing (mutmut) of the riskiest modules; slow, not part of `make test`
 	mkdir -p mutants && ln -sfn ../node_modules mutants/node_modules
-	$(VENV)/bin/mutmut run --max-children 2 $(MUTANTS) > mutants/run.log 2>&1 || { tail -c 3000 mutants/run.log; exit 1; }
+	$(VENV)/bin/mutmut run --max-children 1 $(MUTANTS) > mutants/run.log 2>&1 || { tail -c 3000 mutants/run.log; exit 1; }
 	$(PY) -m tests.mutation_scores
 
 synth: install  ## synthesise ENV into cdk.out/ENV/

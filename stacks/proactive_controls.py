@@ -128,19 +128,13 @@ def _check_report(outdir: str, stages: Mapping[str, AppSpec]) -> None:
             continue
         for violation in plugin.get("violations", []):
             description = str(violation.get("description", ""))
-            control = control_of(description) or str(violation.get("ruleName", "?"))
+            identified = control_of(description)
+            control = identified or str(violation.get("ruleName", "?"))
             what = description.split("]:", 1)[-1].strip()
             fix = str(violation.get("suggestedFix", "")).strip()
             for construct in violation.get("violatingConstructs", []):
                 path = construct.get("constructPath") or "?"
-                owner = next(
-                    (
-                        stages[scope].environment.name
-                        for scope, controls in enforced.items()
-                        if (not scope or path.startswith(f"{scope}/")) and control in controls
-                    ),
-                    None,
-                )
+                owner = _owner(stages, enforced, path, control if identified else None)
                 if owner is not None:
                     environments.add(owner)
                     lines.append(f"  {control} at {path}: {what}" + (f"; fix: {fix}" if fix else ""))
@@ -158,6 +152,18 @@ def _check_report(outdir: str, stages: Mapping[str, AppSpec]) -> None:
             "deploy):\n" + "\n".join(sorted(lines)) + f"\n  (the full report: {report_file}; a control the "
             "account does not enable can leave the list)"
         )
+
+
+def _owner(
+    stages: Mapping[str, AppSpec], enforced: Mapping[str, set[str]], path: str, control: str | None
+) -> str | None:
+    """The environment a finding at construct ``path`` counts for: the first whose scope holds
+    the construct and which enforces ``control`` (None, a rule without a control id: any)."""
+    for scope, controls in enforced.items():
+        holds = not scope or path.startswith(f"{scope}/")
+        if holds and (control in controls if control else bool(controls)):
+            return stages[scope].environment.name
+    return None
 
 
 def control_of(description: str) -> str | None:

@@ -18,6 +18,7 @@ item is refused.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import aws_cdk as cdk
@@ -30,9 +31,11 @@ from config.permissions_schema import PermissionSpec
 from config.policy_size import (
     ROLE_INLINE_LIMIT,
     grant_statements,
+    merged,
     own_statements,
     policy_characters,
 )
+from constructs_lib.permission_statements import Statement
 from stacks.permissions_from_spec import grant_permissions
 from tests.cfn_lint_rules import lint_template
 from tests.harness import make_app, resources_of_type, synthesise
@@ -95,6 +98,8 @@ def every_intent(region: str, partition: str = "aws") -> list[dict[str, Any]]:
         {"parameter": {"name": "/shop/flag"}},
         {"parameter": {"name": "flag"}},
         {"parameter": {"name": arn["parameter"] + "-2"}},
+        {"parameter": {"name": arn["parameter"]}},  # /shop/flag again, by ARN: granted once
+        {"parameter": {"name": "/XRay/sampling/"}},
         {"sns": {"topic": arn["topic"]}},
         {"kms": {"key": arn["key"], "access": "encrypt_decrypt"}},
     ]
@@ -117,12 +122,20 @@ def merged_by_cdk(region: str) -> list[dict[str, Any]]:
     ]
 
 
+def merged_in_two_passes() -> list[dict[str, Any]]:
+    """A parameter path and the parameter at its root: the root's read merges into the path's
+    (same actions), which then has the resources of the path's list statement, merged with it in
+    a second pass."""
+    return [{"parameter": {"name": "/shop/config/"}}, {"parameter": {"name": "/shop/config"}}]
+
+
 GRANT_SETS = {
     "every intent": ("us-east-1", every_intent("us-east-1")),
     "every intent, aws-cn": ("cn-north-1", every_intent("cn-north-1", "aws-cn")),
     "60 prefixes": ("us-east-1", prefixes(60)),
     "40 read-only prefixes": ("eu-west-1", prefixes(40, "read")),
     "merged by CDK": ("us-east-1", merged_by_cdk("us-east-1")),
+    "merged in two passes": ("us-east-1", merged_in_two_passes()),
     "one item": ("ap-southeast-2", [{"sns": {"topic": arns("ap-southeast-2")["topic"]}}]),
 }
 
@@ -286,6 +299,67 @@ def test_the_apps_own_statements_count_at_least_what_they_deploy_as(
     }  # fmt: skip
 
 
+# The parts of the app's own ARNs that CloudFormation names at deploy time.
+DEPLOY_TIME_NAMES = (
+    (re.compile(r"(:log-group:)[^:]+(:\*)$"), r"\1<log group>\2"),
+    (re.compile(r"^(arn:aws:sqs:[^:]+:[0-9]+:).+$"), r"\1<queue>"),
+    (re.compile(r"^(arn:aws:kms:[^:]+:[0-9]+:key/).+$"), r"\1<key id>"),
+)
+
+
+def placeholder_for_name(arn: str) -> str:
+    for pattern, placeholder in DEPLOY_TIME_NAMES:
+        arn = pattern.sub(placeholder, arn)
+    return arn
+
+
+def without_deploy_time_names(statement: dict[str, Any]) -> str:
+    """``statement`` as sorted JSON, each resource's deploy-time name replaced by a placeholder."""
+    resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+    named = sorted(placeholder_for_name(arn) for arn in resources)
+    return json.dumps({**statement, "Resource": named}, sort_keys=True)
+
+
+def as_template_holds(statement: Statement) -> dict[str, Any]:
+    """A statement as a template holds it (one action or resource: a plain string)."""
+    actions, resources = sorted(set(statement.actions)), sorted(set(statement.resources))
+    rendered: dict[str, Any] = {
+        "Action": actions[0] if len(actions) == 1 else actions,
+        "Effect": "Allow",
+        "Resource": resources[0] if len(resources) == 1 else resources,
+    }
+    if statement.condition:
+        rendered["Condition"] = statement.condition
+    return rendered
+
+
+def test_the_apps_own_statements_are_the_deployed_ones_but_for_deploy_time_names(
+    at_the_limit: tuple[AppSpec, dict[str, dict[str, Any]]],
+) -> None:
+    """Counting at the longest is only sound if the statements are the ones the app grants:
+    the same actions, conditions and literal ARNs (EFS file systems, which volume may write),
+    statement by statement once merged, with only the log group, queue and key id left to
+    deploy time."""
+    spec, templates = at_the_limit
+    region = spec.environment.region
+    compared = 0
+    for name, service in spec.services.items():
+        stack = f"shop-local-svc-{name}"
+        deployed = [
+            without_deploy_time_names(statement)
+            for key, document in task_role_policies(templates[stack], stack, region).items()
+            if "DefaultPolicy" in key
+            for statement in document["Statement"]
+        ]
+        counted = [
+            without_deploy_time_names(as_template_holds(statement))
+            for statement in merged(own_statements(spec, name, service))
+        ]
+        assert sorted(counted) == sorted(deployed), name
+        compared += len(deployed)
+    assert compared >= 6
+
+
 def test_the_largest_grant_set_validate_accepts_fits_and_one_more_item_is_refused(
     largest_accepted: int, at_the_limit: tuple[AppSpec, dict[str, dict[str, Any]]]
 ) -> None:
@@ -310,7 +384,8 @@ def test_the_largest_grant_set_validate_accepts_fits_and_one_more_item_is_refuse
         "e.g. one s3 item per bucket (a shorter prefix, or none) rather than one per prefix"
         in problem.message
     )
-    assert "up to" in problem.message and "for what the app grants the role itself" in problem.message
+    own = policy_characters(own_statements(spec, "worker", spec.services["worker"]))  # held above
+    assert f", up to {own:,} for what the app grants the role itself);" in problem.message
 
 
 def test_a_batch_jobs_grants_past_the_limit_are_refused_at_its_permissions() -> None:
@@ -325,3 +400,35 @@ def test_a_batch_jobs_grants_past_the_limit_are_refused_at_its_permissions() -> 
         "the job role's inline policies would hold",
     )
     assert "for these 80 items); IAM allows" in problem.message  # a job role holds nothing else
+
+
+def at_the_limit_job(pad: int) -> tuple[list[dict[str, Any]], str]:
+    """49 read-only prefixes, a parameter path (its ARN from local's account and region, as in
+    ``synthesised_grants_policy``) and a write-only prefix of ``pad`` letters on local's batch
+    job: the items, and local's spec with them."""
+    items = [
+        *prefixes(49, "read"),
+        {"parameter": {"name": "/shop/config/"}},
+        {"s3": {"bucket": "arn:aws:s3:::shop-exports", "prefix": "p" * pad + "/", "access": "write"}},
+    ]
+    lines = "".join(f"        - {json.dumps(item)}\n" for item in items)
+    anchor = "      timeout_minutes: 30\n"
+    return items, TEXTS["local"].replace(anchor, f"{anchor}      permissions:\n{lines}", 1)
+
+
+def test_a_role_at_exactly_the_limit_is_accepted_and_one_character_more_refused() -> None:
+    """IAM refuses inline policies *over* 10,240 characters: a batch job's role (which holds only
+    its grants) at exactly 10,240, as synthesised, validates; one more letter in a prefix is refused,
+    with the count and what to do."""
+    items, text = at_the_limit_job(181)
+    assert characters(synthesised_grants_policy("us-east-1", items)) == ROLE_INLINE_LIMIT
+    parse_spec(text)
+    items, text = at_the_limit_job(182)
+    assert characters(synthesised_grants_policy("us-east-1", items)) == ROLE_INLINE_LIMIT + 1
+    problem = assert_problem(refused(text), "batch.jobs.thumbnails.permissions", "the job role's")
+    assert problem.message == (
+        "the job role's inline policies would hold 10,241 characters (10,241 for these 51 items); IAM "
+        "allows at most 10,240 per role (white space not counted), so the deployment would fail: use "
+        "fewer items, e.g. one s3 item per bucket (a shorter prefix, or none) rather than one per "
+        "prefix, or a parameter path (/app/config/) rather than one item per parameter"
+    )
