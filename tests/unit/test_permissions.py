@@ -388,18 +388,27 @@ def test_acknowledgements_name_each_wildcard_resource_with_a_reason() -> None:
 @pytest.mark.parametrize(
     ("build", "message"),
     [
-        (lambda st: [], "at least one permission"),
-        (lambda st: [BucketPermission(bucket(st), prefix="in*")], "may not contain"),
-        (lambda st: [ParameterPathPermission("/shop/config")], "start and end with '/'"),
-        (lambda st: [ParameterPathPermission("shop/config/")], "start and end with '/'"),
-        (lambda st: [ParameterPathPermission("/")], "name a level"),
+        (lambda st: [], "TaskPermissions needs at least one permission"),
+        (lambda st: [BucketPermission(bucket(st), prefix="in*")],
+         "S3 prefix 'in*' may not contain '*', '?' or '$': they are IAM wildcards or variables"),
+        (lambda st: [ParameterPathPermission("/shop/${aws:username}/")],
+         "SSM parameter path '/shop/${aws:username}/' may not contain '*', '?' or '$': "
+         "they are IAM wildcards or variables"),
+        (lambda st: [ParameterPathPermission("/shop/config")],
+         "SSM parameter path '/shop/config' must start and end with '/' and name a level (/app/config/)"),
+        (lambda st: [ParameterPathPermission("shop/config/")],
+         "SSM parameter path 'shop/config/' must start and end with '/' and name a level (/app/config/)"),
+        (lambda st: [ParameterPathPermission("/")],
+         "SSM parameter path '/' must start and end with '/' and name a level (/app/config/)"),
     ],
-)
+)  # fmt: skip
 def test_bad_construct_input_raises_value_error(build: Build, message: str) -> None:
+    """The whole message: which input (an S3 prefix or an SSM path) and what it may hold."""
     stack = new_stack()
     role = iam.Role(stack, "TaskRole", assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"))
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError) as raised:
         TaskPermissions(stack, "Permissions", role=role, permissions=build(stack))
+    assert str(raised.value) == message
 
 
 def test_an_imported_role_is_refused_rather_than_silently_ignored() -> None:
