@@ -308,6 +308,43 @@ def test_cdk_nag_finds_nothing_unacknowledged() -> None:
     app.synth()  # raises ValidationFailed listing any unacknowledged finding
 
 
+@pytest.mark.parametrize(
+    ("arn", "finding"),
+    [
+        (lambda s: cdk.CfnParameter(s, "BucketArn").value_as_string, "<BucketArn>/incoming/*"),
+        (lambda s: cdk.Fn.sub("arn:${AWS::Partition}:s3:::shop-uploads"),
+         "arn:<AWS::Partition>:s3:::shop-uploads/incoming/*"),
+        (lambda s: cdk.Fn.import_value("SharedBucketArn"), "SharedBucketArn/incoming/*"),
+        (lambda s: cdk.Fn.select(0, cdk.Fn.split(",", cdk.Fn.import_value("Buckets"))),
+         '{"Fn::Select":[0,{"Fn::Split":[",",{"Fn::ImportValue":"Buckets"}]}]}/incoming/*'),
+    ],
+)  # fmt: skip
+def test_cdk_nag_accepts_wildcards_on_arns_known_at_deploy_time(
+    arn: Callable[[cdk.Stack], str], finding: str
+) -> None:
+    """A bucket ARN from a parameter, Fn::Sub, an export or another intrinsic: the acknowledgement
+    names the resource as cdk-nag 3 flattens it (its utils/flatten-cfn-reference.js: ``${`` and
+    ``}`` as ``<`` ``>``, a Ref as ``<name>``, an export by its name, anything else as compact JSON)."""
+    app = make_app()
+    stack = new_stack(app)
+    role = iam.Role(stack, "TaskRole", assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"))
+    shared = s3.Bucket.from_bucket_arn(stack, "Shared", arn(stack))
+    granted = TaskPermissions(
+        stack, "Permissions", role=role, permissions=[BucketPermission(shared, prefix="incoming/")]
+    )
+    cfn_policy = granted.policy.node.default_child
+    assert cfn_policy is not None
+    acknowledged = [
+        key
+        for entry in cfn_policy.node.metadata
+        if entry.type == cdk.Validations.ACKNOWLEDGED_RULES_METADATA_KEY
+        for key in (k.split("::", 1)[1] for k in dict(entry.data))
+    ]
+    assert acknowledged == [f"AwsSolutions-IAM5[Resource::{finding}]"]
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    app.synth()  # raises ValidationFailed if cdk-nag names the resource otherwise
+
+
 def test_cdk_nag_does_flag_the_same_statements_without_the_acknowledgements() -> None:
     """Guards the test above against passing vacuously."""
     app = make_app()
@@ -351,18 +388,27 @@ def test_acknowledgements_name_each_wildcard_resource_with_a_reason() -> None:
 @pytest.mark.parametrize(
     ("build", "message"),
     [
-        (lambda st: [], "at least one permission"),
-        (lambda st: [BucketPermission(bucket(st), prefix="in*")], "may not contain"),
-        (lambda st: [ParameterPathPermission("/shop/config")], "start and end with '/'"),
-        (lambda st: [ParameterPathPermission("shop/config/")], "start and end with '/'"),
-        (lambda st: [ParameterPathPermission("/")], "name a level"),
+        (lambda st: [], "TaskPermissions needs at least one permission"),
+        (lambda st: [BucketPermission(bucket(st), prefix="in*")],
+         "S3 prefix 'in*' may not contain '*', '?' or '$': they are IAM wildcards or variables"),
+        (lambda st: [ParameterPathPermission("/shop/${aws:username}/")],
+         "SSM parameter path '/shop/${aws:username}/' may not contain '*', '?' or '$': "
+         "they are IAM wildcards or variables"),
+        (lambda st: [ParameterPathPermission("/shop/config")],
+         "SSM parameter path '/shop/config' must start and end with '/' and name a level (/app/config/)"),
+        (lambda st: [ParameterPathPermission("shop/config/")],
+         "SSM parameter path 'shop/config/' must start and end with '/' and name a level (/app/config/)"),
+        (lambda st: [ParameterPathPermission("/")],
+         "SSM parameter path '/' must start and end with '/' and name a level (/app/config/)"),
     ],
-)
+)  # fmt: skip
 def test_bad_construct_input_raises_value_error(build: Build, message: str) -> None:
+    """The whole message: which input (an S3 prefix or an SSM path) and what it may hold."""
     stack = new_stack()
     role = iam.Role(stack, "TaskRole", assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"))
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError) as raised:
         TaskPermissions(stack, "Permissions", role=role, permissions=build(stack))
+    assert str(raised.value) == message
 
 
 def test_an_imported_role_is_refused_rather_than_silently_ignored() -> None:

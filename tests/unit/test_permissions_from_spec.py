@@ -25,6 +25,7 @@ QUEUE = f"arn:aws:sqs:{REGION_ACCOUNT}:orders"
 KEY = f"arn:aws:kms:{REGION_ACCOUNT}:key/11111111-2222-3333-4444-555555555555"
 SECRET = f"arn:aws:secretsmanager:{REGION_ACCOUNT}:secret:shop/db"
 PARAMETER = f"arn:aws:ssm:{REGION_ACCOUNT}:parameter"
+TOPIC = f"arn:aws:sns:{REGION_ACCOUNT}:events"
 
 TABLE_READ = ["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable",
               "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"]  # fmt: skip
@@ -113,9 +114,24 @@ def test_dynamodb_access_and_indexes_reach_the_policy(intent: dict[str, Any], ex
           allow("ssm:GetParametersByPath", [f"{PARAMETER}/shop/config", f"{PARAMETER}/shop/config/*"])]),
         ({"parameter": {"name": f"{PARAMETER}/other/flag"}},
          [allow(["ssm:GetParameter", "ssm:GetParameters"], f"{PARAMETER}/other/flag")]),
-        ({"sns": {"topic": f"arn:aws:sns:{REGION_ACCOUNT}:events"}},
-         [allow("sns:Publish", f"arn:aws:sns:{REGION_ACCOUNT}:events")]),
+        ({"sns": {"topic": TOPIC}},
+         [allow("sns:Publish", TOPIC)]),
     ],
 )  # fmt: skip
 def test_every_other_intent_reaches_the_policy(item: dict[str, Any], expected: list[Any]) -> None:
     assert policy_for([item]) == expected
+
+
+def test_a_task_definition_files_own_role_is_refused_with_the_remedy() -> None:
+    """A role the app does not create: the whole message, with both ways out (the cause alone
+    would leave the user guessing whether to drop ``permissions`` or ``taskRoleArn``)."""
+    permissions = TypeAdapter(tuple[PermissionSpec, ...]).validate_python([{"sns": {"topic": TOPIC}}])
+    stack = new_stack()
+    role = iam.Role.from_role_arn(stack, "Imported", "arn:aws:iam::123456789012:role/app", mutable=False)
+    with pytest.raises(ValueError) as raised:
+        grant_permissions(stack, "worker", role, permissions)
+    assert str(raised.value) == (
+        "services.worker.permissions: the task definition file names its own taskRoleArn; "
+        "remove it so the app creates the task role, or grant these rights to that role yourself"
+    )
+    assert stack.node.try_find_child("PermissionTargets") is None
