@@ -59,9 +59,8 @@ def build_environment(
                 each, "PermissionsBoundary", spec.environment.permissions_boundary
             )
             iam.PermissionsBoundary.of(each).apply(boundary)
-    enforce(
-        scope, spec.environment.proactive_controls
-    )  # environment.proactive_controls: their cfn-guard rules run in the synth
+    # environment.proactive_controls: their cfn-guard rules run in the synth
+    enforce(scope, spec.environment.proactive_controls)
     return stacks
 
 

@@ -39,11 +39,19 @@ class ProactiveControlsError(ValueError):
 def enforce(scope: Construct, controls: Iterable[str]) -> None:
     """Run the rules of ``controls`` (items of ``proactive_controls``; none: nothing) over the
     templates of the stage ``scope`` is, or is in. CDK runs the plugins of the app and of the
-    stages directly in it only: a pipeline's stages, inside its stack, need theirs on the app."""
+    stages directly in it only: for a stage deeper down (a pipeline's, inside its stack) nothing
+    is added here, and the app that holds it runs the rules (``pipeline_app.py``)."""
     chosen = sorted(set(controls))
-    if chosen:
+    if chosen and _plugins_run(scope):
         # typed against CDK's newer plugin interface; the Beta1 one is the same at runtime (jsii)
         cdk.Validations.of(scope).add_plugins(TemplateScopedRules(rule_files(chosen)))  # type: ignore[arg-type]
+
+
+def _plugins_run(scope: Construct) -> bool:
+    """Whether CDK runs the validation plugins of the stage ``scope`` is, or is in."""
+    stage = scope if cdk.Stage.is_stage(scope) else cdk.Stage.of(scope)
+    parent = stage.node.scope if stage is not None else None
+    return parent is None or cdk.App.is_app(parent)
 
 
 @jsii.implements(cdk.IPolicyValidationPluginBeta1)  # the interface cdk-validator-cfnguard implements
